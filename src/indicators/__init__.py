@@ -1,0 +1,16 @@
+"""indicators: environmental outcome indicators for Chinese cities.
+
+Computes the figures environment bureaus publish (good-day ratio, PM2.5, O3 P90,
+composite index, section compliance, drinking-water compliance, black-odorous
+elimination, sea-water class shares, noise compliance) from monitoring data,
+exactly as the national standards define them.
+
+Modules: :mod:`indicators.air` (HJ 633, GB 3095, HJ 663), :mod:`indicators.io`
+(readers), :mod:`indicators.demo` (synthetic demo data), :mod:`indicators.standards`
+(the standards tables), :mod:`indicators.glossary` (column names and units).
+"""
+
+from .errors import IndicatorInputError, IndicatorWarning
+
+__version__ = "0.1.0"
+__all__ = ["IndicatorInputError", "IndicatorWarning", "__version__"]

@@ -1,0 +1,92 @@
+"""One vocabulary of column names and units (术语表), written down once.
+
+Every frame the package reads or returns uses these names. The Chinese term is
+the one used in the standards and bulletins.
+
+Examples
+--------
+>>> TERMS["PM2.5"].unit
+'ug/m3'
+>>> TERMS["good_day_ratio"].zh
+'优良天数比例'
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["AIR_POLLUTANTS", "STATION_HOUR_COLUMNS", "TERMS", "Term", "describe"]
+
+
+class Term(NamedTuple):
+    """A column name with its unit and Chinese and English terms."""
+
+    unit: str
+    zh: str
+    en: str
+
+
+#: The six pollutants of HJ 633, in the order the standards list them.
+AIR_POLLUTANTS: tuple[str, ...] = ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
+
+#: Columns of the tidy station-hour frame (io readers return these).
+STATION_HOUR_COLUMNS: tuple[str, ...] = ("station", "time", *AIR_POLLUTANTS)
+
+TERMS: dict[str, Term] = {
+    # identifiers
+    "station": Term("", "监测点位编码", "station code (CNEMC, e.g. 1001A)"),
+    "name": Term("", "监测点位名称", "station name"),
+    "city": Term("", "城市", "city"),
+    "province": Term("", "省级行政区", "province"),
+    "lon": Term("degree", "经度", "longitude (WGS84)"),
+    "lat": Term("degree", "纬度", "latitude (WGS84)"),
+    "background": Term("bool", "对照点", "background (control) station, left out of city means"),
+    "time": Term(
+        "datetime",
+        "时间（小时结束时刻，北京时间）",
+        "hour-ending time, China Standard Time (UTC+8): 01:00 is the mean of 00:00-01:00",
+    ),
+    "date": Term("date", "日期（自然日）", "natural day: hour-ending labels 01:00..24:00"),
+    # pollutants
+    "SO2": Term("ug/m3", "二氧化硫", "sulphur dioxide"),
+    "NO2": Term("ug/m3", "二氧化氮", "nitrogen dioxide"),
+    "PM10": Term("ug/m3", "可吸入颗粒物", "particulate matter <= 10 um"),
+    "PM2.5": Term("ug/m3", "细颗粒物", "particulate matter <= 2.5 um"),
+    "O3": Term("ug/m3", "臭氧", "ozone (1-h mean)"),
+    "CO": Term("mg/m3", "一氧化碳", "carbon monoxide"),
+    "O3_8h": Term("ug/m3", "臭氧8小时滑动平均", "O3 8-h moving mean ending at the hour"),
+    "O3_1h_max": Term("ug/m3", "臭氧日最大1小时平均", "O3 daily maximum 1-h mean"),
+    "O3_MDA8": Term("ug/m3", "臭氧日最大8小时滑动平均", "O3 daily maximum 8-h moving mean"),
+    # AQI
+    "aqi": Term("1", "空气质量指数", "air quality index (HJ 633)"),
+    "aqi_published": Term("1", "发布的AQI", "AQI as officially published (CNEMC)"),
+    "iaqi_<pollutant>": Term("1", "空气质量分指数", "individual AQI of one pollutant"),
+    "level": Term("1", "空气质量指数级别", "AQI level 1..6"),
+    "category": Term("", "空气质量指数类别", "AQI category (Chinese)"),
+    "category_en": Term("", "空气质量指数类别（英文）", "AQI category (English)"),
+    "colour": Term("hex", "表示颜色", "official category colour (HJ 633 Appendix A)"),
+    "primary_pollutant": Term("", "首要污染物", "primary pollutant(s), ';'-joined, AQI > 50 only"),
+    "edition": Term("", "标准版本", "standard edition used for the row"),
+    "n_<pollutant>": Term("count", "有效小时数", "valid hours (or windows, days) behind a statistic"),
+    # period evaluation
+    "valid_days": Term("day", "有效监测天数", "days with a valid daily AQI"),
+    "total_days": Term("day", "日历天数", "calendar days in the period"),
+    "good_days": Term("day", "优良天数", "days with AQI <= 100"),
+    "excellent_days": Term("day", "优天数", "days with AQI <= 50"),
+    "heavy_days": Term("day", "重度及以上污染天数", "days with AQI > 200"),
+    "good_day_ratio": Term("percent", "优良天数比例", "good days / valid days x 100"),
+    "CO_P95": Term("mg/m3", "一氧化碳日均值第95百分位数", "95th percentile of CO daily means"),
+    "O3_MDA8_P90": Term("ug/m3", "臭氧日最大8小时平均第90百分位数", "90th percentile of O3 MDA8"),
+    "composite_index": Term("1", "环境空气质量综合指数", "sum of C_i / S_i over six pollutants"),
+}
+
+
+def describe(column: str) -> str:
+    """One line describing a column: ``name [unit] 中文 - English``.
+
+    >>> describe("PM2.5")
+    'PM2.5 [ug/m3] 细颗粒物 - particulate matter <= 2.5 um'
+    """
+    t = TERMS[column]
+    unit = f" [{t.unit}]" if t.unit else ""
+    return f"{column}{unit} {t.zh} - {t.en}"

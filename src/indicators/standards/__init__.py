@@ -1,0 +1,157 @@
+"""Standards as data: checked tables keyed by standard and edition.
+
+Every regulatory number the package uses is a row of a CSV table in
+``indicators/standards/data/``. Each table has a ``standard`` column (the
+edition, e.g. ``HJ 633-2012``), a ``clause`` column and a ``unit`` column. A new
+edition of a standard is new rows (or a new table), never an edit of old rows.
+
+Editions and their dates of force are listed in :data:`EDITIONS`. Where a
+calculation accepts ``edition="auto"``, the edition in force on the date of each
+value is used; any edition can be forced.
+
+Examples
+--------
+>>> from datetime import date
+>>> edition_in_force("HJ 633", date(2026, 2, 28))
+'HJ 633-2012'
+>>> edition_in_force("HJ 633", date(2026, 3, 1))
+'HJ 633-2026'
+>>> edition_in_force("GB 3095", date(2031, 1, 1))
+'GB 3095-2026 final'
+>>> table("air_iaqi_breakpoints").filter(standard="HJ 633-2026", pollutant="PM2.5",
+...     iaqi_hi=100)["bp_hi"].item()
+60.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+from ..errors import IndicatorInputError
+
+__all__ = [
+    "EDITIONS",
+    "Edition",
+    "edition_in_force",
+    "list_tables",
+    "resolve_edition",
+    "table",
+]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a standard and the dates it is in force (inclusive)."""
+
+    family: str
+    name: str
+    valid_from: date
+    valid_to: date | None
+    title: str
+
+
+#: Every edition the package knows, by family. Dates are inclusive.
+EDITIONS: dict[str, tuple[Edition, ...]] = {
+    "HJ 633": (
+        Edition("HJ 633", "HJ 633-2012", date(2016, 1, 1), date(2026, 2, 28),
+                "环境空气质量指数（AQI）技术规定（试行）"),
+        Edition("HJ 633", "HJ 633-2026", date(2026, 3, 1), None,
+                "环境空气质量指数（AQI）技术规定"),
+    ),
+    "GB 3095": (
+        Edition("GB 3095", "GB 3095-2012", date(2016, 1, 1), date(2026, 2, 28),
+                "环境空气质量标准"),
+        Edition("GB 3095", "GB 3095-2026 transitional", date(2026, 3, 1), date(2030, 12, 31),
+                "环境空气质量标准（过渡阶段）"),
+        Edition("GB 3095", "GB 3095-2026 final", date(2031, 1, 1), None,
+                "环境空气质量标准"),
+    ),
+    "HJ 663": (
+        Edition("HJ 663", "HJ 663-2013", date(2013, 10, 1), date(2026, 2, 28),
+                "环境空气质量评价技术规范（试行）"),
+        Edition("HJ 663", "HJ 663-2026", date(2026, 3, 1), None, "环境空气质量评价技术规范"),
+    ),
+}
+
+#: The GB 3095 and HJ 663 editions that go with each HJ 633 edition.
+COMPANIONS: dict[str, dict[str, str]] = {
+    "HJ 633-2012": {"GB 3095": "GB 3095-2012", "HJ 663": "HJ 663-2013"},
+    "HJ 633-2026": {"GB 3095": "GB 3095-2026 transitional", "HJ 663": "HJ 663-2026"},
+}
+
+
+def _known(family: str) -> tuple[Edition, ...]:
+    try:
+        return EDITIONS[family]
+    except KeyError:
+        raise IndicatorInputError(
+            "unknown standard family", expected=f"one of {sorted(EDITIONS)}", found=family
+        ) from None
+
+
+def edition_in_force(family: str, on: date) -> str:
+    """Name of the edition of ``family`` in force on ``on``.
+
+    Dates before the first listed edition get the first edition (the earliest
+    rules the package has); this is stated, not hidden: see :data:`EDITIONS`.
+    """
+    editions = _known(family)
+    for ed in editions:
+        if ed.valid_from <= on and (ed.valid_to is None or on <= ed.valid_to):
+            return ed.name
+    return editions[0].name
+
+
+def resolve_edition(family: str, edition: str) -> str:
+    """Check that ``edition`` is ``"auto"`` or a known edition of ``family``.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the known editions.
+    """
+    names = [ed.name for ed in _known(family)]
+    if edition == "auto" or edition in names:
+        return edition
+    raise IndicatorInputError(
+        f"unknown {family} edition", column="edition",
+        expected=f"'auto' or one of {names}", found=edition,
+    )
+
+
+def edition_info(name: str) -> Edition:
+    """The :class:`Edition` record of an edition name."""
+    for eds in EDITIONS.values():
+        for ed in eds:
+            if ed.name == name:
+                return ed
+    raise IndicatorInputError("unknown edition", expected="a name listed in EDITIONS", found=name)
+
+
+def list_tables() -> list[str]:
+    """Names of the package's standards tables."""
+    files = resources.files(__package__).joinpath("data").iterdir()
+    return sorted(f.name.removesuffix(".csv") for f in files if f.name.endswith(".csv"))
+
+
+@cache
+def table(name: str) -> pl.DataFrame:
+    """Load a standards table by name (cached; do not mutate the result).
+
+    Parameters
+    ----------
+    name : str
+        Table name, e.g. ``"air_iaqi_breakpoints"`` (see :func:`list_tables`).
+    """
+    path = resources.files(__package__).joinpath("data", f"{name}.csv")
+    if not path.is_file():
+        raise IndicatorInputError(
+            "unknown standards table", expected=f"one of {list_tables()}", found=name
+        )
+    with path.open("rb") as fh:
+        return pl.read_csv(fh.read(), infer_schema_length=10_000)
