@@ -1,0 +1,20 @@
+"""Air quality: AQI (HJ 633), data validity (GB 3095), period evaluation (HJ 663).
+
+Editions are data (:mod:`indicators.standards`): every function takes
+``edition="auto"`` (the edition in force on the date of each value: HJ 633-2012
+before 2026-03-01, HJ 633-2026 from then on) or a named edition.
+"""
+
+from .aqi import AVERAGINGS, EDITION_CHANGE, aqi_category, iaqi, iaqi_expr
+from .daily import daily_aqi, daily_concentrations, hourly_aqi
+
+__all__ = [
+    "AVERAGINGS",
+    "EDITION_CHANGE",
+    "aqi_category",
+    "daily_aqi",
+    "daily_concentrations",
+    "hourly_aqi",
+    "iaqi",
+    "iaqi_expr",
+]
