@@ -67,7 +67,9 @@ TERMS: dict[str, Term] = {
     "colour": Term("hex", "表示颜色", "official category colour (HJ 633 Appendix A)"),
     "primary_pollutant": Term("", "首要污染物", "primary pollutant(s), ';'-joined, AQI > 50 only"),
     "edition": Term("", "标准版本", "standard edition used for the row"),
-    "n_<pollutant>": Term("count", "有效小时数", "valid hours (or windows, days) behind a statistic"),
+    "n_<pollutant>": Term(
+        "count", "有效小时数", "valid hours (or windows, days) behind a statistic"
+    ),
     # period evaluation
     "valid_days": Term("day", "有效监测天数", "days with a valid daily AQI"),
     "total_days": Term("day", "日历天数", "calendar days in the period"),

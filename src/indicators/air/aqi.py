@@ -60,13 +60,17 @@ def check_pollutant(pollutant: str, averaging: str | None = None) -> None:
     """Raise :class:`IndicatorInputError` for an unknown pollutant or averaging code."""
     if pollutant not in AIR_POLLUTANTS:
         raise IndicatorInputError(
-            "unknown pollutant", column="pollutant",
-            expected=f"one of {list(AIR_POLLUTANTS)}", found=pollutant,
+            "unknown pollutant",
+            column="pollutant",
+            expected=f"one of {list(AIR_POLLUTANTS)}",
+            found=pollutant,
         )
     if averaging is not None and averaging not in AVERAGINGS:
         raise IndicatorInputError(
-            "unknown averaging period", column="averaging",
-            expected=f"one of {list(AVERAGINGS)}", found=averaging,
+            "unknown averaging period",
+            column="averaging",
+            expected=f"one of {list(AVERAGINGS)}",
+            found=averaging,
         )
 
 
@@ -76,7 +80,9 @@ def concrete_edition(edition: str) -> str:
     if edition == "auto":
         raise IndicatorInputError(
             "edition='auto' chooses by the date of each value; a single value has no date",
-            column="edition", expected="'HJ 633-2012' or 'HJ 633-2026'", found=edition,
+            column="edition",
+            expected="'HJ 633-2012' or 'HJ 633-2026'",
+            found=edition,
         )
     return edition
 
@@ -92,11 +98,14 @@ def _segments(edition: str, pollutant: str, averaging: str) -> tuple[tuple[float
     if rows.is_empty():
         raise IndicatorInputError(
             f"{edition} has no IAQI table for {pollutant} {averaging}",
-            column="averaging", expected="a pollutant/averaging pair of HJ 633 Table 1",
+            column="averaging",
+            expected="a pollutant/averaging pair of HJ 633 Table 1",
             found=f"{pollutant} {averaging}",
         )
-    return tuple(tuple(float(v) for v in r) for r in rows.select(
-        "iaqi_lo", "iaqi_hi", "bp_lo", "bp_hi").iter_rows())
+    return tuple(
+        tuple(float(v) for v in r)
+        for r in rows.select("iaqi_lo", "iaqi_hi", "bp_lo", "bp_hi").iter_rows()
+    )
 
 
 @cache
@@ -182,7 +191,7 @@ def iaqi_expr(
         expr = expr.when(c > rule["above"]).then(value)
     for i_lo, i_hi, b_lo, b_hi in segs:
         slope = (i_hi - i_lo) / (b_hi - b_lo)
-        expr = expr.when(c <= b_hi).then(((c - b_lo) * slope + i_lo))
+        expr = expr.when(c <= b_hi).then((c - b_lo) * slope + i_lo)
     expr = expr.otherwise(pl.lit(segs[-1][1]))
     out = expr.round(_CEIL_GUARD_DECIMALS).ceil().cast(pl.Int64)
     return out.alias(conc) if isinstance(conc, str) else out
@@ -196,7 +205,9 @@ def _scalar_iaqi(value: float | None, pollutant: str, averaging: str, edition: s
             "negative concentration", column=pollutant, expected=">= 0", found=value
         )
     out = pl.select(iaqi_expr(pl.lit(float(value)), pollutant, averaging, edition)).item()
-    if pl.select(iaqi_expr(pl.lit(float(value)), pollutant, averaging, edition, capped=True)).item():
+    if pl.select(
+        iaqi_expr(pl.lit(float(value)), pollutant, averaging, edition, capped=True)
+    ).item():
         warnings.warn(
             f"{pollutant} {averaging} {value} is above the top of the {edition} table: "
             "IAQI capped at 500",
@@ -262,8 +273,11 @@ def iaqi(
         if (concentration.drop_nulls() < 0).any():
             bad = next(i for i, v in enumerate(concentration) if v is not None and v < 0)
             raise IndicatorInputError(
-                "negative concentration", row=bad + 1, column=concentration.name or pollutant,
-                expected=">= 0", found=concentration[bad],
+                "negative concentration",
+                row=bad + 1,
+                column=concentration.name or pollutant,
+                expected=">= 0",
+                found=concentration[bad],
             )
         frame = pl.DataFrame({"c": concentration.cast(pl.Float64)})
         out = frame.select(
@@ -303,10 +317,16 @@ def category_columns(level: pl.Expr, edition: str = "HJ 633-2026") -> list[pl.Ex
     cats = _categories(concrete_edition(edition))
     levels = cats["level"].to_list()
     out = []
-    for col, alias in (("category_zh", "category"), ("category_en", "category_en"),
-                       ("hex", "colour")):
-        out.append(level.replace_strict(levels, cats[col].to_list(), default=None,
-                                        return_dtype=pl.String).alias(alias))
+    for col, alias in (
+        ("category_zh", "category"),
+        ("category_en", "category_en"),
+        ("hex", "colour"),
+    ):
+        out.append(
+            level.replace_strict(
+                levels, cats[col].to_list(), default=None, return_dtype=pl.String
+            ).alias(alias)
+        )
     return out
 
 
@@ -323,8 +343,9 @@ def aqi_category(aqi: int, *, edition: str = "HJ 633-2026") -> dict[str, Any]:
     1
     """
     if aqi is None or aqi < 0:
-        raise IndicatorInputError("AQI must be a non-negative integer", column="aqi",
-                                  expected=">= 0", found=aqi)
+        raise IndicatorInputError(
+            "AQI must be a non-negative integer", column="aqi", expected=">= 0", found=aqi
+        )
     frame = pl.DataFrame({"aqi": [int(aqi)]})
     lvl = level_expr(pl.col("aqi"), edition)
     row = frame.select(lvl.alias("level"), *category_columns(lvl, edition)).row(0, named=True)

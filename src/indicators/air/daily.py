@@ -115,7 +115,10 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
     for ind, pol, *_ in inds:
         pollutant_cols.setdefault(pol, []).append(pl.col(f"iaqi_{ind}"))
     n_pol_missing = pl.sum_horizontal(
-        [pl.all_horizontal([c.is_null() for c in cs]).cast(pl.Int8) for cs in pollutant_cols.values()]
+        [
+            pl.all_horizontal([c.is_null() for c in cs]).cast(pl.Int8)
+            for cs in pollutant_cols.values()
+        ]
     )
     policy = missing
     if missing == "standard":
@@ -131,7 +134,9 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
         cut = int(
             standards.table("air_aqi_categories").filter(standard=edition, level=2)["aqi_hi"][0]
         )
-        aqi = pl.when(n_pol_missing == 0).then(raw).when((n_pol_missing == 1) & (raw > cut)).then(raw)
+        aqi = (
+            pl.when(n_pol_missing == 0).then(raw).when((n_pol_missing == 1) & (raw > cut)).then(raw)
+        )
     aqi = aqi.cast(pl.Int64)
     lf = lf.with_columns(aqi=aqi, n_indicators=n_valid.cast(pl.Int8))
     lvl = level_expr(pl.col("aqi"), edition)
@@ -140,11 +145,14 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
         standards.table("air_aqi_categories").filter(standard=edition, level=1)["aqi_hi"][0]
     )
     names = [
-        pl.when((pl.col(f"iaqi_{ind}") == pl.col("aqi")) & (pl.col("aqi") > first_level))
-        .then(pl.lit(pol))
+        pl.when((pl.col(f"iaqi_{ind}") == pl.col("aqi")) & (pl.col("aqi") > first_level)).then(
+            pl.lit(pol)
+        )
         for ind, pol, *_ in inds
     ]
-    primary = pl.concat_list(names).list.drop_nulls().list.unique(maintain_order=True).list.join(";")
+    primary = (
+        pl.concat_list(names).list.drop_nulls().list.unique(maintain_order=True).list.join(";")
+    )
     return lf.with_columns(
         primary_pollutant=pl.when(primary != "").then(primary),
         edition=pl.lit(edition),
@@ -157,8 +165,10 @@ def _with_edition(
     standards.resolve_edition("HJ 633", edition)
     if missing not in _MISSING_POLICIES:
         raise IndicatorInputError(
-            "unknown missing-pollutant policy", column="missing",
-            expected=f"one of {list(_MISSING_POLICIES)}", found=missing,
+            "unknown missing-pollutant policy",
+            column="missing",
+            expected=f"one of {list(_MISSING_POLICIES)}",
+            found=missing,
         )
     if edition != "auto":
         return _aqi_columns(lf, concrete_edition(edition), report, missing)
@@ -175,8 +185,11 @@ def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
     require_columns(schema, ["station", "time", *AIR_POLLUTANTS], name=name)
     if not isinstance(schema["time"], pl.Datetime):
         raise IndicatorInputError(
-            "time must be a datetime (hour-ending, China Standard Time)", file=name,
-            column="time", expected="polars Datetime", found=str(schema["time"]),
+            "time must be a datetime (hour-ending, China Standard Time)",
+            file=name,
+            column="time",
+            expected="polars Datetime",
+            found=str(schema["time"]),
         )
     if was_lazy:
         return  # lazy in, lazy out: negatives become null IAQIs instead of raising
@@ -189,14 +202,16 @@ def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
             row = int(neg[p][0])
             value = lf.select(pl.col(p)).slice(row, 1).collect().item()
             raise IndicatorInputError(
-                "negative concentration", file=name, row=row + 1, column=p,
-                expected=">= 0", found=value,
+                "negative concentration",
+                file=name,
+                row=row + 1,
+                column=p,
+                expected=">= 0",
+                found=value,
             )
 
 
-def hourly_aqi(
-    hourly: Frame, *, edition: str = "auto", missing: str = "standard"
-) -> Frame:
+def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard") -> Frame:
     """Real-time (hourly) AQI of each row, as published.
 
     HJ 633-2012 §5.1.3 as CNEMC publishes it: the 1-h values of SO2, NO2, CO and
@@ -318,11 +333,9 @@ def daily_concentrations(
         n_O3=pl.col("O3").count().cast(pl.Int32),
         n_hours=pl.len().cast(pl.Int32),
     )
-    limit_2012, limit_2026 = _o3_8h_limit("GB 3095-2012"), _o3_8h_limit(
-        "GB 3095-2026 transitional"
-    )
-    o3_limit = pl.when(pl.col("date") < pl.lit(EDITION_CHANGE)).then(limit_2012).otherwise(
-        limit_2026
+    limit_2012, limit_2026 = _o3_8h_limit("GB 3095-2012"), _o3_8h_limit("GB 3095-2026 transitional")
+    o3_limit = (
+        pl.when(pl.col("date") < pl.lit(EDITION_CHANGE)).then(limit_2012).otherwise(limit_2026)
     )
     out = (
         means.join(mda8, on=keys, how="left")
@@ -338,8 +351,14 @@ def daily_concentrations(
             n_O3_8h=pl.col("n_O3_8h").fill_null(0),
         )
         .select(
-            *keys, *_DAILY_MEAN_POLLUTANTS, "O3_1h_max", "O3_MDA8",
-            *[f"n_{p}" for p in _DAILY_MEAN_POLLUTANTS], "n_O3", "n_O3_8h", "n_hours",
+            *keys,
+            *_DAILY_MEAN_POLLUTANTS,
+            "O3_1h_max",
+            "O3_MDA8",
+            *[f"n_{p}" for p in _DAILY_MEAN_POLLUTANTS],
+            "n_O3",
+            "n_O3_8h",
+            "n_hours",
         )
         .sort(keys)
     )
@@ -354,8 +373,10 @@ def _check_stations(lf: pl.LazyFrame, stations: pl.DataFrame, name: str = "hourl
     unknown = present.filter(~present.is_in(stations["station"].implode()))
     if unknown.len():
         raise IndicatorInputError(
-            f"{unknown.len()} station(s) missing from the station list", file=name,
-            column="station", expected="codes listed in stations",
+            f"{unknown.len()} station(s) missing from the station list",
+            file=name,
+            column="station",
+            expected="codes listed in stations",
             found=sorted(unknown.to_list())[:10],
         )
 
@@ -425,16 +446,19 @@ def daily_aqi(
     (58, 'PM10')
     """
     if level not in ("station", "city"):
-        raise IndicatorInputError("unknown level", column="level",
-                                  expected="'station' or 'city'", found=level)
+        raise IndicatorInputError(
+            "unknown level", column="level", expected="'station' or 'city'", found=level
+        )
     lf, was_lazy = to_lazy(hourly, name="hourly")
     group: list[str] = [by] if isinstance(by, str) else list(by or [])
     if not group and level == "city":
         group = ["city"]
     if group and stations is None:
         raise IndicatorInputError(
-            "a station list is needed to group stations", column="stations",
-            expected="stations=<frame with station, city, background>", found=None,
+            "a station list is needed to group stations",
+            column="stations",
+            expected="stations=<frame with station, city, background>",
+            found=None,
         )
     day_stats = daily_concentrations(lf if was_lazy else lf.collect())
     day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats

@@ -69,9 +69,15 @@ def make_cities(n: int) -> tuple[DemoCity, ...]:
         base = CITIES[i % len(CITIES)]
         out.append(
             DemoCity(
-                f"C{i:02d}", f"示范{i:02d}市", f"Demo{i:02d}", "示范省",
-                round(base.lon + 0.7 * math.sin(i), 3), round(base.lat + 0.5 * math.cos(i), 3),
-                4 + i % 5, round(0.6 + 0.05 * (i % 11), 2), round(0.9 + 0.02 * (i % 9), 2),
+                f"C{i:02d}",
+                f"示范{i:02d}市",
+                f"Demo{i:02d}",
+                "示范省",
+                round(base.lon + 0.7 * math.sin(i), 3),
+                round(base.lat + 0.5 * math.cos(i), 3),
+                4 + i % 5,
+                round(0.6 + 0.05 * (i % 11), 2),
+                round(0.9 + 0.02 * (i % 9), 2),
                 i % 3 == 1,
             )
         )
@@ -88,12 +94,13 @@ def station_list(cities: tuple[DemoCity, ...] = CITIES) -> pl.DataFrame:
     for ci, c in enumerate(cities):
         for k in range(c.n_stations):
             background = k == c.n_stations - 1
+            label = "对照点" if background else f"{k + 1}号站"
             angle = 2 * math.pi * k / c.n_stations
             radius = 0.35 if background else 0.04 + 0.015 * (k % 3)
             rows.append(
                 {
                     "station": f"{9000 + 20 * ci + k + 1:04d}D",
-                    "name": f"{c.name.removesuffix('市')}{'对照点' if background else f'{k + 1}号站'}",
+                    "name": f"{c.name.removesuffix('市')}{label}",
                     "city": c.name,
                     "lon": round(c.lon + radius * math.cos(angle), 4),
                     "lat": round(c.lat + radius * math.sin(angle), 4),

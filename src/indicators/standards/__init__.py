@@ -58,22 +58,34 @@ class Edition:
 #: Every edition the package knows, by family. Dates are inclusive.
 EDITIONS: dict[str, tuple[Edition, ...]] = {
     "HJ 633": (
-        Edition("HJ 633", "HJ 633-2012", date(2016, 1, 1), date(2026, 2, 28),
-                "环境空气质量指数（AQI）技术规定（试行）"),
-        Edition("HJ 633", "HJ 633-2026", date(2026, 3, 1), None,
-                "环境空气质量指数（AQI）技术规定"),
+        Edition(
+            "HJ 633",
+            "HJ 633-2012",
+            date(2016, 1, 1),
+            date(2026, 2, 28),
+            "环境空气质量指数（AQI）技术规定（试行）",
+        ),
+        Edition("HJ 633", "HJ 633-2026", date(2026, 3, 1), None, "环境空气质量指数（AQI）技术规定"),
     ),
     "GB 3095": (
-        Edition("GB 3095", "GB 3095-2012", date(2016, 1, 1), date(2026, 2, 28),
-                "环境空气质量标准"),
-        Edition("GB 3095", "GB 3095-2026 transitional", date(2026, 3, 1), date(2030, 12, 31),
-                "环境空气质量标准（过渡阶段）"),
-        Edition("GB 3095", "GB 3095-2026 final", date(2031, 1, 1), None,
-                "环境空气质量标准"),
+        Edition("GB 3095", "GB 3095-2012", date(2016, 1, 1), date(2026, 2, 28), "环境空气质量标准"),
+        Edition(
+            "GB 3095",
+            "GB 3095-2026 transitional",
+            date(2026, 3, 1),
+            date(2030, 12, 31),
+            "环境空气质量标准（过渡阶段）",
+        ),
+        Edition("GB 3095", "GB 3095-2026 final", date(2031, 1, 1), None, "环境空气质量标准"),
     ),
     "HJ 663": (
-        Edition("HJ 663", "HJ 663-2013", date(2013, 10, 1), date(2026, 2, 28),
-                "环境空气质量评价技术规范（试行）"),
+        Edition(
+            "HJ 663",
+            "HJ 663-2013",
+            date(2013, 10, 1),
+            date(2026, 2, 28),
+            "环境空气质量评价技术规范（试行）",
+        ),
         Edition("HJ 663", "HJ 663-2026", date(2026, 3, 1), None, "环境空气质量评价技术规范"),
     ),
 }
@@ -119,8 +131,10 @@ def resolve_edition(family: str, edition: str) -> str:
     if edition == "auto" or edition in names:
         return edition
     raise IndicatorInputError(
-        f"unknown {family} edition", column="edition",
-        expected=f"'auto' or one of {names}", found=edition,
+        f"unknown {family} edition",
+        column="edition",
+        expected=f"'auto' or one of {names}",
+        found=edition,
     )
 
 

@@ -1,0 +1,382 @@
+"""Period evaluation of daily AQI and concentrations (HJ 663, GB 3095).
+
+What bulletins publish for a month, quarter, year or any date range: valid and
+good days, the good-day ratio, days per category and per primary pollutant,
+period means, the CO 95th and O3 MDA8 90th percentiles, attainment against the
+GB 3095 edition in force, exceedance multiples and the composite index.
+
+UNVERIFIED items (the official HJ 663 text could not be read; see
+``air_hj663_evaluation.md`` in the standards notes) are documented choices:
+
+- Good-day ratio = good days / valid days × 100 (valid days = days with a
+  valid daily AQI), rounded to 0.1.
+- Statistics are rounded as reported (GB/T 8170 half to even: µg/m³ to
+  integers, CO to 0.1 mg/m³) before they are compared with limits and summed
+  into the composite index (``round_results=False`` keeps full precision).
+- The composite index is unweighted: Σ Cᵢ/Sᵢ over SO2, NO2, PM10, PM2.5 (period
+  means against the annual limits), CO (P95 against the 24-h limit) and O3
+  (MDA8 P90 against the 8-h limit); rounded to 0.01.
+- Period validity: a calendar year needs 324 valid days, a calendar month 27
+  (25 in February), any other span ``ceil(days × 324 / 365)``; the result says
+  whether the period is valid, it never hides the figures.
+- A period that spans 2026-03-01 is evaluated against the GB 3095 edition in
+  force on its last day (``limits=`` to choose).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+from functools import cache
+
+import polars as pl
+
+from .. import standards
+from .._frames import Frame, finish, require_columns, to_lazy
+from ..errors import IndicatorInputError
+from ..glossary import AIR_POLLUTANTS
+
+__all__ = ["compare_periods", "evaluate_period", "percentile", "percentile_expr"]
+
+_MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "PM2.5")
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Percentile by HJ 663: k = 1 + (n − 1)·p/100, linear between neighbours.
+
+    Sort the n valid values ascending X(1) ≤ … ≤ X(n); s = integer part of k;
+    m = X(s) + (X(s+1) − X(s))·(k − s). Equal to numpy's ``linear`` method and
+    Excel PERCENTILE.INC. Nulls are ignored; None when no value is valid.
+
+    Examples
+    --------
+    >>> percentile([3, 4, 8, 2, 5, 4], 90)   # worked example: k = 5.5
+    6.5
+    """
+    xs = sorted(float(v) for v in values if v is not None and not math.isnan(v))
+    if not xs:
+        return None
+    k = 1 + (len(xs) - 1) * p / 100
+    s = int(k)
+    if s >= len(xs):
+        return xs[-1]
+    return xs[s - 1] + (xs[s] - xs[s - 1]) * (k - s)
+
+
+def percentile_expr(col: str | pl.Expr, p: float) -> pl.Expr:
+    """:func:`percentile` as a polars aggregation (``quantile(..., "linear")``)."""
+    c = pl.col(col) if isinstance(col, str) else col
+    return c.quantile(p / 100, interpolation="linear")
+
+
+@cache
+def _limit(edition: str, pollutant: str, averaging: str) -> float:
+    rows = standards.table("air_gb3095_limits").filter(
+        edition=edition, pollutant=pollutant, averaging_time=averaging
+    )
+    if rows.is_empty():
+        raise IndicatorInputError(
+            f"{edition} has no {pollutant} {averaging} limit",
+            column="limits",
+            expected="an edition of air_gb3095_limits",
+            found=edition,
+        )
+    return float(rows["class2"][0])
+
+
+@cache
+def _statistics(hj663: str) -> tuple[tuple[str, str, float | None, str, str], ...]:
+    rows = standards.table("air_hj663_statistics").filter(standard=hj663)
+    return tuple(
+        rows.select(
+            "pollutant", "statistic", "percentile", "limit_averaging", "index_averaging"
+        ).iter_rows()
+    )
+
+
+@cache
+def _decimals(hj663: str, quantity: str) -> int:
+    rows = standards.table("air_reporting_precision").filter(standard=hj663, quantity=quantity)
+    return int(rows["decimals"][0])
+
+
+def required_days(start: date, end: date) -> int:
+    """Fewest valid days for a valid period (GB 3095 Table 4; documented rule otherwise).
+
+    >>> required_days(date(2025, 1, 1), date(2025, 12, 31)), required_days(
+    ...     date(2025, 2, 1), date(2025, 2, 28)), required_days(date(2025, 3, 1), date(2025, 3, 31))
+    (324, 25, 27)
+    """
+
+    def rule(statistic: str) -> int:
+        rows = standards.table("air_validity").filter(standard="GB 3095-2012", statistic=statistic)
+        return int(rows["min_count"][0])
+
+    next_day = end + timedelta(days=1)
+    if (
+        start.month == 1
+        and start.day == 1
+        and end.month == 12
+        and end.day == 31
+        and (start.year == end.year)
+    ):
+        return rule("annual_mean")
+    if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
+        return rule("monthly_mean_february" if start.month == 2 else "monthly_mean")
+    days = (end - start).days + 1
+    return math.ceil(days * rule("annual_mean") / 365)
+
+
+def _as_date(value: str | date, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise IndicatorInputError(
+            "not a date", column=name, expected="YYYY-MM-DD", found=value
+        ) from None
+
+
+def evaluate_period(
+    daily: Frame,
+    *,
+    start: str | date,
+    end: str | date,
+    by: str | Sequence[str] | None = None,
+    limits: str = "auto",
+    round_results: bool = True,
+) -> Frame:
+    """Evaluate a period: good-day ratio, statistics, attainment, composite index.
+
+    HJ 663-2013/2026 (statistics per pollutant: period means of SO2, NO2, PM10,
+    PM2.5; the CO 24-h 95th percentile; the O3 MDA8 90th percentile; PM 24-h
+    95th percentiles), GB 3095 class-2 limits of the edition in force, HJ 633
+    categories. Percentiles by k = 1 + (n − 1)·p/100 (:func:`percentile`).
+    UNVERIFIED choices are listed in the module docstring.
+
+    Parameters
+    ----------
+    daily : frame
+        Output of :func:`indicators.air.daily_aqi` (station, city or any level).
+    start, end : str or date
+        First and last natural day of the period (inclusive).
+    by : str or list of str, optional
+        Grouping columns; default ``city`` if present, else ``station``.
+    limits : str, default "auto"
+        GB 3095 edition: ``auto`` (in force on ``end``), ``GB 3095-2012``,
+        ``GB 3095-2026 transitional`` or ``GB 3095-2026 final``.
+    round_results : bool, default True
+        Round statistics as reported before comparing and summing.
+
+    Returns
+    -------
+    Frame
+        One row per group: ``start``, ``end``, ``total_days``, ``valid_days``,
+        ``invalid_days``, ``good_days``, ``excellent_days``, ``heavy_days``,
+        ``good_day_ratio`` [%], ``days_level1``..``days_level6``,
+        ``primary_days_<p>``, ``SO2``, ``NO2``, ``PM10``, ``PM2.5`` [µg/m³],
+        ``CO_P95`` [mg/m³], ``O3_MDA8_P90``, ``PM10_P95``, ``PM2.5_P95`` [µg/m³],
+        ``n_days_<p>`` (valid days behind each), ``<p>_exceedance`` ((C − S)/S,
+        null when not exceeded), ``attains``, ``composite_index``,
+        ``required_days``, ``period_valid``, ``limits_edition``, ``aqi_edition``.
+
+    Examples
+    --------
+    >>> from datetime import date, timedelta
+    >>> days = [date(2025, 1, 1) + timedelta(days=i) for i in range(10)]
+    >>> d = pl.DataFrame({"city": "X", "date": days, "aqi": [40, 60, 90, 101, 160, 210, 45,
+    ...     None, 80, 99], "level": [1, 2, 2, 3, 4, 5, 1, None, 2, 2],
+    ...     "primary_pollutant": [None, "PM2.5", "PM2.5", "PM2.5", "PM2.5", "PM2.5", None,
+    ...     None, "O3", "PM10"], "edition": "HJ 633-2012", "SO2": 10.0, "NO2": 40.0,
+    ...     "PM10": 80.0, "PM2.5": 50.0, "CO": 1.0, "O3_MDA8": 100.0})
+    >>> s = evaluate_period(d, start="2025-01-01", end="2025-01-10")
+    >>> s.select("valid_days", "good_days", "good_day_ratio", "heavy_days").row(0)
+    (9, 6, 66.7, 1)
+    """
+    start_d, end_d = _as_date(start, "start"), _as_date(end, "end")
+    if end_d < start_d:
+        raise IndicatorInputError(
+            "period ends before it starts", column="end", expected=f">= {start_d}", found=str(end_d)
+        )
+    lf, was_lazy = to_lazy(daily, name="daily")
+    schema = lf.collect_schema()
+    group = [by] if isinstance(by, str) else list(by or [])
+    if not group:
+        group = ["city"] if "city" in schema else ["station"]
+    require_columns(schema, [*group, "date", "aqi", "level", "primary_pollutant"], name="daily")
+    limits_edition = (
+        standards.edition_in_force("GB 3095", end_d)
+        if limits == "auto"
+        else standards.resolve_edition("GB 3095", limits)
+    )
+    hj663 = standards.edition_in_force("HJ 663", end_d)
+    lf = lf.filter(pl.col("date").is_between(pl.lit(start_d), pl.lit(end_d)))
+    conc_dec = _decimals(hj663, "concentration")
+    co_dec = _decimals(hj663, "CO concentration")
+    ratio_dec = _decimals(hj663, "ratio")
+    idx_dec = _decimals(hj663, "composite_index")
+    exc_dec = _decimals(hj663, "exceedance_multiple")
+
+    def rnd(expr: pl.Expr, pollutant: str) -> pl.Expr:
+        if not round_results:
+            return expr
+        return expr.round(9).round(co_dec if pollutant == "CO" else conc_dec)
+
+    stats_exprs: list[pl.Expr] = []
+    index_terms: list[pl.Expr] = []
+    attain_terms: list[pl.Expr] = []
+    exceed_cols: list[pl.Expr] = []
+    stat_names: list[str] = []
+    for pol, statistic, pct, limit_avg, index_avg in _statistics(hj663):
+        src = "O3_MDA8" if pol == "O3" else pol
+        if src not in schema:
+            continue
+        if statistic == "mean":
+            name, expr = pol, pl.col(src).mean()
+        else:
+            name = f"{src}_P{int(pct)}"
+            expr = percentile_expr(src, pct)
+        stats_exprs += [
+            rnd(expr, pol).alias(name),
+            pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"),
+        ]
+        stat_names.append(name)
+        lim = _limit(limits_edition, pol, limit_avg)
+        attain_terms.append(pl.col(name) <= lim)
+        exceed_cols.append(
+            pl.when(pl.col(name) > lim)
+            .then(((pl.col(name) - lim) / lim).round(exc_dec))
+            .alias(f"{name}_exceedance")
+        )
+        index_terms.append(pl.col(name) / _limit(limits_edition, pol, index_avg))
+    for pol in ("PM10", "PM2.5"):
+        if pol in schema:
+            stats_exprs.append(rnd(percentile_expr(pol, 95), pol).alias(f"{pol}_P95"))
+    n_required = required_days(start_d, end_d)
+    total_days = (end_d - start_d).days + 1
+    primary = [
+        pl.col("primary_pollutant")
+        .str.split(";")
+        .list.contains(p)
+        .sum()
+        .cast(pl.Int32)
+        .alias(f"primary_days_{p}")
+        for p in AIR_POLLUTANTS
+    ]
+    edition_expr = (
+        pl.col("edition").drop_nulls().unique().sort().str.join("+")
+        if "edition" in schema
+        else pl.lit(None, pl.String)
+    )
+    agg = lf.group_by(group).agg(
+        pl.col("aqi").count().cast(pl.Int32).alias("valid_days"),
+        (pl.col("level") <= 2).sum().cast(pl.Int32).alias("good_days"),
+        (pl.col("level") == 1).sum().cast(pl.Int32).alias("excellent_days"),
+        (pl.col("level") >= 5).sum().cast(pl.Int32).alias("heavy_days"),
+        *[(pl.col("level") == k).sum().cast(pl.Int32).alias(f"days_level{k}") for k in range(1, 7)],
+        edition_expr.alias("aqi_edition"),
+        *primary,
+        *stats_exprs,
+    )
+    n_cols = [
+        f"n_days_{p}"
+        for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")
+        if (("O3_MDA8" if p == "O3" else p) in schema)
+    ]
+    out = agg.with_columns(
+        start=pl.lit(start_d),
+        end=pl.lit(end_d),
+        total_days=pl.lit(total_days, pl.Int32),
+        invalid_days=(pl.lit(total_days) - pl.col("valid_days")).cast(pl.Int32),
+        good_day_ratio=pl.when(pl.col("valid_days") > 0).then(
+            (pl.col("good_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
+        ),
+        attains=pl.all_horizontal(attain_terms) if attain_terms else pl.lit(None, pl.Boolean),
+        composite_index=pl.sum_horizontal(index_terms).round(9).round(idx_dec)
+        if len(index_terms) == 6
+        else pl.lit(None, pl.Float64),
+        required_days=pl.lit(n_required, pl.Int32),
+        period_valid=pl.all_horizontal(
+            [pl.col("valid_days") >= n_required, *[pl.col(c) >= n_required for c in n_cols]]
+        ),
+        limits_edition=pl.lit(limits_edition),
+    ).with_columns(exceed_cols)
+    first = [
+        *group,
+        "start",
+        "end",
+        "total_days",
+        "valid_days",
+        "invalid_days",
+        "good_days",
+        "excellent_days",
+        "heavy_days",
+        "good_day_ratio",
+    ]
+    rest = [c for c in out.collect_schema() if c not in first]
+    return finish(out.select(*first, *rest).sort(group), was_lazy)
+
+
+#: Columns whose change is reported in percentage points (ratios) and in percent.
+_PP_COLUMNS = ("good_day_ratio",)
+_PCT_COLUMNS = (
+    "SO2",
+    "NO2",
+    "PM10",
+    "PM2.5",
+    "CO_P95",
+    "O3_MDA8_P90",
+    "PM10_P95",
+    "PM2.5_P95",
+    "composite_index",
+)
+_DIFF_COLUMNS = ("valid_days", "good_days", "excellent_days", "heavy_days")
+
+
+def compare_periods(
+    current: Frame, previous: Frame, *, by: str | Sequence[str] | None = None
+) -> Frame:
+    """Change of period figures against a comparison period (同比/环比).
+
+    Ratios change in percentage points (``<col>_change_pp``), concentrations
+    and the composite index in percent of the comparison value
+    (``<col>_change_pct``, 1 decimal), day counts as differences
+    (``<col>_change``). A negative change of a concentration is an improvement.
+
+    Examples
+    --------
+    >>> cur = pl.DataFrame({"city": ["X"], "good_day_ratio": [82.2], "PM2.5": [40.0]})
+    >>> prev = pl.DataFrame({"city": ["X"], "good_day_ratio": [80.0], "PM2.5": [50.0]})
+    >>> compare_periods(cur, prev).select("good_day_ratio_change_pp", "PM2.5_change_pct").row(0)
+    (2.2, -20.0)
+    """
+    cur, was_lazy = to_lazy(current, name="current")
+    prev, _ = to_lazy(previous, name="previous")
+    cs, ps = cur.collect_schema(), prev.collect_schema()
+    group = [by] if isinstance(by, str) else list(by or [])
+    if not group:
+        group = ["city"] if "city" in cs else ["station"]
+    require_columns(cs, group, name="current")
+    require_columns(ps, group, name="previous")
+    shared = [c for c in (*_PP_COLUMNS, *_PCT_COLUMNS, *_DIFF_COLUMNS) if c in cs and c in ps]
+    joined = cur.join(
+        prev.select(*group, *[pl.col(c).alias(f"{c}_previous") for c in shared]),
+        on=group,
+        how="left",
+    )
+    changes = []
+    for c in shared:
+        p = pl.col(f"{c}_previous")
+        if c in _PP_COLUMNS:
+            changes.append((pl.col(c) - p).round(9).round(1).alias(f"{c}_change_pp"))
+        elif c in _PCT_COLUMNS:
+            changes.append(
+                pl.when(p != 0)
+                .then(((pl.col(c) - p) / p * 100).round(9).round(1))
+                .alias(f"{c}_change_pct")
+            )
+        else:
+            changes.append((pl.col(c) - p).alias(f"{c}_change"))
+    return finish(joined.with_columns(changes), was_lazy)
