@@ -145,17 +145,18 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
         standards.table("air_aqi_categories").filter(standard=edition, level=1)["aqi_hi"][0]
     )
     names = [
-        pl.when((pl.col(f"iaqi_{ind}") == pl.col("aqi")) & (pl.col("aqi") > first_level)).then(
-            pl.lit(pol)
-        )
-        for ind, pol, *_ in inds
+        pl.when(
+            pl.any_horizontal([c == pl.col("aqi") for c in cs]) & (pl.col("aqi") > first_level)
+        ).then(pl.lit(pol))
+        for pol, cs in pollutant_cols.items()
     ]
-    primary = (
-        pl.concat_list(names).list.drop_nulls().list.unique(maintain_order=True).list.join(";")
-    )
     return lf.with_columns(
-        primary_pollutant=pl.when(primary != "").then(primary),
+        primary_pollutant=pl.concat_str(names, separator=";", ignore_nulls=True),
         edition=pl.lit(edition),
+    ).with_columns(
+        primary_pollutant=pl.when(pl.col("primary_pollutant") != "").then(
+            pl.col("primary_pollutant")
+        )
     )
 
 
@@ -269,6 +270,21 @@ def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     return pl.concat([lf, absent], how="diagonal_relaxed")
 
 
+def _sorted_and_complete(base: pl.LazyFrame) -> bool:
+    """Are rows sorted by station and time with every station-day complete (24 rows)?"""
+    same = pl.col("station") == pl.col("station").shift(1)
+    last = pl.col("station") != pl.col("station").shift(-1)
+    step_ok = (
+        pl.when(same)
+        .then((pl.col("time") - pl.col("time").shift(1)) == pl.duration(hours=1))
+        .otherwise(pl.col("label") == 1)
+    )
+    end_ok = pl.when(last).then(pl.col("label") == 24).otherwise(True)
+    return bool(
+        base.select((step_ok.fill_null(False) & end_ok.fill_null(True)).all()).collect().item()
+    )
+
+
 def daily_concentrations(
     hourly: Frame,
     *,
@@ -311,12 +327,17 @@ def daily_concentrations(
     min_windows_mda8 = min_windows_mda8 or _validity("HJ 663-2013", "o3_mda8")
     date_e, label_e = _day_and_label(pl.col("time"))
     keys = ["station", "date"]
-    base = lf.select("station", *AIR_POLLUTANTS, date_e, label_e)
-    o3 = (
-        _complete_station_days(base.select(*keys, "label", "O3"), keys)
-        .sort(*keys, "label")
-        .with_columns(o3_8h=pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h))
-    )
+    base = lf.select("station", "time", *AIR_POLLUTANTS, date_e, label_e)
+    rolling = pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h).alias("o3_8h")
+    if not was_lazy and _sorted_and_complete(base):
+        # fast path: rows already contiguous per station-day, labels 1..24 in order
+        o3 = base.select(*keys, "label", rolling)
+    else:
+        o3 = (
+            _complete_station_days(base.select(*keys, "label", "O3"), keys)
+            .sort(*keys, "label")
+            .select(*keys, "label", rolling)
+        )
     # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
     mda8 = (
         o3.filter(pl.col("label") >= 8)
@@ -408,7 +429,10 @@ def daily_aqi(
     Parameters
     ----------
     hourly : frame
-        Tidy station-hours (see :mod:`indicators.glossary`).
+        Tidy station-hours (see :mod:`indicators.glossary`), or station daily
+        statistics (``station``, ``date`` and the columns of
+        :func:`daily_concentrations`, e.g. the output of ``daily_aqi`` at
+        station level) to aggregate them to cities without recomputing.
     stations : frame, optional
         Station list (``station``, ``city``, ``background``); required for
         ``level="city"`` and ``by``. Every station of ``hourly`` must be listed.
@@ -460,8 +484,14 @@ def daily_aqi(
             expected="stations=<frame with station, city, background>",
             found=None,
         )
-    day_stats = daily_concentrations(lf if was_lazy else lf.collect())
-    day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats
+    schema = lf.collect_schema()
+    if "time" not in schema and "date" in schema:
+        # station daily statistics already computed (daily_concentrations or daily_aqi output)
+        require_columns(schema, ["station", "date", *_DAILY_STATS], name="hourly")
+        day_stats = lf
+    else:
+        day_stats = daily_concentrations(lf if was_lazy else lf.collect())
+        day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats
     if group:
         st, _ = to_lazy(stations, name="stations")
         st = st.collect()
