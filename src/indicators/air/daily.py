@@ -271,7 +271,7 @@ def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
 
 
 def _sorted_and_complete(base: pl.LazyFrame) -> bool:
-    """Are rows sorted by station and time with every station-day complete (24 rows)?"""
+    """Whether rows are sorted by station and time with every station-day complete (24 rows)."""
     same = pl.col("station") == pl.col("station").shift(1)
     last = pl.col("station") != pl.col("station").shift(-1)
     step_ok = (
