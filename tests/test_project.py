@@ -1,0 +1,82 @@
+"""Project-level checks: environment files agree, the CLI runs, ruff is clean."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import ROOT
+
+
+def _name_spec(req: str) -> tuple[str, str]:
+    m = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", req)
+    assert m, req
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(
+        _name_spec(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    )
+    conda = {}
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].split("- pip:", 1)[0].splitlines():
+        m = re.match(r"\s+-\s+([A-Za-z][A-Za-z0-9_.\-]*)([<>=!].*)?$", line)
+        if m and m.group(1) not in ("python", "pip"):
+            conda[m.group(1).lower()] = (m.group(2) or "").replace(" ", "")
+    assert conda == wanted
+
+
+def test_ci_script_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = next(
+        line.strip() for line in readme.splitlines() if 'pip install -q -e ".[test]"' in line
+    )
+    assert command in ci
+
+
+def test_cli_air_summary_on_demo_data(tmp_path):
+    env = {"INDICATORS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "indicators.cli", "air-summary", "--year", "2026"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    assert "air-quality summary:" in out.stdout
+    assert (tmp_path / "reports" / "air-summary-2026.html").is_file()
+    # one headline line per demo city, with the good-day ratio
+    assert len(re.findall(r"good days \d+/\d+ = [\d.]+%", out.stdout)) == 3
+
+
+def test_cli_rejects_bad_edition(tmp_path):
+    env = {"INDICATORS_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "indicators.cli", "air-summary", "--edition", "HJ 633-2099"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 2
+    assert "HJ 633-2099" in out.stderr and "HJ 633-2026" in out.stderr
+
+
+@pytest.mark.skipif(
+    shutil.which("ruff") is None and not (ROOT / ".venv/bin/ruff").exists(),
+    reason="ruff not installed",
+)
+def test_ruff_clean():
+    ruff = shutil.which("ruff") or str(ROOT / ".venv/bin/ruff")
+    out = subprocess.run(
+        [ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout[-3000:]
