@@ -55,6 +55,18 @@ TERMS: dict[str, Term] = {
     "O3": Term("ug/m3", "臭氧", "ozone (1-h mean)"),
     "CO": Term("mg/m3", "一氧化碳", "carbon monoxide"),
     "O3_8h": Term("ug/m3", "臭氧8小时滑动平均", "O3 8-h moving mean ending at the hour"),
+    "PM2.5_24h": Term("ug/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "PM10_24h": Term("ug/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "SO2_24h": Term("ug/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "NO2_24h": Term("ug/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "O3_24h": Term("ug/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "CO_24h": Term("mg/m3", "24小时滑动平均", "24-h moving mean ending at the hour (CNEMC)"),
+    "O3_8h_24h": Term(
+        "ug/m3",
+        "臭氧8小时滑动平均的24小时最大值",
+        "max of the 8-h moving means over the last 24 h (CNEMC)",
+    ),
+    "prefecture": Term("", "地级行政区", "prefecture-level division"),
     "O3_1h_max": Term("ug/m3", "臭氧日最大1小时平均", "O3 daily maximum 1-h mean"),
     "O3_MDA8": Term("ug/m3", "臭氧日最大8小时滑动平均", "O3 daily maximum 8-h moving mean"),
     # AQI

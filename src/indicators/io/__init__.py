@@ -1,0 +1,32 @@
+"""Readers and writers (数据读取): real-world files in, tidy frames out.
+
+Every reader validates its input once and raises
+:class:`~indicators.errors.IndicatorInputError` naming file, row, column,
+expected and found. Air readers return tidy station-hours (hour-ending time,
+China Standard Time; see :mod:`indicators.io.air`).
+"""
+
+from __future__ import annotations
+
+# --- air (indicators.io.air) -------------------------------------------------
+from .air import (
+    read_cnemc,
+    read_station_hours,
+    read_station_list,
+    read_uci_beijing,
+    validate_station_hours,
+    write_station_hours,
+)
+
+# --- water (indicators.io.water): to be added here ---------------------------
+
+__all__ = [
+    # air
+    "read_cnemc",
+    "read_station_hours",
+    "read_station_list",
+    "read_uci_beijing",
+    "validate_station_hours",
+    "write_station_hours",
+    # water: to be added here
+]
