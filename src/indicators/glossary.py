@@ -92,6 +92,28 @@ TERMS: dict[str, Term] = {
     "CO_P95": Term("mg/m3", "一氧化碳日均值第95百分位数", "95th percentile of CO daily means"),
     "O3_MDA8_P90": Term("ug/m3", "臭氧日最大8小时平均第90百分位数", "90th percentile of O3 MDA8"),
     "composite_index": Term("1", "环境空气质量综合指数", "sum of C_i / S_i over six pollutants"),
+    # trends, targets, rankings
+    "period_start": Term("date", "统计时段起始日", "first day of the month or year"),
+    "period_valid": Term("bool", "时段数据有效", "period meets the valid-day count"),
+    "slope": Term("unit/step", "Sen斜率", "Theil-Sen slope"),
+    "intercept": Term("unit", "截距", "Sen line at the first period"),
+    "ci_low": Term("as slope", "斜率置信区间下限", "slope confidence interval, low"),
+    "ci_high": Term("as slope", "斜率置信区间上限", "slope confidence interval, high"),
+    "p_value": Term("1", "显著性水平p", "two-sided p-value (Mann-Kendall)"),
+    "n_excluded": Term("count", "剔除数", "periods excluded (failed validity)"),
+    "slope_pct_per_year": Term("%/yr", "年变化率", "change per year relative to the start"),
+    "rank": Term("1", "排名", "rank (1 = best), ties share a rank (并列)"),
+    "tied": Term("bool", "并列", "tied with another city"),
+    "target": Term("unit", "目标值", "target"),
+    "meets": Term("bool", "达到目标", "target met"),
+    "good_days_needed": Term("day", "还需优良天数", "good days still needed this year"),
+    "required_ratio_remaining": Term(
+        "percent", "剩余时段所需优良率", "good-day ratio needed over the remaining days"
+    ),
+    "required_mean_remaining": Term(
+        "ug/m3", "剩余时段浓度上限", "PM2.5 mean the rest of the year must stay under"
+    ),
+    "projected": Term("unit", "年末预估", "year-end projection"),
 }
 
 

@@ -1,0 +1,357 @@
+"""Rankings: direction, 并列 ties, best/worst N, groups, editions, change, cross-edition."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from indicators import IndicatorInputError, air, demo, ranking
+from indicators.demo import air as demo_air
+from indicators.ranking import best_and_worst, compare_editions, rank_change, rank_cities
+
+# --------------------------------------------------------------------------- rank_cities
+
+
+def test_composite_index_ties_on_published_precision() -> None:
+    # composite index is published to 0.01 (air_reporting_precision): 3.104 and 3.096 both
+    # read 3.10 and share 2nd place; the next city is 4th (competition ranking "1224")
+    s = pl.DataFrame(
+        {"city": ["甲", "乙", "丙", "丁"], "composite_index": [3.104, 3.096, 4.2, 2.9]}
+    )
+    out = rank_cities(s, "composite_index")
+    assert out.select("city", "rank_value", "rank", "tied", "rank_label").rows() == [
+        ("丁", 2.9, 1, False, "1"),
+        ("乙", 3.1, 2, True, "2（并列）"),
+        ("甲", 3.1, 2, True, "2（并列）"),
+        ("丙", 4.2, 4, False, "4"),
+    ]
+    assert out["rank_from_worst"].to_list() == [4, 2, 2, 1]
+    assert out["n_ranked"].to_list() == [4] * 4
+    assert out["indicator"].unique().to_list() == ["composite_index"]
+    # unrounded: no tie, 3.096 before 3.104
+    raw = rank_cities(s, "composite_index", decimals=None)
+    assert raw.select("city", "rank").rows()[1:3] == [("乙", 2), ("甲", 3)]
+
+
+def test_rounding_is_half_to_even() -> None:
+    # GB/T 8170: 80.25 -> 80.2 and 80.35 -> 80.4 at 0.1 (ratio precision); 80.15 -> 80.2
+    s = pl.DataFrame({"city": list("ABC"), "good_day_ratio": [80.25, 80.35, 80.15]})
+    out = rank_cities(s, "good_day_ratio", decimals=1)
+    assert dict(out.select("city", "rank_value").rows()) == {"A": 80.2, "B": 80.4, "C": 80.2}
+    assert dict(out.select("city", "rank_label").rows()) == {
+        "B": "1",
+        "A": "2（并列）",
+        "C": "2（并列）",
+    }
+
+
+@pytest.mark.parametrize(
+    ("indicator", "values", "first"),
+    [
+        ("good_day_ratio", [70.0, 90.0, 80.0], "B"),  # higher is better
+        ("PM2.5", [30.0, 40.0, 20.0], "C"),  # lower is better
+        ("composite_index", [4.0, 3.0, 5.0], "B"),
+        ("cwqi", [5.1, 4.2, 3.3], "C"),
+        ("O3_MDA8_P90", [150.0, 160.0, 140.0], "C"),
+    ],
+)
+def test_direction_per_indicator(indicator: str, values: list[float], first: str) -> None:
+    s = pl.DataFrame({"city": list("ABC"), indicator: values})
+    out = rank_cities(s, indicator)
+    assert out["city"][0] == first
+    assert out["lower_is_better"][0] is ranking.LOWER_IS_BETTER[indicator]
+
+
+def test_unknown_direction_and_override() -> None:
+    s = pl.DataFrame({"city": list("AB"), "score": [1.0, 2.0]})
+    with pytest.raises(IndicatorInputError) as err:
+        rank_cities(s, "score")
+    assert err.value.column == "score"
+    assert rank_cities(s, "score", lower_is_better=False)["city"].to_list() == ["B", "A"]
+    with pytest.raises(IndicatorInputError):
+        rank_cities(s, "score", lower_is_better=True, decimals="published")
+
+
+def test_nulls_unranked_and_last() -> None:
+    s = pl.DataFrame({"city": list("ABCD"), "PM2.5": [None, 30.0, float("nan"), 25.0]})
+    out = rank_cities(s, "PM2.5")
+    assert out.select("city", "rank", "rank_label").rows() == [
+        ("D", 1, "1"),
+        ("B", 2, "2"),
+        ("A", None, None),
+        ("C", None, None),
+    ]
+    assert out["n_ranked"].to_list() == [2] * 4
+    assert out["tied"].to_list() == [False] * 4
+
+
+def test_empty_and_all_null() -> None:
+    empty = pl.DataFrame(schema={"city": pl.String, "PM2.5": pl.Float64})
+    assert rank_cities(empty, "PM2.5").height == 0
+    nulls = pl.DataFrame(
+        {"city": list("AB"), "PM2.5": [None, None]}, schema_overrides={"PM2.5": pl.Float64}
+    )
+    out = rank_cities(nulls, "PM2.5")
+    assert out["rank"].to_list() == [None, None] and out["n_ranked"].to_list() == [0, 0]
+
+
+def test_within_province_and_user_groups_lazy() -> None:
+    s = pl.DataFrame(
+        {
+            "city": ["A", "B", "C", "D", "E"],
+            "province": ["甲省", "甲省", "乙省", "乙省", "乙省"],
+            "PM2.5": [40.0, 30.0, 50.0, 20.0, 20.0],
+        }
+    )
+    out = rank_cities(s, "PM2.5", by="province")
+    assert out.select("province", "city", "rank_label", "n_ranked").rows() == [
+        ("乙省", "D", "1（并列）", 3),
+        ("乙省", "E", "1（并列）", 3),
+        ("乙省", "C", "3", 3),
+        ("甲省", "B", "1", 2),
+        ("甲省", "A", "2", 2),
+    ]
+    lazy = rank_cities(s.lazy(), "PM2.5", by="province")
+    assert isinstance(lazy, pl.LazyFrame)
+    assert_frame_equal(lazy.collect(), out)
+    grouped = rank_cities(s, "PM2.5", groups={"A": "沿海", "C": "沿海", "D": "内陆"})
+    assert grouped.select("group", "city", "rank").rows() == [
+        ("内陆", "D", 1),
+        ("沿海", "A", 1),
+        ("沿海", "C", 2),
+        (None, "E", 1),
+        (None, "B", 2),
+    ]
+
+
+def test_duplicate_city_in_group() -> None:
+    s = pl.DataFrame({"city": ["A", "A"], "PM2.5": [1.0, 2.0]})
+    with pytest.raises(IndicatorInputError) as err:
+        rank_cities(s, "PM2.5")
+    assert err.value.column == "city"
+
+
+def test_mixed_editions_refused_unless_allowed() -> None:
+    s = pl.DataFrame(
+        {
+            "city": list("ABC"),
+            "composite_index": [3.0, 4.0, 5.0],
+            "limits_edition": ["GB 3095-2012", "GB 3095-2026 transitional", "GB 3095-2012"],
+        }
+    )
+    with pytest.raises(IndicatorInputError) as err:
+        rank_cities(s, "composite_index")
+    assert err.value.column == "limits_edition"
+    assert err.value.found == ["GB 3095-2012", "GB 3095-2026 transitional"]
+    out = rank_cities(s, "composite_index", allow_mixed_editions=True)
+    assert out["limits_edition"].to_list() == [
+        "GB 3095-2012",
+        "GB 3095-2026 transitional",
+        "GB 3095-2012",
+    ]
+    # one edition per group is not mixing
+    per_group = s.with_columns(province=pl.Series(["x", "y", "x"]))
+    assert rank_cities(per_group, "composite_index", by="province").height == 3
+
+
+# --------------------------------------------------------------------------- best and worst
+
+
+def test_best_and_worst_twenty_with_ties_at_the_cut() -> None:
+    # 30 cities with PM2.5 1..30 except that cities 20 and 21 both read 20: the best 20
+    # holds 21 cities (two tied 20th); the worst 20 counts from 30 down to PM2.5 11
+    values = [float(i) for i in range(1, 31)]
+    values[20] = 20.0
+    s = pl.DataFrame({"city": [f"C{i:02d}" for i in range(1, 31)], "PM2.5": values})
+    bw = best_and_worst(rank_cities(s, "PM2.5"), n=20)
+    best = bw.filter(end="best")
+    worst = bw.filter(end="worst")
+    assert best.height == 21
+    assert best.filter(pl.col("rank") == 20)["city"].to_list() == ["C20", "C21"]
+    assert best["rank_label"].to_list()[-2:] == ["20（并列）", "20（并列）"]
+    assert worst.height == 20
+    assert worst["city"][0] == "C30"
+    # from the bottom: 30..22 are 1..9, C20 and C21 share 10, then 19..11 are 12..20
+    assert worst["rank_from_worst"].to_list() == [*range(1, 11), 10, *range(12, 21)]
+    assert worst.filter(pl.col("city").is_in(["C20", "C21"]))["rank_from_worst"].to_list() == [
+        10,
+        10,
+    ]
+    with pytest.raises(IndicatorInputError):
+        best_and_worst(rank_cities(s, "PM2.5"), n=0)
+
+
+def test_best_and_worst_small_group_overlaps() -> None:
+    s = pl.DataFrame({"city": list("ABC"), "good_day_ratio": [90.0, 80.0, None]})
+    bw = best_and_worst(rank_cities(s, "good_day_ratio"), n=2)
+    assert bw.select("end", "city").rows() == [
+        ("best", "A"),
+        ("best", "B"),
+        ("worst", "B"),
+        ("worst", "A"),
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=8), min_size=1, max_size=15))
+def test_competition_rank_property(values: list[int]) -> None:
+    # rank = 1 + number of strictly better cities; rank_from_worst = 1 + strictly worse
+    s = pl.DataFrame(
+        {"city": [f"c{i}" for i in range(len(values))], "PM2.5": [float(v) for v in values]}
+    )
+    out = rank_cities(s, "PM2.5")
+    for v, r, rw, tied in out.select("PM2.5", "rank", "rank_from_worst", "tied").iter_rows():
+        assert r == 1 + sum(x < v for x in values)
+        assert rw == 1 + sum(x > v for x in values)
+        assert tied == (values.count(int(v)) > 1)
+
+
+# --------------------------------------------------------------------------- change
+
+
+def test_rank_change_by_hand() -> None:
+    # composite index change in % of the previous value, rounded to 0.1:
+    # A 4.00 vs 5.00 -> -20.0 %; B 3.00 vs 3.30 -> -9.0909 -> -9.1 %; C 3.30 vs 3.00 -> +10.0 %
+    # D has no previous value: unranked
+    cur = pl.DataFrame({"city": list("ABCD"), "composite_index": [4.0, 3.0, 3.3, 2.0]})
+    prev = pl.DataFrame({"city": list("ABC"), "composite_index": [5.0, 3.3, 3.0]})
+    out = rank_change(cur, prev, "composite_index")
+    assert out.select(
+        "city", "composite_index_previous", "change", "change_unit", "rank"
+    ).rows() == [
+        ("A", 5.0, -20.0, "%", 1),
+        ("B", 3.3, -9.1, "%", 2),
+        ("C", 3.0, 10.0, "%", 3),
+        ("D", None, None, "%", None),
+    ]
+
+
+def test_rank_change_good_day_ratio_in_points_with_ties() -> None:
+    # good-day ratio change in percentage points, higher is better: +2.0, +2.0, -1.5
+    cur = pl.DataFrame({"city": list("ABC"), "good_day_ratio": [82.0, 77.0, 70.0]})
+    prev = pl.DataFrame({"city": list("ABC"), "good_day_ratio": [80.0, 75.0, 71.5]})
+    out = rank_change(cur, prev, "good_day_ratio")
+    assert out.select("city", "change", "change_unit", "rank_label").rows() == [
+        ("A", 2.0, "difference", "1（并列）"),
+        ("B", 2.0, "difference", "1（并列）"),
+        ("C", -1.5, "difference", "3"),
+    ]
+    rel = rank_change(cur, prev, "good_day_ratio", relative=True, change_decimals=None)
+    assert rel.filter(city="A")["change"].item() == pytest.approx(2.5)
+
+
+def test_rank_change_zero_previous_and_lazy() -> None:
+    cur = pl.DataFrame({"city": list("AB"), "PM2.5": [10.0, 20.0]})
+    prev = pl.DataFrame({"city": list("AB"), "PM2.5": [0.0, 25.0]})
+    out = rank_change(cur.lazy(), prev.lazy(), "PM2.5")
+    assert isinstance(out, pl.LazyFrame)
+    assert out.collect().select("city", "change", "rank").rows() == [
+        ("B", -20.0, 1),
+        ("A", None, None),
+    ]
+
+
+def test_rank_change_refuses_different_editions() -> None:
+    cur = pl.DataFrame(
+        {"city": ["A"], "composite_index": [4.0], "limits_edition": ["GB 3095-2026 transitional"]}
+    )
+    prev = pl.DataFrame(
+        {"city": ["A"], "composite_index": [5.0], "limits_edition": ["GB 3095-2012"]}
+    )
+    with pytest.raises(IndicatorInputError) as err:
+        rank_change(cur, prev, "composite_index")
+    assert err.value.column == "limits_edition" and err.value.file == "previous"
+    out = rank_change(cur, prev, "composite_index", allow_mixed_editions=True)
+    assert out.select("limits_edition", "limits_edition_previous").row(0) == (
+        "GB 3095-2026 transitional",
+        "GB 3095-2012",
+    )
+
+
+# --------------------------------------------------------------------------- demo data
+
+
+@pytest.fixture(scope="module")
+def demo_hourly() -> tuple[pl.DataFrame, pl.DataFrame]:
+    stations = demo.station_list()
+    hourly = demo_air.generate(
+        demo.CITIES, stations, date(2025, 3, 1), date(2026, 3, 31), demo.DEMO_SEED
+    )["station_hours"]
+    return hourly, stations
+
+
+def test_compare_editions_on_demo(demo_hourly: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    hourly, stations = demo_hourly
+    march = hourly.filter(pl.col("time") >= datetime(2026, 3, 1, 1))
+    ce = compare_editions(march, stations, "2026-03-01", "2026-03-31")
+    assert ce["city"].to_list() == sorted(c.name for c in demo.CITIES)
+    assert (ce["aqi_edition_2012"] == "HJ 633-2012").all()
+    assert (ce["aqi_edition_2026"] == "HJ 633-2026").all()
+    assert (ce["limits_edition_2012"] == "GB 3095-2012").all()
+    assert (ce["limits_edition_2026"] == "GB 3095-2026 transitional").all()
+    # each side equals a direct evaluation under that edition
+    for ed, tag, limits in (
+        ("HJ 633-2012", "2012", "GB 3095-2012"),
+        ("HJ 633-2026", "2026", "GB 3095-2026 transitional"),
+    ):
+        daily = air.daily_aqi(march, stations=stations, level="city", edition=ed)
+        ref = air.evaluate_period(daily, start="2026-03-01", end="2026-03-31", limits=limits)
+        assert ce[f"good_days_{tag}"].to_list() == ref["good_days"].to_list()
+        assert ce[f"composite_index_{tag}"].to_list() == ref["composite_index"].to_list()
+    # the difference is second minus first
+    assert (
+        ce["good_day_ratio_diff"] - (ce["good_day_ratio_2026"] - ce["good_day_ratio_2012"])
+    ).abs().max() < 1e-9
+    # concentrations do not depend on the AQI edition; only the index moves, by the tighter
+    # PM annual limits: PM2.5 (1/30 - 1/35) + PM10 (1/60 - 1/70), within rounding (0.01)
+    assert (ce["PM2.5_diff"] == 0).all() and (ce["PM10_diff"] == 0).all()
+    expected = ce["PM2.5_2012"] * (1 / 30 - 1 / 35) + ce["PM10_2012"] * (1 / 60 - 1 / 70)
+    assert ((ce["composite_index_diff"] - expected).abs() <= 0.011).all()
+    assert (ce["composite_index_diff"] > 0).all()
+    # without companion limits both sides use the limits in force on the end date
+    same = compare_editions(march, stations, "2026-03-01", "2026-03-31", companion_limits=False)
+    assert (same["limits_edition_2012"] == same["limits_edition_2026"]).all()
+    assert (same["good_days_diff"] == ce["good_days_diff"]).all()
+
+
+def test_compare_editions_lazy_and_errors(demo_hourly: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    hourly, stations = demo_hourly
+    day = hourly.filter(pl.col("time").is_between(datetime(2026, 3, 2, 1), datetime(2026, 3, 3, 0)))
+    lazy = compare_editions(day.lazy(), stations, "2026-03-02", "2026-03-02")
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect().height == 3
+    with pytest.raises(IndicatorInputError):
+        compare_editions(
+            day, stations, "2026-03-02", "2026-03-02", editions=("HJ 633-2026", "HJ 633-2026")
+        )
+    with pytest.raises(IndicatorInputError):
+        compare_editions(
+            day, stations, "2026-03-02", "2026-03-02", editions=("auto", "HJ 633-2026")
+        )
+
+
+def test_demo_ranking_refuses_mixed_years_then_ranks_same_edition(
+    demo_hourly: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    hourly, stations = demo_hourly
+    auto = air.daily_aqi(hourly, stations=stations, level="city")
+    cur = air.evaluate_period(auto, start="2026-03-01", end="2026-03-31")
+    prev = air.evaluate_period(auto, start="2025-03-01", end="2025-03-31")
+    with pytest.raises(IndicatorInputError):
+        rank_change(cur, prev, "composite_index")  # 2026 rules against 2012 rules
+    # same-basis comparison: recompute March 2025 under the 2026 edition and limits
+    forced = air.daily_aqi(hourly, stations=stations, level="city", edition="HJ 633-2026")
+    prev26 = air.evaluate_period(
+        forced, start="2025-03-01", end="2025-03-31", limits="GB 3095-2026 transitional"
+    )
+    out = rank_change(cur, prev26, "composite_index")
+    assert out["rank"].drop_nulls().len() == 3
+    assert sorted(out["rank"].to_list()) == [1, 2, 3] or out["tied"].any()
+    ranked = rank_cities(cur, "good_day_ratio")
+    assert ranked["rank"][0] == 1
+    assert ranked["good_day_ratio"][0] == cur["good_day_ratio"].max()
