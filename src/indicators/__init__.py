@@ -5,7 +5,10 @@ composite index, section compliance, drinking-water compliance, black-odorous
 elimination, sea-water class shares, noise compliance) from monitoring data,
 exactly as the national standards define them.
 
-Modules: :mod:`indicators.air` (HJ 633, GB 3095, HJ 663), :mod:`indicators.io`
+Modules: :mod:`indicators.air` (HJ 633, GB 3095, HJ 663),
+:mod:`indicators.blackodorous` (城市黑臭水体整治工作指南, 2015),
+:mod:`indicators.noise` (GB 3096-2008, HJ 640-2012), :mod:`indicators.trends`,
+:mod:`indicators.targets`, :mod:`indicators.ranking`, :mod:`indicators.io`
 (readers), :mod:`indicators.demo` (synthetic demo data), :mod:`indicators.standards`
 (the standards tables), :mod:`indicators.glossary` (column names and units).
 """

@@ -114,6 +114,28 @@ TERMS: dict[str, Term] = {
         "ug/m3", "剩余时段浓度上限", "PM2.5 mean the rest of the year must stay under"
     ),
     "projected": Term("unit", "年末预估", "year-end projection"),
+    # black-odorous water (城市黑臭水体整治工作指南, 2015)
+    "water_body_id": Term("", "水体编号", "ledger ID of a water body"),
+    "length_km": Term("km", "水体长度", "length of the water body"),
+    "status": Term("", "整治状态", "ledger status (identified .. long-term clear, returned)"),
+    "plan_date": Term("date", "计划完成整治日期", "planned completion date"),
+    "transparency": Term("cm", "透明度", "transparency"),
+    "ORP": Term("mV", "氧化还原电位", "oxidation-reduction potential"),
+    "grade": Term("", "黑臭级别", "black-odorous level: none, light, severe"),
+    "elimination_ratio": Term("percent", "黑臭水体消除比例", "eliminated / identified (count)"),
+    "elimination_ratio_length": Term(
+        "percent", "按长度计消除比例", "eliminated / identified (length)"
+    ),
+    "days_overdue": Term("day", "逾期天数", "days past the planned completion date"),
+    # noise (GB 3096-2008, HJ 640-2012)
+    "functional_class": Term("", "声环境功能区类别", "functional-area class 0, 1, 2, 3, 4a, 4b"),
+    "leq_day": Term("dB(A)", "昼间等效声级", "day equivalent sound level"),
+    "leq_night": Term("dB(A)", "夜间等效声级", "night equivalent sound level"),
+    "compliance_rate_day": Term("percent", "昼间达标率", "compliant / monitored point-times, day"),
+    "compliance_rate_night": Term(
+        "percent", "夜间达标率", "compliant / monitored point-times, night"
+    ),
+    "grade_day": Term("1", "声环境质量等级", "HJ 640-2012 grade 1 (好) .. 5 (差), day"),
 }
 
 

@@ -18,6 +18,17 @@ from .air import (
     write_station_hours,
 )
 
+# --- black-odorous water and noise ledgers (indicators.io.ledgers) ----------
+from .ledgers import (
+    read_blackodorous_ledger,
+    read_blackodorous_monitoring,
+    read_blackodorous_status,
+    read_blackodorous_surveys,
+    read_noise_functional,
+    read_noise_regional,
+    read_noise_traffic,
+)
+
 # --- water (indicators.io.water): to be added here ---------------------------
 
 __all__ = [
@@ -28,5 +39,13 @@ __all__ = [
     "read_uci_beijing",
     "validate_station_hours",
     "write_station_hours",
+    # ledgers
+    "read_blackodorous_ledger",
+    "read_blackodorous_monitoring",
+    "read_blackodorous_status",
+    "read_blackodorous_surveys",
+    "read_noise_functional",
+    "read_noise_regional",
+    "read_noise_traffic",
     # water: to be added here
 ]
