@@ -176,6 +176,7 @@ def iaqi_expr(
     edition = concrete_edition(edition)
     segs = _segments(edition, pollutant, averaging)
     c = pl.col(conc) if isinstance(conc, str) else conc
+    c = c.cast(pl.Float64).fill_nan(None)  # NaN is a missing value, not "above the table"
     c = prerounded_expr(c, pollutant, edition)
     top_bp = segs[-1][3]
     rule = _special_rule(edition, pollutant, averaging)
@@ -270,6 +271,7 @@ def iaqi(
     check_pollutant(pollutant, averaging)
     concrete_edition(edition)
     if isinstance(concentration, pl.Series):
+        concentration = concentration.cast(pl.Float64)  # an all-None Series has dtype Null
         if (concentration.drop_nulls() < 0).any():
             bad = next(i for i, v in enumerate(concentration) if v is not None and v < 0)
             raise IndicatorInputError(

@@ -92,15 +92,27 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
     inds = _indicators(edition, report)
     schema = lf.collect_schema()
     iaqis = []
+    undetermined: list[pl.Expr] = []
     for ind, pol, src, tab in inds:
         expr = iaqi_expr(pl.col(src), pol, tab, edition)
         rule = _special_rule(edition, pol, tab)
-        if rule is not None and rule["action"] == "use_24h" and f"{src}_24h" in schema:
-            expr = (
-                pl.when(pl.col(src) > rule["above"])
-                .then(iaqi_expr(pl.col(f"{src}_24h"), pol, "24h", edition))
-                .otherwise(expr)
-            )
+        if rule is not None and rule["action"] == "use_24h":
+            if f"{src}_24h" in schema:
+                expr = (
+                    pl.when(pl.col(src) > rule["above"])
+                    .then(iaqi_expr(pl.col(f"{src}_24h"), pol, "24h", edition))
+                    .otherwise(expr)
+                )
+            else:  # no 24-h value: the IAQI, hence the AQI, cannot be determined
+                undetermined.append(pl.col(src) > rule["above"])
+        elif rule is not None and rule["action"] == "use_1h":
+            one_h = next((s for _, p, s, t in inds if p == pol and t == "1h"), None)
+            if one_h is not None:
+                expr = (
+                    pl.when(pl.col(src) > rule["above"])
+                    .then(iaqi_expr(pl.col(one_h), pol, "1h", edition))
+                    .otherwise(expr)
+                )
         iaqis.append(expr.alias(f"iaqi_{ind}"))
     capped = pl.any_horizontal(
         [iaqi_expr(pl.col(src), pol, tab, edition, capped=True) for _, pol, src, tab in inds]
@@ -137,6 +149,8 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
         aqi = (
             pl.when(n_pol_missing == 0).then(raw).when((n_pol_missing == 1) & (raw > cut)).then(raw)
         )
+    if undetermined:
+        aqi = pl.when(pl.any_horizontal(undetermined).fill_null(False)).then(None).otherwise(aqi)
     aqi = aqi.cast(pl.Int64)
     lf = lf.with_columns(aqi=aqi, n_indicators=n_valid.cast(pl.Int8))
     lvl = level_expr(pl.col("aqi"), edition)
@@ -190,6 +204,14 @@ def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
             file=name,
             column="time",
             expected="polars Datetime",
+            found=str(schema["time"]),
+        )
+    if schema["time"].time_zone not in (None, "Asia/Shanghai"):
+        raise IndicatorInputError(
+            "time must be China Standard Time (naive or Asia/Shanghai)",
+            file=name,
+            column="time",
+            expected="naive Datetime or time zone Asia/Shanghai",
             found=str(schema["time"]),
         )
     if was_lazy:
@@ -252,6 +274,25 @@ def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard
     _check_hourly(lf, was_lazy, "hourly")
     day = (pl.col("time") - pl.duration(hours=1)).dt.date()
     return finish(_with_edition(lf, edition, "hourly", missing, day), was_lazy)
+
+
+def _check_unique_hours(lf: pl.LazyFrame, name: str) -> None:
+    """Raise on a station-hour present twice (it would count twice in the day)."""
+    repeat = (
+        lf.select(pl.struct("station", "time").is_first_distinct().not_().arg_true().first())
+        .collect()
+        .item()
+    )
+    if repeat is not None:
+        row = lf.slice(repeat, 1).select("station", "time").collect().row(0)
+        raise IndicatorInputError(
+            "station-hour appears twice",
+            file=name,
+            row=repeat + 1,
+            column="time",
+            expected="one row per station and hour",
+            found=f"{row[0]} {row[1]}",
+        )
 
 
 def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
@@ -321,15 +362,25 @@ def daily_concentrations(
     """
     lf, was_lazy = to_lazy(hourly, name="hourly")
     _check_hourly(lf, was_lazy, "hourly")
-    min_hours = min_hours or _validity("GB 3095-2012", "daily_mean")
-    min_hours_o3_1h = min_hours_o3_1h or min_hours
-    min_hours_o3_8h = min_hours_o3_8h or _validity("GB 3095-2012", "o3_8h_mean")
-    min_windows_mda8 = min_windows_mda8 or _validity("HJ 663-2013", "o3_mda8")
+    min_hours = min_hours if min_hours is not None else _validity("GB 3095-2012", "daily_mean")
+    min_hours_o3_1h = min_hours if min_hours_o3_1h is None else min_hours_o3_1h
+    min_hours_o3_8h = (
+        min_hours_o3_8h if min_hours_o3_8h is not None else _validity("GB 3095-2012", "o3_8h_mean")
+    )
+    min_windows_mda8 = (
+        min_windows_mda8 if min_windows_mda8 is not None else _validity("HJ 663-2013", "o3_mda8")
+    )
     date_e, label_e = _day_and_label(pl.col("time"))
     keys = ["station", "date"]
-    base = lf.select("station", "time", *AIR_POLLUTANTS, date_e, label_e)
+    # NaN and (lazy input, not checked) negative values are missing hours, not valid ones
+    clean = [pl.col(p).cast(pl.Float64).fill_nan(None) for p in AIR_POLLUTANTS]
+    base = lf.select("station", "time", *[pl.when(c >= 0).then(c) for c in clean], date_e, label_e)
     rolling = pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h).alias("o3_8h")
-    if not was_lazy and _sorted_and_complete(base):
+    fast = not was_lazy and _sorted_and_complete(base)
+    if not was_lazy and not fast:
+        # sorted complete hours (time strictly increasing per station) cannot repeat
+        _check_unique_hours(lf, "hourly")
+    if fast:
         # fast path: rows already contiguous per station-day, labels 1..24 in order
         o3 = base.select(*keys, "label", rolling)
     else:

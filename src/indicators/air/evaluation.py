@@ -294,7 +294,7 @@ def evaluate_period(
             (pl.col("good_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
         ),
         attains=pl.all_horizontal(attain_terms) if attain_terms else pl.lit(None, pl.Boolean),
-        composite_index=pl.sum_horizontal(index_terms).round(9).round(idx_dec)
+        composite_index=pl.sum_horizontal(index_terms, ignore_nulls=False).round(9).round(idx_dec)
         if len(index_terms) == 6
         else pl.lit(None, pl.Float64),
         required_days=pl.lit(n_required, pl.Int32),
