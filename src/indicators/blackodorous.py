@@ -356,6 +356,8 @@ def indicator_level_expr(
 ) -> pl.Expr:
     """Expression: the black-odorous level of one indicator value per row.
 
+    城市黑臭水体整治工作指南 (2015), 污染程度分级标准 table, as :func:`indicator_level`.
+
     Parameters
     ----------
     indicator : {'transparency', 'DO', 'ORP', 'NH3-N'}
@@ -436,6 +438,9 @@ def indicator_level(
     thresholds: pl.DataFrame | None = None,
 ) -> str | list[str | None] | pl.Series | None:
     """Black-odorous level (不黑臭/轻度/重度) of one indicator value.
+
+    城市黑臭水体整治工作指南 (2015), 城市黑臭水体污染程度分级标准 table; boundary
+    closure as in the ``blackodorous_grading`` table (UNVERIFIED, documented).
 
     Parameters
     ----------
@@ -590,6 +595,8 @@ def sample_levels(
 ) -> Frame:
     """Level of each indicator for each sample, and the sample's worst level.
 
+    城市黑臭水体整治工作指南 (2015), 污染程度分级标准 with the shallow-water rule.
+
     Parameters
     ----------
     monitoring : DataFrame or LazyFrame
@@ -660,6 +667,9 @@ def point_grade(
     thresholds: pl.DataFrame | None = None,
 ) -> Frame:
     """Grade of each monitoring point from its samples (点位黑臭级别).
+
+    城市黑臭水体整治工作指南 (2015): a point is severe when >= 60 % of one indicator's
+    samples, or >= 30 % of at least two indicators' samples, are at the severe level.
 
     Parameters
     ----------
@@ -803,6 +813,9 @@ def _points(points: Any, keys: list[str]) -> tuple[pl.DataFrame, bool]:
 def severe_stretches(points: Any, *, by: By = None, standard: str = GUIDE) -> Frame:
     """Severe stretches: runs of 3 or more consecutive severe points (重度黑臭段).
 
+    城市黑臭水体整治工作指南 (2015): 3 or more consecutive severe points make the
+    stretch between them severe.
+
     Parameters
     ----------
     points : DataFrame or LazyFrame
@@ -872,6 +885,9 @@ def severe_stretches(points: Any, *, by: By = None, standard: str = GUIDE) -> Fr
 
 def water_body_grade(points: Any, *, by: By = None, standard: str = GUIDE) -> Frame:
     """Grade of each water body from its point grades (水体黑臭级别).
+
+    城市黑臭水体整治工作指南 (2015): 60 % or more severe points make the water body
+    severe.
 
     Parameters
     ----------
@@ -1095,6 +1111,9 @@ def remediation_evaluation(
     satisfaction_threshold: float | None = None,
 ) -> Frame:
     """Effect evaluation: follow-up monitoring grade plus public survey (整治效果评估).
+
+    城市黑臭水体整治工作指南 (2015), 整治效果评估 (monitoring plus 公众调查评议); the
+    satisfaction threshold is an assumption (default 90 %, UNVERIFIED).
 
     Parameters
     ----------
