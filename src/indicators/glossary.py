@@ -136,6 +136,28 @@ TERMS: dict[str, Term] = {
         "percent", "夜间达标率", "compliant / monitored point-times, night"
     ),
     "grade_day": Term("1", "声环境质量等级", "HJ 640-2012 grade 1 (好) .. 5 (差), day"),
+    # surface water, drinking water, sea (GB 3838-2002, GB/T 14848-2017, GB 3097-1997)
+    "site": Term("", "点位编码", "site code (section, source or sea point)"),
+    "target_class": Term("", "水质目标", "target class I-V"),
+    "item": Term("", "监测项目", "item code (pH, DO, CODMn, NH3-N, TP ...)"),
+    "value": Term("item unit", "监测值", "value in the item's canonical unit"),
+    "below_dl": Term("bool", "低于检出限", "reported below the detection limit"),
+    "class": Term("", "水质类别", "class I..V, 劣V (sea I..IV, 劣IV)"),
+    "meets_target": Term("bool", "达到水质目标", "meets the target class"),
+    "exceedance_III": Term("1", "超标倍数", "(C - S_III) / S_III"),
+    "main_pollutants": Term("", "主要污染指标", "main pollutants (2011 method)"),
+    "n_sections": Term("count", "断面数", "sections evaluated"),
+    "compliance": Term("percent", "断面达标率", "sections meeting target / sections"),
+    "share_I_III": Term("percent", "I～III类断面比例", "share of sections in class I-III"),
+    "n_worse_V": Term("count", "劣V类断面数", "sections worse than class V"),
+    "share_worse_V": Term("percent", "劣V类断面比例", "share of sections worse than class V"),
+    "tli": Term("1", "综合营养状态指数", "trophic state index TLI(Σ)"),
+    "trophic_state": Term("", "营养状态", "trophic class (贫 .. 重度富营养)"),
+    "cwqi": Term("1", "城市水质指数", "city water quality index (assumed form, see water.cwqi)"),
+    "compliance_count": Term("percent", "水源地达标率", "compliant sources / sources"),
+    "compliance_volume": Term("percent", "水量达标率", "volume from compliant sources / volume"),
+    "share_I_II": Term("percent", "一、二类海水比例", "class I+II sea points / points"),
+    "share_I_II_area": Term("percent", "一、二类海水面积比例", "class I+II sea area / area"),
 }
 
 

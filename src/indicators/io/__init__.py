@@ -29,7 +29,21 @@ from .ledgers import (
     read_noise_traffic,
 )
 
-# --- water (indicators.io.water): to be added here ---------------------------
+# --- water (indicators.io.water) ---------------------------------------------
+from .water import (
+    canonical_unit,
+    item_code,
+    normalise_drinking_sources,
+    normalise_results,
+    normalise_sea_points,
+    normalise_sections,
+    parse_measurement,
+    read_drinking_sources,
+    read_sea_points,
+    read_water_results,
+    read_water_sections,
+    unit_factor,
+)
 
 __all__ = [
     # air
@@ -47,5 +61,17 @@ __all__ = [
     "read_noise_functional",
     "read_noise_regional",
     "read_noise_traffic",
-    # water: to be added here
+    # water
+    "canonical_unit",
+    "item_code",
+    "normalise_drinking_sources",
+    "normalise_results",
+    "normalise_sea_points",
+    "normalise_sections",
+    "parse_measurement",
+    "read_drinking_sources",
+    "read_sea_points",
+    "read_water_results",
+    "read_water_sections",
+    "unit_factor",
 ]
