@@ -55,6 +55,13 @@ def test_cli_air_summary_on_demo_data(tmp_path):
     assert (tmp_path / "reports" / "air-summary-2026.html").is_file()
     # one headline line per demo city, with the good-day ratio
     assert len(re.findall(r"good days \d+/\d+ = [\d.]+%", out.stdout)) == 3
+    # water, black-odorous and noise figures of the demo cities (values pinned by the domain
+    # tests: 清河市 9 of 10 water bodies eliminated by 2026-12-31; 北原市 one 劣V section;
+    # 临江市 3 of 5 sea points class I+II)
+    assert "清河市: sections meeting target 100.0%" in out.stdout
+    assert "black-odorous eliminated 90.0%" in out.stdout
+    assert "劣V sections 1" in out.stdout
+    assert "sea class I+II 60.0%" in out.stdout
 
 
 def test_cli_rejects_bad_edition(tmp_path):

@@ -50,13 +50,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_air_summary(args: argparse.Namespace) -> int:
     """``indicators air-summary``: annual air evaluation of every city."""
-    from .summary import air_summary, print_headlines, write_summary
+    from .summary import (
+        air_summary,
+        other_headlines,
+        print_headlines,
+        print_other_headlines,
+        write_summary,
+    )
 
     folder = _ensure_demo(args.data)
     with console.status(f"Evaluating air quality {args.year} ..."):
         table = air_summary(folder, year=args.year, edition=args.edition)
     path = write_summary(table, args.out, year=args.year)
     print_headlines(table)
+    print_other_headlines(other_headlines(folder, year=args.year))
     print(f"air-quality summary: {path}")
     return 0
 
@@ -71,9 +78,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if render_city_report is None:
         args.data = folder
         return cmd_air_summary(args)
-    from .summary import air_summary, print_headlines
+    from .summary import air_summary, other_headlines, print_headlines, print_other_headlines
 
     print_headlines(air_summary(folder, year=args.year, edition=args.edition))
+    print_other_headlines(other_headlines(folder, year=args.year))
     with console.status(f"Rendering the {args.city} {args.year} city report ..."):
         path = render_city_report(args.city, str(args.year), data=folder, out_dir=args.out)
     print(f"city report: {path}")

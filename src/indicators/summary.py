@@ -15,7 +15,7 @@ import polars as pl
 
 from . import air
 
-__all__ = ["air_summary", "print_headlines", "write_summary"]
+__all__ = ["air_summary", "other_headlines", "print_headlines", "write_summary"]
 
 _SHOWN = {
     "city": ("城市", "City"),
@@ -56,6 +56,91 @@ def air_summary(folder: str | Path, *, year: int, edition: str = "auto") -> pl.D
         )
         current = air.compare_periods(current, previous)
     return current
+
+
+def _table(folder: Path, name: str) -> pl.DataFrame | None:
+    path = folder / f"{name}.parquet"
+    return pl.read_parquet(path) if path.is_file() else None
+
+
+def other_headlines(folder: str | Path, *, year: int) -> pl.DataFrame:
+    """Water, drinking, sea, black-odorous and noise headline figures per city for a year.
+
+    Surface water by GB 3838-2002 and the 2011 method (:func:`indicators.water.summary`),
+    drinking sources (:func:`indicators.drinking.compliance_rate`), sea by GB 3097-1997
+    (:func:`indicators.sea.class_shares`), black-odorous elimination on 31 December
+    (城市黑臭水体整治工作指南, :func:`indicators.blackodorous.elimination_ratio`) and
+    functional-area noise compliance (GB 3096-2008, :func:`indicators.noise.compliance_rate`).
+    Domains whose tables are absent from ``folder`` are left out.
+    """
+    from . import blackodorous, drinking, noise, sea, water
+
+    folder = Path(folder)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    parts: list[pl.DataFrame] = []
+    sections, results = _table(folder, "water_sections"), _table(folder, "water_results")
+    if sections is not None and results is not None:
+        ws = water.summary(results, sections, by="city", period="year")
+        parts.append(
+            ws.filter(pl.col("period_start") == first).select(
+                "city",
+                "n_sections",
+                "compliance",
+                "share_I_III",
+                "n_worse_V",
+                pl.col("status").alias("water_status"),
+            )
+        )
+    sources, dres = _table(folder, "drinking_sources"), _table(folder, "drinking_results")
+    if sources is not None and dres is not None:
+        rate = drinking.compliance_rate(
+            drinking.source_compliance(dres, sources, period="year"), by="city"
+        )
+        parts.append(
+            rate.filter(pl.col("period_start") == first).select(
+                "city", "compliance_count", "compliance_volume"
+            )
+        )
+    points, sres = _table(folder, "sea_points"), _table(folder, "sea_results")
+    if points is not None and sres is not None:
+        shares = sea.class_shares(
+            sea.point_classes(sres, points, period="year"), points=points, by="city"
+        )
+        parts.append(shares.filter(pl.col("period_start") == first).select("city", "share_I_II"))
+    ledger, history = _table(folder, "blackodorous_ledger"), _table(folder, "blackodorous_status")
+    if ledger is not None and history is not None:
+        bo = blackodorous.elimination_ratio(ledger, history, last, by="city")
+        parts.append(bo.select("city", "n_water_bodies", "n_eliminated", "elimination_ratio"))
+    functional = _table(folder, "noise_functional")
+    if functional is not None:
+        nz = noise.compliance_rate(
+            functional.filter(pl.col("year") == year), by="city", per_class=False
+        )
+        parts.append(nz.select("city", "compliance_rate_day", "compliance_rate_night"))
+    if not parts:
+        return pl.DataFrame({"city": []}, schema={"city": pl.String})
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.join(part, on="city", how="full", coalesce=True)
+    return out.sort("city")
+
+
+def print_other_headlines(table: pl.DataFrame) -> None:
+    """Print the water, black-odorous and noise figures, one line per city."""
+    fmt = {
+        "compliance": "sections meeting target {}%",
+        "share_I_III": "class I-III {}%",
+        "n_worse_V": "劣V sections {}",
+        "compliance_count": "drinking sources compliant {}%",
+        "share_I_II": "sea class I+II {}%",
+        "elimination_ratio": "black-odorous eliminated {}%",
+        "compliance_rate_day": "noise compliance day {}%",
+        "compliance_rate_night": "night {}%",
+    }
+    for row in table.iter_rows(named=True):
+        items = [text.format(row[c]) for c, text in fmt.items() if row.get(c) is not None]
+        if items:
+            print(f"{row['city']}: " + ", ".join(items))
 
 
 def print_headlines(table: pl.DataFrame) -> None:
