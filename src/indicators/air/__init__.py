@@ -7,7 +7,15 @@ before 2026-03-01, HJ 633-2026 from then on) or a named edition.
 
 from .aqi import AVERAGINGS, EDITION_CHANGE, aqi_category, iaqi, iaqi_expr
 from .daily import daily_aqi, daily_concentrations, hourly_aqi
-from .evaluation import compare_periods, evaluate_period, percentile, percentile_expr, required_days
+from .evaluation import (
+    compare_periods,
+    evaluate_period,
+    evaluation_statistics,
+    limit,
+    percentile,
+    percentile_expr,
+    required_days,
+)
 
 __all__ = [
     "AVERAGINGS",
@@ -17,9 +25,11 @@ __all__ = [
     "daily_aqi",
     "daily_concentrations",
     "evaluate_period",
+    "evaluation_statistics",
     "hourly_aqi",
     "iaqi",
     "iaqi_expr",
+    "limit",
     "percentile",
     "percentile_expr",
     "required_days",

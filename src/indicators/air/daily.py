@@ -46,6 +46,7 @@ from .aqi import (
     iaqi_expr,
     level_expr,
 )
+from .evaluation import limit
 
 __all__ = ["daily_aqi", "daily_concentrations", "hourly_aqi"]
 
@@ -64,14 +65,6 @@ def _indicators(edition: str, report: str) -> tuple[tuple[str, str, str, str], .
 def _validity(standard: str, statistic: str) -> int:
     rows = standards.table("air_validity").filter(standard=standard, statistic=statistic)
     return int(rows["min_count"][0])
-
-
-@cache
-def _o3_8h_limit(gb3095: str) -> float:
-    rows = standards.table("air_gb3095_limits").filter(
-        edition=gb3095, pollutant="O3", averaging_time="daily_max_8h"
-    )
-    return float(rows["class2"][0])
 
 
 def _edition_of_day(day: pl.Expr) -> pl.Expr:
@@ -405,7 +398,10 @@ def daily_concentrations(
         n_O3=pl.col("O3").count().cast(pl.Int32),
         n_hours=pl.len().cast(pl.Int32),
     )
-    limit_2012, limit_2026 = _o3_8h_limit("GB 3095-2012"), _o3_8h_limit("GB 3095-2026 transitional")
+    limit_2012, limit_2026 = (
+        limit("GB 3095-2012", "O3", "daily_max_8h"),
+        limit("GB 3095-2026 transitional", "O3", "daily_max_8h"),
+    )
     o3_limit = (
         pl.when(pl.col("date") < pl.lit(EDITION_CHANGE)).then(limit_2012).otherwise(limit_2026)
     )

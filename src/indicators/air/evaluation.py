@@ -37,7 +37,15 @@ from .._frames import Frame, finish, require_columns, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 
-__all__ = ["compare_periods", "evaluate_period", "percentile", "percentile_expr"]
+__all__ = [
+    "compare_periods",
+    "evaluate_period",
+    "evaluation_statistics",
+    "limit",
+    "percentile",
+    "percentile_expr",
+    "required_days",
+]
 
 _MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "PM2.5")
 
@@ -71,7 +79,18 @@ def percentile_expr(col: str | pl.Expr, p: float) -> pl.Expr:
 
 
 @cache
-def _limit(edition: str, pollutant: str, averaging: str) -> float:
+def limit(edition: str, pollutant: str, averaging: str) -> float:
+    """GB 3095 class-2 limit of a pollutant and averaging time in one edition.
+
+    GB 3095-2012 Table 1; GB 3095-2026 Table 1 (transitional and final stages).
+    ``averaging`` is ``annual``, ``24h``, ``1h`` or ``daily_max_8h``. Units as in
+    the table (µg/m³; CO mg/m³).
+
+    >>> limit("GB 3095-2012", "PM2.5", "annual")
+    35.0
+    >>> limit("GB 3095-2026 transitional", "PM2.5", "annual")
+    30.0
+    """
     rows = standards.table("air_gb3095_limits").filter(
         edition=edition, pollutant=pollutant, averaging_time=averaging
     )
@@ -86,7 +105,16 @@ def _limit(edition: str, pollutant: str, averaging: str) -> float:
 
 
 @cache
-def _statistics(hj663: str) -> tuple[tuple[str, str, float | None, str, str], ...]:
+def evaluation_statistics(hj663: str) -> tuple[tuple[str, str, float | None, str, str], ...]:
+    """HJ 663 statistic per pollutant: ``(pollutant, statistic, percentile, limit, index)``.
+
+    HJ 663-2013 (secondary sources) and HJ 663-2026 (assumed unchanged, UNVERIFIED):
+    table ``air_hj663_statistics``; ``limit`` and ``index`` name the GB 3095 averaging
+    time compared with and used in the composite index.
+
+    >>> evaluation_statistics("HJ 663-2013")[4]
+    ('CO', 'percentile', 95, '24h', '24h')
+    """
     rows = standards.table("air_hj663_statistics").filter(standard=hj663)
     return tuple(
         rows.select(
@@ -229,7 +257,7 @@ def evaluate_period(
     attain_terms: list[pl.Expr] = []
     exceed_cols: list[pl.Expr] = []
     stat_names: list[str] = []
-    for pol, statistic, pct, limit_avg, index_avg in _statistics(hj663):
+    for pol, statistic, pct, limit_avg, index_avg in evaluation_statistics(hj663):
         src = "O3_MDA8" if pol == "O3" else pol
         if src not in schema:
             continue
@@ -243,14 +271,14 @@ def evaluate_period(
             pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"),
         ]
         stat_names.append(name)
-        lim = _limit(limits_edition, pol, limit_avg)
+        lim = limit(limits_edition, pol, limit_avg)
         attain_terms.append(pl.col(name) <= lim)
         exceed_cols.append(
             pl.when(pl.col(name) > lim)
             .then(((pl.col(name) - lim) / lim).round(exc_dec))
             .alias(f"{name}_exceedance")
         )
-        index_terms.append(pl.col(name) / _limit(limits_edition, pol, index_avg))
+        index_terms.append(pl.col(name) / limit(limits_edition, pol, index_avg))
     for pol in ("PM10", "PM2.5"):
         if pol in schema:
             stats_exprs.append(rnd(percentile_expr(pol, 95), pol).alias(f"{pol}_P95"))

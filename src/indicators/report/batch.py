@@ -1,0 +1,244 @@
+"""Render many city reports in parallel and write ``reports/index.html``.
+
+Each city runs in its own worker process (and its own kernel); a failing city
+never stops the others. The index links every published report and ranks the
+cities by composite index and good-day ratio (:func:`indicators.ranking.rank_cities`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .display import esc, html_table
+from .labels import label
+from .params import ReportParams, validate_params
+from .render import FONT_STACK, ReportResult, _atomic_write, describe_failure, render_report
+
+__all__ = ["BatchResult", "render_batch", "write_index"]
+
+
+@dataclass
+class BatchResult:
+    """What a batch published and what failed (city -> one-line reason)."""
+
+    results: list[ReportResult] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    index: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every city was published."""
+        return not self.failures
+
+
+def _render_one(params: ReportParams, out_dir: Path) -> ReportResult:
+    return render_report(params, out_dir)
+
+
+def render_batch(
+    cities: list[str],
+    period: str,
+    *,
+    compare: str = "",
+    edition: str = "auto",
+    lang: str = "zh",
+    data: str | Path = "",
+    targets: str | Path = "",
+    out_dir: str | Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> BatchResult:
+    """Render the report of each city in parallel worker processes; write the index.
+
+    Parameters
+    ----------
+    cities : list of str
+        Cities of the data folder; every one is checked before anything runs.
+    period, compare, edition, lang, data, targets
+        As for :func:`indicators.report.render_city_report`, the same for every city.
+    out_dir : path, optional
+        Default ``reports/``.
+    workers : int, optional
+        Worker processes; default the number of CPUs (at most the number of cities).
+    progress : bool
+        Show a progress bar (rich) on the terminal.
+
+    Returns
+    -------
+    BatchResult
+        Published reports, failures (city -> reason) and the index path.
+
+    Raises
+    ------
+    IndicatorInputError
+        A parameter or a city is invalid (nothing was run).
+    """
+    from ..config import reports_dir
+
+    cities = list(dict.fromkeys(cities))  # a city named twice is rendered once
+    all_params = [validate_params(c, period, compare, edition, lang, data, targets) for c in cities]
+    out = Path(out_dir) if out_dir is not None else reports_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))
+    batch = BatchResult()
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool, _progress(progress) as bar:
+        task = bar.add_task(label("batch_progress", lang, period=period), total=len(cities))
+        futures = {pool.submit(_render_one, p, out): p for p in all_params}
+        for future in as_completed(futures):
+            p = futures[future]
+            try:
+                batch.results.append(future.result())
+            except Exception as exc:  # one city's failure must not stop the others
+                batch.failures[p.city] = describe_failure(exc)
+            bar.advance(task)
+    order = {c: i for i, c in enumerate(cities)}
+    batch.results.sort(key=lambda r: order[r.params.city])
+    batch.index = write_index(batch, out, lang=lang, period=all_params[0].period.display(lang))
+    return batch
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def advance(self, *args: Any) -> None:
+        return None
+
+
+def _progress(show: bool) -> Any:
+    if not show:
+        return _NoProgress()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+
+
+_INDEX_CSS = """
+body { font-family: %(font)s; color: #1f2328; margin: 0; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px; }
+table.ind-table { border-collapse: collapse; font-size: 14px; }
+table.ind-table th, table.ind-table td { border: 1px solid #d1d9e0; padding: 4px 10px;
+  text-align: left; }
+table.ind-table th { background: #f6f8fa; }
+table.ind-table td.num { text-align: right; }
+.failed { color: #cf222e; }
+"""
+
+_INDEX_TEXT = {
+    "title": ("城市报告索引", "City reports"),
+    "city": ("城市", "City"),
+    "report": ("报告", "Report"),
+    "rank_ci": ("综合指数排名", "Rank (composite index)"),
+    "rank_gdr": ("优良天数比例排名", "Rank (good-day ratio)"),
+    "failed": ("未生成的报告", "Reports not published"),
+    "open": ("打开", "open"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return _INDEX_TEXT[key][0 if lang == "zh" else 1]
+
+
+def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) -> Path:
+    """Write ``<out_dir>/index.html``: a ranked summary table linking every report.
+
+    Cities are ranked by composite index (lower first) and by good-day ratio
+    (higher first) with :func:`indicators.ranking.rank_cities` (ties share a
+    rank); failed cities are listed below the table. Every name is escaped.
+    """
+    from urllib.parse import quote
+
+    from ..ranking import rank_cities
+
+    rows = [
+        {
+            "city": r.params.city,
+            "file": r.path.name,
+            "composite_index": _num(r.headline, "composite_index"),
+            "good_day_ratio": _num(r.headline, "good_day_ratio"),
+            "PM2.5": _num(r.headline, "PM2.5"),
+        }
+        for r in batch.results
+    ]
+    schema = {
+        "city": pl.String,
+        "file": pl.String,
+        "composite_index": pl.Float64,
+        "good_day_ratio": pl.Float64,
+        "PM2.5": pl.Float64,
+    }
+    frame = pl.DataFrame(rows, schema=schema)
+    if frame.height:
+        ci = rank_cities(frame, "composite_index").select("city", rank_ci="rank_label")
+        gdr = rank_cities(frame, "good_day_ratio").select("city", rank_gdr="rank_label")
+        frame = (
+            frame.join(ci, on="city")
+            .join(gdr, on="city")
+            .sort(
+                pl.col("composite_index").is_null(),
+                "composite_index",
+                pl.col("good_day_ratio"),
+                descending=[False, False, True],
+            )
+        )
+    else:
+        frame = frame.with_columns(
+            rank_ci=pl.lit(None, pl.String), rank_gdr=pl.lit(None, pl.String)
+        )
+    table = html_table(
+        frame,
+        {
+            "rank_ci": _t("rank_ci", lang),
+            "city": _t("city", lang),
+            "composite_index": label("composite_index", lang),
+            "good_day_ratio": f"{label('good_day_ratio', lang)} [%]",
+            "rank_gdr": _t("rank_gdr", lang),
+            "PM2.5": f"{label('PM2.5', lang)} [µg/m³]",
+            "file": _t("report", lang),
+        },
+        links={"file": lambda row: quote(row["file"])},
+    )
+    failed = ""
+    if batch.failures:
+        items = "".join(
+            f"<li><b>{esc(c)}</b>: {esc(why)}</li>" for c, why in batch.failures.items()
+        )
+        failed = f'<h2 class="failed">{esc(_t("failed", lang))}</h2><ul>{items}</ul>'
+    title = f"{_t('title', lang)} · {period}"
+    page = (
+        f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>{_INDEX_CSS % {'font': FONT_STACK}}</style></head>"
+        f"<body><main><h1>{esc(title)}</h1>"
+        f"<p>{esc(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>{table}{failed}"
+        "</main></body></html>"
+    )
+    path = out_dir / "index.html"
+    _atomic_write(path, page)
+    return path
+
+
+def _num(headline: dict[str, Any], key: str) -> float | None:
+    value = headline.get(key, {}).get("value")
+    return None if value is None else float(value)

@@ -1,0 +1,137 @@
+"""The ``indicators report`` command (registered by :func:`add_cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import IndicatorInputError
+from .labels import LANGS
+
+__all__ = ["add_cli", "run_report"]
+
+_EPILOG = """examples:
+  indicators report                       demo city report (demo data generated if absent)
+  indicators report --city 清河市 --period 2026Q1 --lang en
+  indicators report --all --period 2026   every city in parallel, and reports/index.html
+"""
+
+
+def add_cli(subparsers: argparse._SubParsersAction) -> None:
+    """Register the ``report`` subcommand on an argparse ``subparsers`` object.
+
+    The handler is stored as ``func`` (``args.func(args)`` returns the exit code).
+    """
+    p = subparsers.add_parser(
+        "report",
+        help="render city reports (one self-contained HTML file each)",
+        description="Run the city report notebook for one or more cities and publish HTML "
+        "files under reports/ (exit 0 when all were published).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--city",
+        action="append",
+        default=[],
+        help="city (repeatable, or comma-separated); default: the first demo city",
+    )
+    p.add_argument("--all", action="store_true", help="every city of the data folder")
+    p.add_argument(
+        "--period",
+        default="",
+        help="2026 | 2026Q1 | 2026-03 | 2026-01-01..2026-06-30 "
+        "(default for demo data: the last demo year)",
+    )
+    p.add_argument("--compare", default="", help="comparison period (default: a year earlier)")
+    p.add_argument(
+        "--edition",
+        default="auto",
+        help="HJ 633 edition: auto (in force each day), 'HJ 633-2012', 'HJ 633-2026'",
+    )
+    p.add_argument("--lang", default="zh", choices=LANGS, help="report language")
+    p.add_argument("--data", default="", help="data folder (default: data/demo)")
+    p.add_argument(
+        "--targets",
+        default="",
+        help="targets file (TOML, see indicators.targets; default: the demo targets for demo data)",
+    )
+    p.add_argument("--workers", type=int, default=None, help="parallel workers for several cities")
+    p.add_argument("--out", default=None, help="output folder (default: reports/)")
+    p.add_argument(
+        "--keep-notebook", action="store_true", help="keep the executed notebook beside the HTML"
+    )
+    p.set_defaults(func=run_report)
+
+
+def _cities(args: argparse.Namespace, data: str) -> list[str]:
+    from .params import known_cities
+
+    named = [c.strip() for arg in args.city for c in arg.split(",") if c.strip()]
+    if args.all:
+        from pathlib import Path
+
+        from ..config import demo_dir
+
+        return known_cities(Path(data) if data else demo_dir())
+    if named:
+        return named
+    if not args.data:
+        from ..demo import CITIES
+
+        return [CITIES[0].name]
+    raise IndicatorInputError("no city given", column="--city", expected="--city NAME or --all")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Handle ``indicators report`` and return the exit code.
+
+    0 when every report was published, 1 when one failed, 2 when the parameters
+    are invalid (nothing was run).
+    """
+    from .batch import render_batch
+    from .data import ensure_demo_data
+    from .params import validate_params
+    from .render import ReportError, render_report
+
+    try:
+        if not args.data:
+            ensure_demo_data()
+        period = args.period
+        if not period:
+            if args.data:
+                raise IndicatorInputError(
+                    "no period given",
+                    column="--period",
+                    expected="--period 2026 (or 2026Q1, 2026-03, a..b)",
+                )
+            from ..demo import DEMO_END
+
+            period = str(DEMO_END.year)
+        cities = _cities(args, args.data)
+        common = {
+            "compare": args.compare,
+            "edition": args.edition,
+            "lang": args.lang,
+            "data": args.data,
+            "targets": args.targets,
+        }
+        if len(cities) == 1 and not args.all:
+            params = validate_params(cities[0], period, **common)
+            try:
+                result = render_report(params, args.out, keep_notebook=args.keep_notebook)
+            except ReportError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(result.path)
+            return 0
+        batch = render_batch(cities, period, out_dir=args.out, workers=args.workers, **common)
+    except IndicatorInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for r in batch.results:
+        print(r.path)
+    for city, why in batch.failures.items():
+        print(f"failed: {city}: {why}", file=sys.stderr)
+    print(batch.index)
+    return 0 if batch.ok else 1

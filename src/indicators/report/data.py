@@ -1,0 +1,100 @@
+"""Where a report's tables come from: a folder of Parquet files named after the tables.
+
+The demo folder (``data/demo``, written by :func:`indicators.demo.write_demo`)
+and a user's folder have the same layout: ``stations.parquet``,
+``station_hours.parquet`` and whatever tables the other domains write.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import IndicatorInputError
+
+__all__ = ["available", "ensure_demo_data", "read_city_hours", "read_city_stations", "table_path"]
+
+
+def ensure_demo_data(folder: str | Path | None = None) -> Path:
+    """The demo data folder, generated first when it has no station hours yet.
+
+    Parameters
+    ----------
+    folder : path, optional
+        Default ``data/demo`` under the project root.
+    """
+    from ..config import demo_dir
+    from ..demo import write_demo
+
+    out = Path(folder) if folder is not None else demo_dir()
+    if not (out / "stations.parquet").is_file() or not (out / "station_hours.parquet").is_file():
+        write_demo(out)
+    return out
+
+
+def table_path(data: Path, name: str) -> Path | None:
+    """``<data>/<name>.parquet`` when it exists, else None."""
+    path = Path(data) / f"{name}.parquet"
+    return path if path.is_file() else None
+
+
+def available(data: Path, module: str, tables: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why a domain's section cannot be shown, or None when it can.
+
+    A section is shown when its module ``indicators.<module>`` can be imported
+    and every table it needs is in the data folder.
+
+    Returns
+    -------
+    tuple or None
+        ``("module", "indicators.<module>")`` or ``("table", "<name>")``: what is missing.
+
+    Examples
+    --------
+    >>> available(Path("/nonexistent"), "air", ("station_hours",))
+    ('table', 'station_hours')
+    >>> available(Path("/nonexistent"), "no_such_domain", ())
+    ('module', 'indicators.no_such_domain')
+    """
+    if importlib.util.find_spec(f"indicators.{module}") is None:
+        return "module", f"indicators.{module}"
+    for name in tables:
+        if table_path(data, name) is None:
+            return "table", name
+    return None
+
+
+def read_city_stations(data: Path, city: str) -> pl.DataFrame:
+    """The station list of one city (all columns of ``stations.parquet``)."""
+    stations = pl.read_parquet(Path(data) / "stations.parquet").filter(pl.col("city") == city)
+    if stations.is_empty():
+        raise IndicatorInputError("no stations for the city", file="stations.parquet", found=city)
+    return stations
+
+
+def read_city_hours(data: Path, stations: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Station hours of ``stations`` for the natural days ``start`` .. ``end``.
+
+    Hour-ending times: the natural day D is D 01:00 .. D+1 00:00 (both included).
+
+    Raises
+    ------
+    IndicatorInputError
+        When the folder has no ``station_hours.parquet``.
+    """
+    path = table_path(data, "station_hours")
+    if path is None:
+        raise IndicatorInputError(
+            "no station hours in the data folder", file=str(Path(data) / "station_hours.parquet")
+        )
+    first = datetime.combine(start, datetime.min.time()) + timedelta(hours=1)
+    last = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    codes = stations["station"].to_list()
+    return (
+        pl.scan_parquet(path)
+        .filter(pl.col("station").is_in(codes), pl.col("time").is_between(first, last))
+        .collect()
+    )

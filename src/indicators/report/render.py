@@ -1,0 +1,543 @@
+"""Run a report notebook and publish one self-contained HTML file.
+
+The notebook runs with papermill under the project's own kernel
+(:data:`KERNEL_NAME`): a kernel spec built here from the running Python
+(``sys.executable``), so nothing depends on a kernel registered in the user's
+Jupyter folders. The executed notebook is exported with nbconvert with every
+input and prompt left out, into a page that
+
+- embeds plotly.js exactly once (gzip-compressed, base64; the browser inflates
+  it with ``DecompressionStream``) and draws every figure from its JSON;
+- loads nothing from the network (no CDN: no require.js, MathJax or fonts);
+- uses a system font stack that has Chinese glyphs on Windows, macOS and Linux.
+
+A cell error publishes nothing: the executed notebook is kept beside the target
+as ``<name>.executed.ipynb`` and :class:`ReportError` names the cell. The HTML is
+written to a temporary file in the same folder and renamed, so no half-written
+file ever has the final name.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import IndicatorInputError
+from .display import FONT_STACK, METADATA_KEY
+from .labels import label
+from .params import ReportParams, validate_params
+
+__all__ = [
+    "KERNEL_NAME",
+    "ReportError",
+    "ReportResult",
+    "export_html",
+    "notebook_path",
+    "render_city_report",
+    "render_report",
+]
+
+#: Name of the project's kernel (resolved in-process, never from the Jupyter search path).
+KERNEL_NAME = "indicators"
+
+#: Tags of notebook cells left out of the exported page.
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "report-hide"})
+
+
+class ReportError(RuntimeError):
+    """A report could not be rendered; nothing was published.
+
+    Attributes
+    ----------
+    notebook : Path or None
+        The executed notebook kept for diagnosis.
+    cell_index : int or None
+        0-based index of the failing cell in the executed notebook.
+    cell_id : str or None
+        The failing cell's id (the notebooks name their cells after the section).
+    ename, evalue : str or None
+        Exception type and message raised in the cell.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: Path | None = None,
+        cell_index: int | None = None,
+        cell_id: str | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.notebook, self.cell_index, self.cell_id = notebook, cell_index, cell_id
+        self.ename, self.evalue = ename, evalue
+
+
+@dataclass
+class ReportResult:
+    """A published report: where it is, what it says on top, and what it cost."""
+
+    params: ReportParams
+    path: Path
+    headline: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def size(self) -> int:
+        """Size of the HTML file in bytes."""
+        return self.path.stat().st_size
+
+
+def notebook_path(name: str = "city_report") -> Path:
+    """``notebooks/<name>.ipynb`` of the project root, else of the source tree of this package.
+
+    The project root (:func:`indicators.config.project_root`, ``$INDICATORS_HOME``)
+    comes first so that a project can carry its own notebooks; the source tree's
+    ``notebooks/`` (an editable install) is the fallback when ``$INDICATORS_HOME``
+    points at a data-only folder.
+
+    Raises
+    ------
+    IndicatorInputError
+        When the notebook is in neither place.
+
+    Examples
+    --------
+    >>> notebook_path("city_report").name
+    'city_report.ipynb'
+    """
+    from ..config import project_root
+
+    candidates = [project_root() / "notebooks", Path(__file__).resolve().parents[3] / "notebooks"]
+    for folder in candidates:
+        if (folder / f"{name}.ipynb").is_file():
+            return folder / f"{name}.ipynb"
+    raise IndicatorInputError(
+        "report notebook not found",
+        file=f"notebooks/{name}.ipynb",
+        expected=f"in one of {[str(c) for c in candidates]}",
+    )
+
+
+# --------------------------------------------------------------------------- kernel
+
+
+def _kernel_classes() -> tuple[type, type]:
+    """The kernel spec manager and kernel manager classes of the project's kernel."""
+    from ipykernel.kernelspec import RESOURCES
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class ProjectKernelSpecManager(KernelSpecManager):
+        """Knows one kernel: :data:`KERNEL_NAME`, the Python running this code."""
+
+        def find_kernel_specs(self) -> dict[str, str]:
+            return {KERNEL_NAME: RESOURCES}
+
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            if kernel_name != KERNEL_NAME:
+                raise NoSuchKernel(kernel_name)
+            return KernelSpec(
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    "--IPKernelApp.log_level=ERROR",
+                ],
+                display_name=f"indicators ({sys.executable})",
+                language="python",
+                resource_dir=RESOURCES,
+                metadata={"debugger": False},
+            )
+
+    class ProjectKernelManager(AsyncKernelManager):
+        """Starts the project's kernel whatever the user's Jupyter folders hold."""
+
+        @default("kernel_spec_manager")
+        def _project_spec_manager(self) -> KernelSpecManager:
+            return ProjectKernelSpecManager()
+
+    return ProjectKernelSpecManager, ProjectKernelManager
+
+
+def _check_injectable(parameters: dict[str, str]) -> None:
+    """Each value must be a plain string that papermill writes back as the same string."""
+    import ast
+
+    from papermill.translators import PythonTranslator
+
+    for name, value in parameters.items():
+        literal = PythonTranslator.translate(value)
+        if not isinstance(value, str) or ast.literal_eval(literal) != value:
+            raise IndicatorInputError(
+                "parameter does not survive injection", column=name, found=value
+            )
+
+
+def _failed_cell_id(nb: Any) -> str | None:
+    """Id of the first cell with an error output (papermill adds a marker cell above it)."""
+    for cell in nb.cells:
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            return cell.get("id")
+    return None
+
+
+def execute(
+    params: ReportParams,
+    executed: Path,
+    *,
+    notebook: str = "city_report",
+    timeout: int = 900,
+) -> Any:
+    """Run the notebook with ``params`` under the project's kernel; return the executed notebook.
+
+    The executed notebook is saved to ``executed`` after each cell.
+
+    Raises
+    ------
+    ReportError
+        When a cell fails, the kernel dies or a cell runs longer than ``timeout`` seconds.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..config import project_root
+
+    parameters = params.notebook_parameters()
+    _check_injectable(parameters)
+    _, manager = _kernel_classes()
+    try:
+        nb = papermill.execute_notebook(
+            str(notebook_path(notebook)),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            cwd=str(project_root()) if project_root().is_dir() else None,
+            execution_timeout=timeout,
+            kernel_manager_class=manager,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as exc:
+        cell_id = (
+            _failed_cell_id(nbformat.read(executed, as_version=4)) if executed.is_file() else None
+        )
+        raise ReportError(
+            f"{params.file_stem}: cell {exc.cell_index} ({cell_id}) failed: "
+            f"{exc.ename}: {exc.evalue}. Executed notebook kept: {executed}",
+            notebook=executed,
+            cell_index=exc.cell_index,
+            cell_id=cell_id,
+            ename=exc.ename,
+            evalue=exc.evalue,
+        ) from exc
+    except Exception as exc:  # kernel died, timeout, ...
+        raise ReportError(
+            f"{params.file_stem}: notebook run failed: {type(exc).__name__}: {exc}. "
+            f"Executed notebook kept: {executed}",
+            notebook=executed if executed.is_file() else None,
+            ename=type(exc).__name__,
+            evalue=str(exc),
+        ) from exc
+    return nb
+
+
+# --------------------------------------------------------------------------- export
+
+
+@cache
+def plotlyjs_gzip_base64() -> str:
+    """plotly.js of the installed plotly package, gzip-compressed (mtime 0) and base64-encoded.
+
+    >>> from plotly.offline import get_plotlyjs
+    >>> gzip.decompress(base64.b64decode(plotlyjs_gzip_base64())).decode() == get_plotlyjs()
+    True
+    """
+    from plotly.offline import get_plotlyjs
+
+    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)).decode()
+
+
+_CSS = """
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa;
+  --better: #1a7f37; --worse: #cf222e; }
+* { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+html { font-family: %(font)s; color: var(--ink); background: #fff; }
+body { margin: 0; line-height: 1.55; font-size: 15px; }
+main.ind-report { max-width: 1180px; margin: 0 auto; padding: 24px 28px 64px; }
+.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { display: block; }
+.jp-OutputPrompt, .jp-InputPrompt, .jp-Collapser { display: none; }
+h1.ind-h { font-size: 28px; margin: 8px 0 4px; }
+h2.ind-h { font-size: 21px; margin: 36px 0 10px; padding-bottom: 6px;
+  border-bottom: 2px solid var(--line); }
+h3.ind-h { font-size: 17px; margin: 22px 0 8px; }
+.ind-meta { color: var(--muted); margin: 0 0 12px; }
+.ind-meta span { display: inline-block; margin-right: 18px; }
+.ind-note { color: var(--muted); font-size: 13px; margin: 6px 0; }
+.ind-notice { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px;
+  border-radius: 6px; font-size: 13px; }
+.ind-missing { color: var(--muted); font-style: italic; margin: 4px 0; }
+nav.ind-toc { font-size: 14px; margin: 8px 0 18px; }
+nav.ind-toc a { margin-right: 14px; color: #0969da; text-decoration: none; white-space: nowrap; }
+.ind-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+  gap: 12px; margin: 12px 0; }
+.ind-card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px;
+  background: var(--soft); }
+.ind-card .k { font-size: 13px; color: var(--muted); }
+.ind-card .v { font-size: 26px; font-weight: 600; margin: 2px 0; }
+.ind-card .v small { font-size: 13px; font-weight: 400; color: var(--muted); margin-left: 3px; }
+.ind-card .t, .ind-card .c { font-size: 12.5px; }
+.ind-card.na .v { color: var(--muted); font-size: 18px; }
+.better { color: var(--better); } .worse { color: var(--worse); } .same { color: var(--muted); }
+.met { color: var(--better); font-weight: 600; } .missed { color: var(--worse); font-weight: 600; }
+table.ind-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
+table.ind-table th, table.ind-table td { border: 1px solid var(--line); padding: 4px 8px;
+  text-align: left; vertical-align: top; }
+table.ind-table th { background: var(--soft); font-weight: 600; }
+table.ind-table td.num, table.ind-eval td + td { text-align: right;
+  font-variant-numeric: tabular-nums; }
+.ind-figure { margin: 6px 0 14px; }
+#ind-chart-status { background: #ffebe9; border: 1px solid #cf222e; padding: 8px 12px;
+  margin: 12px; border-radius: 6px; }
+@media print { main.ind-report { max-width: none; padding: 0; } nav.ind-toc { display: none; } }
+"""
+
+_LOADER = """
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  function fail(message) {
+    root.setAttribute("data-charts", "error");
+    var box = document.getElementById("ind-chart-status");
+    box.textContent = box.getAttribute("data-text") + " (" + message + ")";
+    box.hidden = false;
+  }
+  function drawAll() {
+    var jobs = [];
+    document.querySelectorAll("script.ind-figure-data").forEach(function (node) {
+      var fig = JSON.parse(node.textContent);
+      var config = {responsive: true, displaylogo: false};
+      jobs.push(Plotly.newPlot(node.getAttribute("data-div"), fig.data, fig.layout, config));
+    });
+    return Promise.all(jobs);
+  }
+  try {
+    if (typeof DecompressionStream === "undefined") { throw new Error("DecompressionStream"); }
+    var text = atob(document.getElementById("ind-plotlyjs").textContent);
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(stream).text().then(function (code) {
+      var script = document.createElement("script");
+      script.text = code;
+      document.head.appendChild(script);
+      return drawAll();
+    }).then(function () { root.setAttribute("data-charts", "ready"); },
+            function (err) { fail(String(err)); });
+  } catch (err) { fail(String(err)); }
+})();
+"""
+
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block header -%}
+<!DOCTYPE html>
+<html lang="{{ resources.ind.lang }}" data-charts="pending">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="generator" content="indicators {{ resources.ind.version }}">
+<title>{{ resources.ind.title | e }}</title>
+<style>{{ resources.ind.css }}</style>
+</head>
+{%- endblock header -%}
+{%- block body_header -%}
+<body>
+<div id="ind-chart-status" hidden data-text="{{ resources.ind.chart_error | e }}"></div>
+<main class="ind-report">
+{%- endblock body_header -%}
+{% block stream_stderr -%}{%- endblock stream_stderr %}
+{%- block body_footer -%}
+</main>
+<script type="application/octet-stream" id="ind-plotlyjs">{{ resources.ind.plotlyjs }}</script>
+<script>{{ resources.ind.loader }}</script>
+</body>
+{%- endblock body_footer -%}
+{%- block footer -%}
+</html>
+{%- endblock footer -%}
+"""
+
+_CHART_ERROR = {
+    "zh": "图表无法显示：请使用较新的浏览器"
+    "（Chrome/Edge 80、Firefox 113、Safari 16.4 及以上）打开本文件",
+    "en": "Charts cannot be drawn: open this file with a recent browser "
+    "(Chrome/Edge 80, Firefox 113, Safari 16.4 or later)",
+}
+
+_H2 = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.DOTALL)
+_SEC_ID = re.compile(r'\bid="(sec-[A-Za-z0-9_-]+)"')
+_NETWORK = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+def _toc(body: str, lang: str) -> str:
+    """Insert a table of contents (links to every section heading) after the title block."""
+    links = "".join(
+        f'<a href="#{anchor[1]}">{m[2]}</a>'
+        for m in _H2.finditer(body)
+        if (anchor := _SEC_ID.search(m[1]))
+    )
+    nav = f'<nav class="ind-toc" aria-label="{label("contents", lang)}">{links}</nav>'
+    return body.replace("<!--ind-toc-->", nav, 1)
+
+
+def export_html(nb: Any, *, lang: str, title: str) -> str:
+    """The executed notebook as one self-contained HTML page (no inputs, no prompts).
+
+    Raises
+    ------
+    ReportError
+        When the page would reference anything on the network.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from .. import __version__
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"indicators_report.html.j2": _TEMPLATE})],
+        template_file="indicators_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True), enabled=True
+    )
+    resources = {
+        "ind": {
+            "lang": lang,
+            "title": title,
+            "version": __version__,
+            "css": _CSS % {"font": FONT_STACK},
+            "loader": _LOADER,
+            "plotlyjs": plotlyjs_gzip_base64(),
+            "chart_error": _CHART_ERROR[lang],
+        }
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    page = _toc(body, lang)
+    if m := _NETWORK.search(page):
+        raise ReportError(
+            f"the page would load from the network: {page[m.start() : m.end() + 60]!r}"
+        )
+    return page
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def headline_from(nb: Any) -> dict[str, Any]:
+    """The headline figures a rendered notebook carries in its output metadata."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get(METADATA_KEY, {})
+            if meta.get("section") == "headline":
+                return dict(meta.get("values", {}))
+    return {}
+
+
+def render_report(
+    params: ReportParams,
+    out_dir: str | Path | None = None,
+    *,
+    keep_notebook: bool = False,
+    notebook: str = "city_report",
+) -> ReportResult:
+    """Render one city report from checked parameters (see :func:`render_city_report`)."""
+    from ..config import reports_dir
+
+    start = time.perf_counter()
+    out = Path(out_dir) if out_dir is not None else reports_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{params.file_stem}.html"
+    executed = out / f"{params.file_stem}.executed.ipynb"
+    nb = execute(params, executed, notebook=notebook)
+    title = label("report_title", params.lang, city=params.city)
+    title = f"{title} · {params.period.display(params.lang)}"
+    _atomic_write(target, export_html(nb, lang=params.lang, title=title))
+    if not keep_notebook:
+        executed.unlink(missing_ok=True)
+    return ReportResult(params, target, headline_from(nb), time.perf_counter() - start)
+
+
+def render_city_report(
+    city: str,
+    period: str,
+    *,
+    compare: str = "",
+    edition: str = "auto",
+    lang: str = "zh",
+    data: str | Path = "",
+    targets: str | Path = "",
+    out_dir: str | Path | None = None,
+    keep_notebook: bool = False,
+) -> Path:
+    """Render the city report to ``<out_dir>/<city>-<period>[-<lang>].html`` and return the path.
+
+    Parameters
+    ----------
+    city, period, compare, edition, lang, data, targets
+        Checked by :func:`indicators.report.params.validate_params` before anything runs.
+    out_dir : path, optional
+        Default ``reports/`` under the project root.
+    keep_notebook : bool
+        Keep the executed notebook ``<name>.executed.ipynb`` beside the HTML
+        (it is always kept when a cell fails).
+
+    Returns
+    -------
+    Path
+        The HTML file.
+
+    Raises
+    ------
+    IndicatorInputError
+        A parameter is invalid (nothing was run).
+    ReportError
+        A cell failed (no HTML was written; the executed notebook names the cell).
+    """
+    params = validate_params(city, period, compare, edition, lang, data, targets)
+    return render_report(params, out_dir, keep_notebook=keep_notebook).path
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line for a failed report (used by the CLI and the batch)."""
+    if isinstance(exc, ReportError | IndicatorInputError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,1108 @@
+"""The city report, one function per section, in the order a leadership reader wants it.
+
+:func:`open_report` checks the parameters and computes what every section
+needs (:class:`ReportContext`); each section function takes the context and
+returns a :class:`~indicators.report.display.Section` (a notebook cell shows
+it by returning it). Sections of domains whose module or data are not there
+yet show one line saying so, never an error.
+
+To add a section: write ``def my_section(ctx) -> Section`` here (decorated
+with :func:`section`), add its name to :data:`SECTIONS` and run
+``notebooks/build_notebooks.py`` (one cell ``sections.my_section(ctx)`` per name).
+A new domain computes its figures in :mod:`indicators.report.domains`
+(``<domain>_figures(data, city, start, end)``, its tables in ``DOMAIN_TABLES``);
+a headline card is a :data:`CARDS` row and, for another domain, a
+:data:`DOMAIN_CARDS` row saying where its value is.
+
+Examples
+--------
+>>> SECTIONS[:3]
+('title', 'headline', 'air_calendar')
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .. import air, standards
+from ..errors import IndicatorInputError
+from ..glossary import AIR_POLLUTANTS
+from ..ranking import LOWER_IS_BETTER
+from . import charts, domains
+from .data import available, ensure_demo_data, read_city_hours, read_city_stations
+from .display import Markup, Section, esc, html_table
+from .labels import label
+from .params import ReportParams, validate_params
+
+__all__ = [
+    "CARDS",
+    "SECTIONS",
+    "Card",
+    "ReportContext",
+    "air_calendar",
+    "air_concentrations",
+    "air_evaluation",
+    "air_monthly",
+    "air_primary",
+    "blackodorous",
+    "completeness",
+    "drinking",
+    "headline",
+    "load_context",
+    "methods",
+    "noise",
+    "open_report",
+    "sea",
+    "title",
+    "water_lakes",
+    "water_sections",
+]
+
+#: Section functions, in report order (the notebook has one cell per name).
+SECTIONS: tuple[str, ...] = (
+    "title",
+    "headline",
+    "air_calendar",
+    "air_monthly",
+    "air_concentrations",
+    "air_primary",
+    "air_evaluation",
+    "water_sections",
+    "water_lakes",
+    "drinking",
+    "sea",
+    "blackodorous",
+    "noise",
+    "completeness",
+    "methods",
+)
+
+
+@dataclass
+class ReportContext:
+    """Everything the sections of one city report need, computed once.
+
+    Attributes
+    ----------
+    params : ReportParams
+        The checked parameters.
+    stations : polars.DataFrame
+        The city's station list.
+    daily : polars.DataFrame
+        City daily AQI (:func:`indicators.air.daily_aqi`) of the period.
+    summary, previous : dict
+        :func:`indicators.air.evaluate_period` of the period and of the comparison
+        period (``previous`` is empty when the comparison period has no data).
+    change : dict
+        :func:`indicators.air.compare_periods` of the two.
+    recomputed : dict or None
+        The comparison period under the period's last HJ 633 edition and its
+        GB 3095 limits, when the two periods were computed under different editions.
+    hourly : polars.DataFrame
+        Station hours of the period (for the completeness appendix).
+    targets : polars.DataFrame or None
+        The targets file's rows (see :func:`load_targets`).
+    notes : list of str
+        Warnings raised while computing, shown in the appendix.
+    cited : dict
+        Standards cited by the sections shown (for the methods note).
+    cache : dict
+        Figures of the other domains, computed once (see :func:`_figures`).
+    """
+
+    params: ReportParams
+    stations: pl.DataFrame
+    daily: pl.DataFrame
+    summary: dict[str, Any]
+    previous: dict[str, Any]
+    change: dict[str, Any]
+    recomputed: dict[str, Any] | None
+    hourly: pl.DataFrame
+    targets: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    cited: dict[str, str] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        """Report language."""
+        return self.params.lang
+
+    def t(self, key: str, **fields: object) -> str:
+        """Label ``key`` in the report language."""
+        return label(key, self.params.lang, **fields)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when the data are the generated demo data."""
+        return self.params.data == _demo_folder()
+
+
+def _record_warnings(notes: list[str], where: str, fn: Callable[[], Any]) -> Any:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn()
+    notes.extend(f"{where}: {w.message}" for w in caught)
+    return result
+
+
+def section(fn: Callable[[ReportContext], Section]) -> Callable[[ReportContext], Section]:
+    """Mark a section function: warnings it raises go to the appendix, not the page."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx: ReportContext) -> Section:
+        return _record_warnings(ctx.notes, fn.__name__, lambda: fn(ctx))
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- context
+
+
+def load_targets(params: ReportParams) -> pl.DataFrame | None:
+    """The targets of the report (:func:`indicators.targets.read_targets`), or None.
+
+    ``targets=""`` means the demo targets file for the demo data and no targets
+    otherwise. Targets are set per city and calendar year, so only a period
+    that starts on 1 January and ends in the same year (the year, or the year
+    to date: ``2026Q1``, ``2026-01``, ``2026-01-01..2026-08-31``) is compared with
+    them; other periods show no target.
+    """
+    from .. import targets
+
+    path = params.targets
+    if path is None and params.data == _demo_folder():
+        path = targets.demo_targets_path()
+    per = params.period
+    if path is None or (per.start.month, per.start.day) != (1, 1) or per.end.year != per.start.year:
+        return None
+    return targets.read_targets(path)
+
+
+def _demo_folder() -> Path:
+    from ..config import demo_dir
+
+    return demo_dir().resolve()
+
+
+def _air_period(
+    params: ReportParams,
+    stations: pl.DataFrame,
+    start: Any,
+    end: Any,
+    edition: str,
+    limits: str = "auto",
+) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame] | None:
+    """Daily AQI, period evaluation and station hours; None without any station hour."""
+    hourly = read_city_hours(params.data, stations, start, end)
+    if hourly.is_empty():
+        return None
+    daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
+    summary = air.evaluate_period(daily, start=start, end=end, limits=limits)
+    return daily, summary.row(0, named=True), hourly
+
+
+def load_context(params: ReportParams) -> ReportContext:
+    """Compute the air figures of the period and of the comparison period.
+
+    A comparison period without data leaves ``previous`` empty (a note says so).
+
+    Raises
+    ------
+    IndicatorInputError
+        When the data folder has no station hours for the city in the period.
+    """
+    notes: list[str] = []
+    stations = read_city_stations(params.data, params.city)
+    p, c = params.period, params.compare
+
+    def compute() -> ReportContext:
+        current = _air_period(params, stations, p.start, p.end, params.edition)
+        if current is None:
+            raise IndicatorInputError(
+                "no station hours for the city in the period",
+                file="station_hours.parquet",
+                found=f"{params.city} {p.label}",
+            )
+        daily, summary, hourly = current
+        before = _air_period(params, stations, c.start, c.end, params.edition)
+        previous, change, recomputed = {}, {}, None
+        if before is None:
+            notes.append(f"air: no station hours in the comparison period {c.label}")
+        else:
+            previous = before[1]
+            change = air.compare_periods(pl.DataFrame([summary]), pl.DataFrame([previous]))
+            change = change.row(0, named=True)
+            if summary["aqi_edition"] != previous["aqi_edition"] and summary["aqi_edition"]:
+                last = summary["aqi_edition"].split("+")[-1]
+                again = _air_period(
+                    params, stations, c.start, c.end, last, limits=summary["limits_edition"]
+                )
+                recomputed = again[1] if again is not None else None
+        return ReportContext(
+            params,
+            stations,
+            daily,
+            summary,
+            previous,
+            change,
+            recomputed,
+            hourly,
+            targets=load_targets(params),
+            notes=notes,
+        )
+
+    return _record_warnings(notes, "air", compute)
+
+
+def open_report(
+    city: str,
+    period: str,
+    *,
+    compare: str = "",
+    edition: str = "auto",
+    lang: str = "zh",
+    data: str = "",
+    targets: str = "",
+) -> ReportContext:
+    """Check the parameters and compute the report's figures (the notebook's first call).
+
+    With ``data=""`` the demo data are used, and generated first when absent.
+    """
+    if data in ("", None):
+        ensure_demo_data()
+    params = validate_params(city, period, compare, edition, lang, data, targets)
+    return load_context(params)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fmt(value: Any, decimals: int | None = None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float) and decimals is not None:
+        return f"{value:.{decimals}f}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _unavailable(
+    ctx: ReportContext, key: str, module: str, tables: tuple[str, ...]
+) -> Section | None:
+    """A one-line section when a domain's module or tables are missing, else None."""
+    why = available(ctx.params.data, module, tables)
+    if why is None:
+        return None
+    kind, what = why
+    reason = ctx.t("no_module", module=what) if kind == "module" else ctx.t("no_table", table=what)
+    return _missing_line(ctx, key, reason)
+
+
+# --------------------------------------------------------------------------- title, headline
+
+
+@section
+def title(ctx: ReportContext) -> Section:
+    """Title block: city, period, comparison period, edition, data source."""
+    p = ctx.params
+    meta = [
+        (ctx.t("period"), f"{p.period.display(ctx.lang)} ({p.period.start} – {p.period.end})"),
+        (ctx.t("compare"), f"{p.compare.display(ctx.lang)} ({p.compare.start} – {p.compare.end})"),
+        (ctx.t("edition"), ctx.summary.get("aqi_edition") or p.edition),
+        (ctx.t("data_source"), p.data.name),
+        (ctx.t("generated"), datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    spans = "".join(f"<span>{esc(k)}: {esc(v)}</span>" for k, v in meta)
+    parts = [Markup(f'<p class="ind-meta">{spans}</p>')]
+    if ctx.is_demo:
+        parts.append(Markup(f'<p class="ind-notice">{esc(ctx.t("demo_notice"))}</p>'))
+    parts.append(Markup("<!--ind-toc-->"))
+    return Section("title", ctx.t("report_title", city=p.city), parts, level=1)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline figure: its key (a glossary / targets column name), unit, change and direction."""
+
+    key: str
+    unit: str
+    change: str  # "pp" (percentage points), "pct" (percent) or "diff" (difference)
+    lower_is_better: bool
+    decimals: int
+
+
+def _lower(key: str, default: bool) -> bool:
+    """Direction of an indicator (True: lower is better).
+
+    From :data:`indicators.targets.TARGET_INDICATORS` when it has targets, else ``default``.
+    """
+    from ..targets import TARGET_INDICATORS
+
+    spec = TARGET_INDICATORS.get(key)
+    return default if spec is None else spec.direction == "at_most"
+
+
+#: The headline cards, in display order. Keys are the targets file's indicator names where
+#: there are targets (:data:`indicators.targets.TARGET_INDICATORS`, which also gives the
+#: direction); air directions agree with :data:`indicators.ranking.LOWER_IS_BETTER`.
+CARDS: tuple[Card, ...] = (
+    Card(
+        "good_day_ratio", "%", "pp", _lower("good_day_ratio", LOWER_IS_BETTER["good_day_ratio"]), 1
+    ),
+    Card("PM2.5", "µg/m³", "pct", _lower("PM2.5", LOWER_IS_BETTER["PM2.5"]), 0),
+    Card("O3_MDA8_P90", "µg/m³", "pct", _lower("O3_MDA8_P90", LOWER_IS_BETTER["O3_MDA8_P90"]), 0),
+    Card(
+        "composite_index",
+        "",
+        "pct",
+        _lower("composite_index", LOWER_IS_BETTER["composite_index"]),
+        2,
+    ),
+    Card("section_compliance", "%", "pp", _lower("section_compliance", False), 1),
+    Card("share_I_III", "%", "pp", _lower("share_I_III", False), 1),
+    Card("n_worse_V", "", "diff", _lower("n_worse_V", True), 0),
+    Card("drinking_compliance", "%", "pp", _lower("drinking_compliance", False), 1),
+    Card("blackodorous_elimination", "%", "pp", _lower("blackodorous_elimination", False), 2),
+    Card("sea_share_I_II", "%", "pp", _lower("sea_share_I_II", False), 1),
+    Card("noise_compliance_day", "%", "pp", _lower("noise_compliance_day", False), 1),
+)
+
+
+def _air_headline(ctx: ReportContext) -> dict[str, dict[str, Any]]:
+    out = {}
+    for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
+        change = ctx.change.get(f"{key}_change_pp", ctx.change.get(f"{key}_change_pct"))
+        out[key] = {
+            "value": ctx.summary.get(key),
+            "previous": ctx.previous.get(key),
+            "change": change,
+        }
+    return out
+
+
+def _target_rows(ctx: ReportContext, values: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    """``{key: {target, meets}}`` from :func:`indicators.targets.target_progress`."""
+    from ..targets import TARGET_INDICATORS, target_progress
+
+    if ctx.targets is None:
+        return {}
+    keys = [k for k in TARGET_INDICATORS if values.get(k, {}).get("value") is not None]
+    if not keys:
+        return {}
+    frame = pl.DataFrame(
+        [
+            {
+                "city": ctx.params.city,
+                **{TARGET_INDICATORS[k].column: float(values[k]["value"]) for k in keys},
+            }
+        ]
+    )
+    progress = target_progress(
+        frame, ctx.targets, year=ctx.params.period.start.year, indicators=keys
+    )
+    return {r["indicator"]: r for r in progress.iter_rows(named=True)}
+
+
+def headline_values(ctx: ReportContext) -> dict[str, dict[str, Any]]:
+    """The headline figures: ``{key: {value, previous, change, target, met}}`` for every card.
+
+    Air figures are those of :func:`indicators.air.evaluate_period`, their
+    changes those of :func:`indicators.air.compare_periods`; targets and whether
+    they are met come from :func:`indicators.targets.target_progress` (met when
+    ``value <= target`` for at-most targets, ``value >= target`` for at-least
+    ones). A card of a domain without data has ``value`` None.
+    """
+    values = _air_headline(ctx)
+    for key in DOMAIN_CARDS:
+        values[key] = {
+            "value": _domain_value(ctx, key),
+            "previous": _domain_value(ctx, key, previous=True),
+            "change": None,
+        }
+    targets = _target_rows(ctx, values)
+    out = {}
+    for card in CARDS:
+        v = values.get(card.key, {"value": None, "previous": None, "change": None})
+        if v["change"] is None and v["value"] is not None and v["previous"] is not None:
+            if card.change == "pct":
+                v["change"] = (
+                    round((v["value"] - v["previous"]) / v["previous"] * 100, 1)
+                    if v["previous"]
+                    else None
+                )
+            else:
+                v["change"] = round(v["value"] - v["previous"], card.decimals)
+        t = targets.get(card.key, {})
+        out[card.key] = {**v, "target": t.get("target"), "met": t.get("meets")}
+    return out
+
+
+def _change_text(ctx: ReportContext, card: Card, change: float) -> tuple[str, str]:
+    if change == 0:
+        return ctx.t("unchanged"), "same"
+    better = (change < 0) == card.lower_is_better
+    sign = "+" if change > 0 else "−"
+    mag = abs(change)
+    if card.change == "pp":
+        text = f"{sign}{mag:.{card.decimals}f}{ctx.t('pp')}"
+    elif card.change == "pct":
+        text = f"{sign}{mag:.1f}%"
+    else:
+        text = f"{sign}{mag:g}"
+    return f"{text} ({ctx.t('better' if better else 'worse')})", "better" if better else "worse"
+
+
+@section
+def headline(ctx: ReportContext) -> Section:
+    """Headline cards: value, target (met or not) and change against the comparison period."""
+    values = headline_values(ctx)
+    cards = []
+    compare = ctx.params.compare.display(ctx.lang)
+    for card in CARDS:
+        v = values[card.key]
+        name = esc(ctx.t(card.key))
+        if v["value"] is None:
+            cards.append(
+                f'<div class="ind-card na" data-indicator="{esc(card.key)}">'
+                f'<div class="k">{name}</div><div class="v">{esc(ctx.t("no_value"))}</div></div>'
+            )
+            continue
+        unit = f"<small>{esc(card.unit)}</small>" if card.unit else ""
+        value = (
+            _fmt(float(v["value"]), card.decimals) if card.change != "diff" else _fmt(v["value"])
+        )
+        if v["target"] is None:
+            target = f'<div class="t">{esc(ctx.t("no_target"))}</div>'
+        else:
+            op = "≤" if card.lower_is_better else "≥"
+            met = "met" if v["met"] else "missed"
+            target = (
+                f'<div class="t">{esc(ctx.t("target"))} {op} {esc(_fmt(v["target"]))}'
+                f'{esc(card.unit)}: <span class="{met}">'
+                f"{esc(ctx.t('target_met' if v['met'] else 'target_missed'))}</span></div>"
+            )
+        if v["change"] is None:
+            change = f'<div class="c same">{esc(ctx.t("vs_compare", compare=compare))}: —</div>'
+        else:
+            text, cls = _change_text(ctx, card, v["change"])
+            change = (
+                f'<div class="c {cls}">{esc(ctx.t("vs_compare", compare=compare))} '
+                f"{esc(text)}</div>"
+            )
+        cards.append(
+            f'<div class="ind-card" data-indicator="{esc(card.key)}" '
+            f'data-value="{esc(v["value"])}"><div class="k">{name}</div>'
+            f'<div class="v">{esc(value)}{unit}</div>{target}{change}</div>'
+        )
+    body = Markup(f'<div class="ind-cards">{"".join(cards)}</div>')
+    note = Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>')
+    return Section("headline", ctx.t("headline"), [body, note], {"values": values})
+
+
+# --------------------------------------------------------------------------- air
+
+
+@section
+def air_calendar(ctx: ReportContext) -> Section:
+    """AQI calendar heat map in the HJ 633 category colours."""
+    p = ctx.params.period
+    fig = charts.aqi_calendar(ctx.daily, start=p.start, end=p.end, lang=ctx.lang)
+    sec = Section("air", ctx.t("air"))
+    return sec.add(fig)
+
+
+@section
+def air_monthly(ctx: ReportContext) -> Section:
+    """Days per AQI category, by month (stacked, official colours)."""
+    p = ctx.params.period
+    fig = charts.monthly_categories(ctx.daily, start=p.start, end=p.end, lang=ctx.lang)
+    return Section("air_monthly", ctx.t("monthly_categories"), [fig], level=0)
+
+
+def _statistics(ctx: ReportContext, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    hj663 = standards.edition_in_force("HJ 663", summary["end"])
+    return charts.concentration_statistics(
+        summary, hj663=hj663, limits_edition=ctx.summary["limits_edition"]
+    )
+
+
+@section
+def air_concentrations(ctx: ReportContext) -> Section:
+    """The HJ 663 statistic of each pollutant in percent of its GB 3095 class-2 limit."""
+    names = (ctx.params.period.display(ctx.lang), ctx.params.compare.display(ctx.lang))
+    previous = _statistics(ctx, ctx.previous) if ctx.previous else None
+    fig = charts.concentrations_vs_limits(
+        _statistics(ctx, ctx.summary), previous, lang=ctx.lang, names=names
+    )
+    note = Markup(
+        f'<p class="ind-note">{esc(ctx.t("limits_edition"))}: '
+        f"{esc(ctx.summary['limits_edition'])}</p>"
+    )
+    return Section("air_concentrations", ctx.t("concentrations"), [fig, note], level=0)
+
+
+@section
+def air_primary(ctx: ReportContext) -> Section:
+    """Shares of the days on which each pollutant was primary."""
+    fig = charts.primary_pollutant_shares(ctx.summary, lang=ctx.lang)
+    return Section("air_primary", ctx.t("primary_shares"), [fig], level=0)
+
+
+#: Rows of the period evaluation table: (summary column, label key or None for the column name).
+_EVALUATION_ROWS: tuple[str, ...] = (
+    "total_days",
+    "valid_days",
+    "good_days",
+    "excellent_days",
+    "heavy_days",
+    "good_day_ratio",
+    *[f"days_level{k}" for k in range(1, 7)],
+    "SO2",
+    "NO2",
+    "PM10",
+    "PM2.5",
+    "CO_P95",
+    "O3_MDA8_P90",
+    "PM10_P95",
+    "PM2.5_P95",
+    "composite_index",
+    "attains",
+    "required_days",
+    "period_valid",
+    "aqi_edition",
+    "limits_edition",
+)
+
+
+def _row_label(ctx: ReportContext, column: str) -> str:
+    if column.startswith("days_level"):
+        cats = charts.category_colours(standards.EDITIONS["HJ 633"][-1].name, ctx.lang)
+        level = int(column.removeprefix("days_level"))
+        name = next(c["name"] for c in cats if c["level"] == level)
+        return f"{ctx.t('days')}: {name}"
+    if column in AIR_POLLUTANTS:
+        return f"{column} {ctx.t('stat_mean')} [µg/m³]"
+    if "_P" in column:
+        pol, p = column.rsplit("_P", 1)
+        unit = "mg/m³" if pol == "CO" else "µg/m³"
+        return f"{pol.replace('_', ' ')} {ctx.t('stat_percentile', p=p)} [{unit}]"
+    if column == "good_day_ratio":
+        return f"{ctx.t(column)} [%]"
+    return ctx.t(column)
+
+
+@section
+def air_evaluation(ctx: ReportContext) -> Section:
+    """Period evaluation table, the edition used, and the comparison under the same edition."""
+    lang = ctx.lang
+    columns = {
+        "row": ctx.t("statistic"),
+        "current": ctx.params.period.display(lang),
+        "previous": ctx.params.compare.display(lang),
+        "change": ctx.t("change"),
+    }
+    rows = []
+    for col in _EVALUATION_ROWS:
+        if col not in ctx.summary:
+            continue
+        change = ctx.change.get(
+            f"{col}_change_pp", ctx.change.get(f"{col}_change_pct", ctx.change.get(f"{col}_change"))
+        )
+        unit = (
+            ""
+            if change is None
+            else (
+                ctx.t("pp")
+                if f"{col}_change_pp" in ctx.change
+                else "%"
+                if f"{col}_change_pct" in ctx.change
+                else ""
+            )
+        )
+        row = {
+            "row": _row_label(ctx, col),
+            "current": _fmt(ctx.summary[col]),
+            "previous": _fmt(ctx.previous.get(col)),
+            "change": "—" if change is None else f"{change:+g}{unit}",
+        }
+        if ctx.recomputed is not None:
+            row["recomputed"] = _fmt(ctx.recomputed.get(col))
+        rows.append(row)
+    if ctx.recomputed is not None:
+        edition = ctx.summary["aqi_edition"].split("+")[-1]
+        columns["recomputed"] = ctx.t(
+            "recomputed", compare=ctx.params.compare.display(lang), edition=edition
+        )
+    table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-eval")
+    mode = ctx.t("mode_auto" if ctx.params.edition == "auto" else "mode_forced")
+    parts = [
+        Markup(
+            f'<p class="ind-note">'
+            f"{esc(ctx.t('editions_used', editions=ctx.summary['aqi_edition'], mode=mode))}</p>"
+        )
+    ]
+    if ctx.recomputed is not None:
+        edition = ctx.summary["aqi_edition"].split("+")[-1]
+        parts.append(
+            Markup(f'<p class="ind-note">{esc(ctx.t("same_edition", edition=edition))}</p>')
+        )
+    parts.append(table)
+    return Section("air_evaluation", ctx.t("evaluation"), parts, level=3)
+
+
+# --------------------------------------------------------------------------- other domains
+
+
+def _figures(ctx: ReportContext, domain: str, *, previous: bool = False) -> dict[str, Any] | None:
+    """A domain's figures for the period (or the comparison period), computed once.
+
+    None when the module, its tables or the city's sites are missing.
+    """
+    key = (domain, previous)
+    if key not in ctx.cache:
+        module, tables = domains.DOMAIN_TABLES[domain]
+        if available(ctx.params.data, module, tables) is not None:
+            ctx.cache[key] = None
+        else:
+            per = ctx.params.compare if previous else ctx.params.period
+            figures = getattr(domains, f"{domain}_figures")
+            ctx.cache[key] = _record_warnings(
+                ctx.notes,
+                domain,
+                lambda: figures(ctx.params.data, ctx.params.city, per.start, per.end),
+            )
+    return ctx.cache[key]
+
+
+def _missing_line(ctx: ReportContext, key: str, why: str) -> Section:
+    line = Markup(
+        f'<p class="ind-missing" data-missing="{esc(key)}">{esc(ctx.t(key))}: '
+        f"{esc(ctx.t('not_available', why=why))}</p>"
+    )
+    return Section(key, ctx.t(key), [line], {"missing": why}, level=0)
+
+
+def _domain_or_note(ctx: ReportContext, key: str, domain: str) -> dict[str, Any] | Section:
+    """The domain's figures, or the one-line section saying why there are none."""
+    module, tables = domains.DOMAIN_TABLES[domain]
+    missing = _unavailable(ctx, key, module, tables)
+    if missing is not None:
+        return missing
+    figures = _figures(ctx, domain)
+    if figures is None:
+        return _missing_line(ctx, key, ctx.t("no_sites", city=ctx.params.city))
+    return figures
+
+
+def _paragraph(ctx: ReportContext, items: list[tuple[str, Any]]) -> Markup:
+    spans = "".join(f"<span>{esc(k)}: <b>{esc(_fmt(v))}</b></span>" for k, v in items)
+    return Markup(f'<p class="ind-meta">{spans}</p>')
+
+
+def _colour_style(hex_colour: str | None) -> str | None:
+    """Cell style with a class colour and a readable text colour (ITU-R BT.601 luma)."""
+    if not hex_colour:
+        return None
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    ink = "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
+    return f"background:{hex_colour};color:{ink}"
+
+
+def _yes_no(ctx: ReportContext, value: bool | None) -> str:
+    return "—" if value is None else ctx.t("yes" if value else "no")
+
+
+#: Headline cards of the other domains: card key -> (domain, part of its figures, column).
+DOMAIN_CARDS: dict[str, tuple[str, str, str]] = {
+    "section_compliance": ("water", "summary", "compliance"),
+    "share_I_III": ("water", "summary", "share_I_III"),
+    "n_worse_V": ("water", "summary", "n_worse_V"),
+    "drinking_compliance": ("drinking", "rate", "compliance_count"),
+    "blackodorous_elimination": ("blackodorous", "ratio", "elimination_ratio"),
+    "sea_share_I_II": ("sea", "shares", "share_I_II"),
+    "noise_compliance_day": ("noise", "total", "compliance_rate_day"),
+}
+
+
+def _domain_value(ctx: ReportContext, card: str, *, previous: bool = False) -> Any:
+    domain, part, column = DOMAIN_CARDS[card]
+    return ((_figures(ctx, domain, previous=previous) or {}).get(part) or {}).get(column)
+
+
+@section
+def water_sections(ctx: ReportContext) -> Section:
+    """Surface-water sections: table coloured by class with target and failing items; map."""
+    from ..water import class_colours
+
+    f = _domain_or_note(ctx, "water_sections", "water")
+    if isinstance(f, Section):
+        return f
+    ctx.cited["water"] = ctx.t("cite_water", standard=f["standard"])
+    if f["classes"] is None:
+        return _missing_line(ctx, "water_sections", ctx.t("no_samples"))
+    s = f["summary"] or {}
+    parts: list[Any] = [
+        _paragraph(
+            ctx,
+            [
+                (ctx.t("n_sections"), s.get("n_sections")),
+                (ctx.t("share_I_III"), f"{_fmt(s.get('share_I_III'))}%"),
+                (ctx.t("n_worse_V"), s.get("n_worse_V")),
+                (ctx.t("section_compliance"), f"{_fmt(s.get('compliance'))}%"),
+                (ctx.t("water_status"), s.get("status")),
+                (ctx.t("main_pollutants"), s.get("main_pollutants_text")),
+            ],
+        )
+    ]
+    colours = dict(class_colours().select("class", "hex").iter_rows())
+    classes = (
+        f["classes"]
+        .sort("class_rank", "site", nulls_last=True)
+        .with_columns(
+            pl.col("meets_target").replace_strict(
+                {True: ctx.t("yes"), False: ctx.t("no")}, default=None, return_dtype=pl.String
+            )
+        )
+    )
+    parts.append(
+        html_table(
+            classes,
+            {
+                "name": ctx.t("section_name"),
+                "waterbody": ctx.t("waterbody"),
+                "level": ctx.t("level"),
+                "class": ctx.t("water_class"),
+                "target_class": ctx.t("target_class"),
+                "meets_target": ctx.t("meets_target"),
+                "items_over_target": ctx.t("items_over_target"),
+                "main_pollutants_text": ctx.t("main_pollutants"),
+            },
+            styles=lambda row, col: (
+                _colour_style(colours.get(row["class"])) if col == "class" else None
+            ),
+        )
+    )
+    points = (
+        classes.join(f["registry"].select("site", "lon", "lat"), on="site", how="left")
+        .filter(
+            pl.col("lon").is_not_null(), pl.col("lat").is_not_null(), pl.col("class").is_not_null()
+        )
+        .with_columns(colour=pl.col("class").replace_strict(colours, default="#8c959f"))
+    )
+    if points.height:
+        parts.append(
+            charts.scatter_map(
+                points,
+                title=ctx.t("section_map"),
+                group="class",
+                hover=["waterbody", "target_class"],
+            )
+        )
+    return Section("water_sections", ctx.t("water"), parts)
+
+
+@section
+def water_lakes(ctx: ReportContext) -> Section:
+    """Lake and reservoir trophic state (TLI)."""
+    f = _domain_or_note(ctx, "water_lakes", "water")
+    if isinstance(f, Section):
+        return f
+    trophic = f["trophic"]
+    if trophic is None or trophic.is_empty():
+        return _missing_line(ctx, "water_lakes", ctx.t("no_lakes"))
+    ctx.cited["lakes"] = ctx.t("cite_lakes")
+    table = html_table(
+        trophic.sort("site"),
+        {
+            "name": ctx.t("section_name"),
+            "waterbody": ctx.t("waterbody"),
+            "tli": "TLI(Σ)",
+            "trophic_state": ctx.t("trophic_state"),
+            "n_tli_items": ctx.t("n_tli_items"),
+        },
+        formats={"tli": lambda v: f"{v:.1f}"},
+    )
+    return Section("water_lakes", ctx.t("water_lakes"), [table], level=3)
+
+
+@section
+def drinking(ctx: ReportContext) -> Section:
+    """Centralised drinking-water sources: compliance of each source and the rates."""
+    f = _domain_or_note(ctx, "drinking", "drinking")
+    if isinstance(f, Section):
+        return f
+    ctx.cited["drinking"] = ctx.t("cite_drinking", standard=f["standard"])
+    r = f["rate"] or {}
+    parts: list[Any] = [
+        _paragraph(
+            ctx,
+            [
+                (ctx.t("n_sources"), r.get("n_sources")),
+                (ctx.t("n_compliant"), r.get("n_compliant")),
+                (ctx.t("drinking_compliance"), f"{_fmt(r.get('compliance_count'))}%"),
+                (ctx.t("compliance_volume"), f"{_fmt(r.get('compliance_volume'))}%"),
+            ],
+        )
+    ]
+    sources = (
+        f["sources"]
+        .sort("site")
+        .with_columns(
+            pl.col("compliant").replace_strict(
+                {True: ctx.t("yes"), False: ctx.t("no")}, default=None, return_dtype=pl.String
+            )
+        )
+    )
+    parts.append(
+        html_table(
+            sources,
+            {
+                "name": ctx.t("source_name"),
+                "type": ctx.t("source_type"),
+                "volume": ctx.t("volume"),
+                "class": ctx.t("water_class"),
+                "compliant": ctx.t("compliant"),
+                "exceeding_items": ctx.t("exceeding_items"),
+                "reference_exceedances": ctx.t("reference_exceedances"),
+            },
+        )
+    )
+    return Section("drinking", ctx.t("drinking"), parts)
+
+
+@section
+def sea(ctx: ReportContext) -> Section:
+    """Coastal sea water: class of each point and the class I+II share."""
+    f = _domain_or_note(ctx, "sea", "sea")
+    if isinstance(f, Section):
+        return f
+    ctx.cited["sea"] = ctx.t("cite_sea", standard=f["standard"])
+    if f["points"] is None:
+        return _missing_line(ctx, "sea", ctx.t("no_samples"))
+    s = f["shares"] or {}
+    parts: list[Any] = [
+        _paragraph(
+            ctx,
+            [
+                (ctx.t("n_points"), s.get("n_points")),
+                (ctx.t("sea_share_I_II"), f"{_fmt(s.get('share_I_II'))}%"),
+                (ctx.t("share_by_area"), f"{_fmt(s.get('share_I_II_area'))}%"),
+            ],
+        )
+    ]
+    parts.append(
+        html_table(
+            f["points"].sort("class_rank", "site"),
+            {
+                "name": ctx.t("point_name"),
+                "class": ctx.t("sea_class"),
+                "items_worse_than_II": ctx.t("items_worse_than_II"),
+            },
+        )
+    )
+    return Section("sea", ctx.t("sea"), parts)
+
+
+@section
+def blackodorous(ctx: ReportContext) -> Section:
+    """Black-odorous water bodies: elimination ratio, status counts (progress) and the ledger."""
+    from ..blackodorous import ledger_table
+
+    f = _domain_or_note(ctx, "blackodorous", "blackodorous")
+    if isinstance(f, Section):
+        return f
+    ctx.cited["blackodorous"] = ctx.t("cite_blackodorous", standard=f["standard"])
+    r = f["ratio"] or {}
+    parts: list[Any] = [
+        _paragraph(
+            ctx,
+            [
+                (ctx.t("n_water_bodies"), r.get("n_water_bodies")),
+                (ctx.t("n_eliminated"), r.get("n_eliminated")),
+                (ctx.t("blackodorous_elimination"), f"{_fmt(r.get('elimination_ratio'))}%"),
+                (ctx.t("target"), f"≥ {_fmt(r.get('target'))}%"),
+                (ctx.t("target_met"), _yes_no(ctx, r.get("target_met"))),
+            ],
+        )
+    ]
+    prev = _figures(ctx, "blackodorous", previous=True)
+    parts.append(
+        charts.status_progress(
+            f["counts"],
+            None if prev is None else prev["counts"],
+            lang=ctx.lang,
+            names=(str(ctx.params.period.end), str(ctx.params.compare.end)),
+        )
+    )
+    ledger = ledger_table(f["ledger"], f["history"], f["on"], labels=ctx.lang)
+    parts.append(html_table(ledger, {c: c for c in ledger.columns}))
+    return Section("blackodorous", ctx.t("blackodorous"), parts)
+
+
+@section
+def noise(ctx: ReportContext) -> Section:
+    """Noise: functional-area compliance by class, regional and road-traffic means."""
+    f = _domain_or_note(ctx, "noise", "noise")
+    if isinstance(f, Section):
+        return f
+    ctx.cited["noise"] = ctx.t("cite_noise", standard=f["standards"][0], hj640=f["standards"][1])
+    if f["compliance"] is None:
+        return _missing_line(ctx, "noise", ctx.t("no_samples"))
+    t, reg, trf = f["total"] or {}, f["regional"] or {}, f["traffic"] or {}
+    grade = "grade_label_day" if ctx.lang == "zh" else "grade_label_en_day"
+    parts: list[Any] = [
+        _paragraph(
+            ctx,
+            [
+                (ctx.t("noise_day"), f"{_fmt(t.get('compliance_rate_day'))}%"),
+                (ctx.t("noise_night"), f"{_fmt(t.get('compliance_rate_night'))}%"),
+                (ctx.t("regional_leq"), f"{_fmt(reg.get('leq_day'))} dB(A) {reg.get(grade) or ''}"),
+                (ctx.t("traffic_leq"), f"{_fmt(trf.get('leq_day'))} dB(A) {trf.get(grade) or ''}"),
+            ],
+        )
+    ]
+    parts.append(
+        html_table(
+            f["compliance"],
+            {
+                "functional_class": ctx.t("functional_class"),
+                "n_monitored_day": ctx.t("n_monitored_day"),
+                "compliance_rate_day": ctx.t("noise_day"),
+                "n_monitored_night": ctx.t("n_monitored_night"),
+                "compliance_rate_night": ctx.t("noise_night"),
+            },
+        )
+    )
+    return Section("noise", ctx.t("noise"), parts)
+
+
+# --------------------------------------------------------------------------- appendix
+
+
+def station_completeness(ctx: ReportContext) -> pl.DataFrame:
+    """Valid hours per pollutant and valid AQI days per station in the period.
+
+    Valid hours are non-null hourly values; a valid day is a day with a
+    station daily AQI (:func:`indicators.air.daily_aqi`, ``level="station"``,
+    the report's edition), so it follows the GB 3095 Table 4 validity rules.
+    """
+    p = ctx.params.period
+    hours = ctx.hourly.group_by("station").agg(
+        *[pl.col(c).count().alias(f"h_{c}") for c in AIR_POLLUTANTS]
+    )
+    daily = air.daily_aqi(ctx.hourly, edition=ctx.params.edition).filter(
+        pl.col("date").is_between(p.start, p.end)
+    )
+    days = daily.group_by("station").agg(pl.col("aqi").count().alias("days_valid"))
+    return (
+        ctx.stations.select("station", "name", "background")
+        .join(hours, on="station", how="left")
+        .join(days, on="station", how="left")
+        .with_columns(
+            pl.lit(p.days * 24).alias("hours_expected"), pl.col("^h_.*$", "days_valid").fill_null(0)
+        )
+        .sort("background", "station")
+    )
+
+
+@section
+def completeness(ctx: ReportContext) -> Section:
+    """Appendix: valid hours and days per station; notes raised while computing."""
+    frame = station_completeness(ctx)
+    columns = {
+        "station": ctx.t("station"),
+        "name": ctx.t("station_name"),
+        "background": ctx.t("background"),
+        "hours_expected": ctx.t("hours_expected"),
+        **{f"h_{c}": ctx.t("hours_valid", p=c) for c in AIR_POLLUTANTS},
+        "days_valid": ctx.t("days_valid"),
+    }
+    frame = frame.with_columns(
+        pl.col("background").replace_strict(
+            {True: ctx.t("yes"), False: ctx.t("no")}, return_dtype=pl.String
+        )
+    )
+    parts: list[Any] = [html_table(frame, columns)]
+    water = _figures(ctx, "water")
+    if water is not None:
+        p = ctx.params.period
+        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+        short = (
+            water["samples"]
+            .filter(pl.col("months") < months)
+            .with_columns(pl.lit(months).alias("expected"))
+        )
+        if short.height:
+            parts.append(Markup(f'<h3 class="ind-h">{esc(ctx.t("missing_samples"))}</h3>'))
+            parts.append(
+                html_table(
+                    short,
+                    {
+                        "site": ctx.t("station"),
+                        "name": ctx.t("section_name"),
+                        "months": ctx.t("months_sampled"),
+                        "expected": ctx.t("months_in_period"),
+                    },
+                )
+            )
+    notes = list(dict.fromkeys(ctx.notes))
+    if notes:
+        items = "".join(f"<li>{esc(n)}</li>" for n in notes)
+        parts.append(
+            Markup(
+                f'<h3 class="ind-h">{esc(ctx.t("warnings"))}</h3><ul class="ind-note">{items}</ul>'
+            )
+        )
+    return Section("completeness", ctx.t("completeness"), parts)
+
+
+def _edition_line(name: str) -> str:
+    info = standards.edition_info(name)
+    to = info.valid_to.isoformat() if info.valid_to else "…"
+    return f"{name} {info.title} ({info.valid_from.isoformat()} – {to})"
+
+
+@section
+def methods(ctx: ReportContext) -> Section:
+    """Methods note: every standard and edition the figures come from."""
+    editions = {e for e in (ctx.summary.get("aqi_edition") or "").split("+") if e}
+    editions |= {e for e in (ctx.previous.get("aqi_edition") or "").split("+") if e}
+    names = sorted(editions)
+    names += sorted({ctx.summary["limits_edition"], ctx.previous.get("limits_edition")} - {None})
+    names += sorted(
+        {
+            standards.edition_in_force("HJ 663", ctx.params.period.end),
+            standards.edition_in_force("HJ 663", ctx.params.compare.end),
+        }
+    )
+    items = [_edition_line(n) for n in dict.fromkeys(names)] + list(ctx.cited.values())
+    stats = standards.table("air_hj663_statistics")
+    unverified = [
+        n
+        for n in dict.fromkeys(names)
+        if n.startswith("HJ 663")
+        and (stats.filter(standard=n)["verification"] == "unverified").any()
+    ]
+    lis = "".join(f"<li>{esc(i)}</li>" for i in items)
+    parts = [
+        Markup(f"<p>{esc(ctx.t('methods_intro'))}</p><ul>{lis}</ul>"),
+        Markup(f'<p class="ind-note">{esc(ctx.t("methods_air_days"))}</p>'),
+        *[
+            Markup(f'<p class="ind-note">{esc(ctx.t("methods_unverified", edition=n))}</p>')
+            for n in unverified
+        ],
+        Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>'),
+    ]
+    return Section("methods", ctx.t("methods"), parts)
