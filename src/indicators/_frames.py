@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
@@ -53,3 +55,68 @@ def require_columns(schema: pl.Schema | dict, columns: list[str], *, name: str =
             expected=f"columns {columns}",
             found=f"columns {list(schema)}",
         )
+
+
+def first_bad_row(df: pl.DataFrame, mask: pl.Expr) -> int | None:
+    """1-based data row of the first row where ``mask`` is true, else None."""
+    hits = df.with_row_index("__i").filter(mask.fill_null(False))["__i"]
+    return int(hits[0]) + 1 if hits.len() else None
+
+
+def as_date(value: Any, *, column: str) -> date:
+    """A date from a ``date``, a ``datetime`` or an ISO ``'YYYY-MM-DD'`` string.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming ``column`` when the value is not a date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise IndicatorInputError(
+            "not a date", column=column, expected="a date or 'YYYY-MM-DD'", found=value
+        ) from None
+
+
+def float_columns(
+    df: pl.DataFrame, columns: Sequence[str], *, name: str, non_negative: Collection[str] = ()
+) -> pl.DataFrame:
+    """Cast the present ``columns`` to Float64 (NaN becomes null).
+
+    Text that is not a number, and a negative value in a ``non_negative``
+    column, raise an :class:`IndicatorInputError` naming file, row and column.
+    """
+    for c in columns:
+        if c not in df.columns:
+            continue
+        if df.schema[c] == pl.String:
+            bad = first_bad_row(
+                df, pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64, strict=False).is_null()
+            )
+            if bad is not None:
+                raise IndicatorInputError(
+                    "not a number",
+                    file=name,
+                    row=bad,
+                    column=c,
+                    expected="a number",
+                    found=df[c][bad - 1],
+                )
+        df = df.with_columns(pl.col(c).cast(pl.Float64).fill_nan(None))
+        if c in non_negative:
+            bad = first_bad_row(df, pl.col(c) < 0)
+            if bad is not None:
+                raise IndicatorInputError(
+                    "negative value",
+                    file=name,
+                    row=bad,
+                    column=c,
+                    expected=">= 0",
+                    found=df[c][bad - 1],
+                )
+    return df

@@ -69,7 +69,15 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ._frames import Frame, finish, require_columns, to_lazy
+from ._frames import (
+    Frame,
+    as_date,
+    finish,
+    first_bad_row,
+    float_columns,
+    require_columns,
+    to_lazy,
+)
 from .errors import IndicatorInputError
 from .standards import table
 
@@ -166,28 +174,9 @@ def _keys(by: By) -> list[str]:
     return list(by)
 
 
-def _to_date(value: DateLike, *, column: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise IndicatorInputError(
-            "not a date", column=column, expected="a date or 'YYYY-MM-DD'", found=value
-        ) from None
-
-
 def _rule(name: str) -> float:
     rows = table("blackodorous_rules").filter(pl.col("rule") == name)
     return float(rows["value"].item())
-
-
-def _first_bad(df: pl.DataFrame, mask: pl.Expr) -> int | None:
-    """1-based data row of the first row where ``mask`` is true, else None."""
-    hits = df.with_row_index("__i").filter(mask.fill_null(False))["__i"]
-    return int(hits[0]) + 1 if hits.len() else None
 
 
 def _date_column(df: pl.DataFrame, column: str, *, name: str) -> pl.DataFrame:
@@ -199,7 +188,7 @@ def _date_column(df: pl.DataFrame, column: str, *, name: str) -> pl.DataFrame:
         return df.with_columns(pl.col(column).dt.date())
     if dtype in (pl.String, pl.Null):
         parsed = pl.col(column).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        bad = _first_bad(df, pl.col(column).is_not_null() & parsed.is_null())
+        bad = first_bad_row(df, pl.col(column).is_not_null() & parsed.is_null())
         if bad is not None:
             raise IndicatorInputError(
                 "not a date",
@@ -213,41 +202,6 @@ def _date_column(df: pl.DataFrame, column: str, *, name: str) -> pl.DataFrame:
     raise IndicatorInputError(
         "not a date column", file=name, column=column, expected="Date", found=str(dtype)
     )
-
-
-def _float_columns(df: pl.DataFrame, columns: Sequence[str], *, name: str) -> pl.DataFrame:
-    """Cast ``columns`` to Float64 (NaN -> null) and reject negative values."""
-    out = []
-    for c in columns:
-        if c not in df.columns:
-            continue
-        if df.schema[c] == pl.String:
-            cast = pl.col(c).cast(pl.Float64, strict=False)
-            bad = _first_bad(df, pl.col(c).is_not_null() & cast.is_null())
-            if bad is not None:
-                raise IndicatorInputError(
-                    "not a number",
-                    file=name,
-                    row=bad,
-                    column=c,
-                    expected="a number",
-                    found=df[c][bad - 1],
-                )
-        out.append(pl.col(c).cast(pl.Float64).fill_nan(None))
-    df = df.with_columns(out)
-    for c in columns:
-        if c in _NON_NEGATIVE and c in df.columns:
-            bad = _first_bad(df, pl.col(c) < 0)
-            if bad is not None:
-                raise IndicatorInputError(
-                    "negative value",
-                    file=name,
-                    row=bad,
-                    column=c,
-                    expected=">= 0",
-                    found=df[c][bad - 1],
-                )
-    return df
 
 
 def _collect(data: Any, name: str) -> tuple[pl.DataFrame, bool]:
@@ -499,7 +453,9 @@ def indicator_level(
                 found=len(dvals),
             )
         frame = frame.with_columns(pl.Series("depth", dvals, dtype=pl.Float64, strict=False))
-    frame = _float_columns(frame.rename({"value": ind}), [ind, "depth"], name="value")
+    frame = float_columns(
+        frame.rename({"value": ind}), [ind, "depth"], name="value", non_negative=_NON_NEGATIVE
+    )
     out = frame.select(
         indicator_level_expr(
             ind,
@@ -556,17 +512,19 @@ def validate_monitoring(
     df, _ = _collect(monitoring, name)
     need = ["water_body_id", "point", *INDICATORS] + (["position_km"] if need_position else [])
     require_columns(df.schema, need, name=name)
-    df = _float_columns(df, [*INDICATORS, "depth", "position_km"], name=name)
+    df = float_columns(
+        df, [*INDICATORS, "depth", "position_km"], name=name, non_negative=_NON_NEGATIVE
+    )
     if "date" in df.columns:
         df = _date_column(df, "date", name=name)
     for c in ("water_body_id", "point"):
-        bad = _first_bad(df, pl.col(c).is_null())
+        bad = first_bad_row(df, pl.col(c).is_null())
         if bad is not None:
             raise IndicatorInputError(
                 "missing identifier", file=name, row=bad, column=c, expected="a value"
             )
     if need_position:
-        bad = _first_bad(df, pl.col("position_km").is_null())
+        bad = first_bad_row(df, pl.col("position_km").is_null())
         if bad is not None:
             raise IndicatorInputError(
                 "point has no position",
@@ -577,7 +535,7 @@ def validate_monitoring(
                 found=df["point"][bad - 1],
             )
         n_pos = pl.col("position_km").n_unique().over("water_body_id", "point")
-        bad = _first_bad(df, n_pos > 1)
+        bad = first_bad_row(df, n_pos > 1)
         if bad is not None:
             raise IndicatorInputError(
                 "one point with two positions",
@@ -787,7 +745,7 @@ def point_grade(
 def _points(points: Any, keys: list[str]) -> tuple[pl.DataFrame, bool]:
     df, was_lazy = _collect(points, "points")
     require_columns(df.schema, [*keys, "point", "position_km", "grade"], name="points")
-    bad = _first_bad(df, pl.col("position_km").is_null())
+    bad = first_bad_row(df, pl.col("position_km").is_null())
     if bad is not None:
         raise IndicatorInputError(
             "point has no position",
@@ -797,7 +755,7 @@ def _points(points: Any, keys: list[str]) -> tuple[pl.DataFrame, bool]:
             expected="distance along the water body [km]",
             found=df["point"][bad - 1],
         )
-    bad = _first_bad(df, ~pl.col("grade").is_in(list(LEVELS)) & pl.col("grade").is_not_null())
+    bad = first_bad_row(df, ~pl.col("grade").is_in(list(LEVELS)) & pl.col("grade").is_not_null())
     if bad is not None:
         raise IndicatorInputError(
             "unknown grade",
@@ -1013,10 +971,11 @@ def validate_surveys(surveys: Any, *, name: str = "surveys") -> pl.DataFrame:
         require_columns(df.schema, ["water_body_id", "respondents", "satisfied_share"], name=name)
     if "date" in df.columns:
         df = _date_column(df, "date", name=name)
-    df = _float_columns(
+    df = float_columns(
         df,
         [c for c in ("respondents", "satisfied_share", "n_satisfied") if c in df.columns],
         name=name,
+        non_negative=_NON_NEGATIVE,
     )
     checks = [
         (
@@ -1046,7 +1005,7 @@ def validate_surveys(surveys: Any, *, name: str = "surveys") -> pl.DataFrame:
             )
         )
     for column, mask, expected in checks:
-        bad = _first_bad(df, mask)
+        bad = first_bad_row(df, mask)
         if bad is not None:
             raise IndicatorInputError(
                 "invalid survey value",
@@ -1157,7 +1116,7 @@ def remediation_evaluation(
     )
     assert isinstance(sv, pl.DataFrame)
     require_columns(sv.schema, keys, name="surveys")
-    dup = _first_bad(sv, pl.len().over(keys) > 1)
+    dup = first_bad_row(sv, pl.len().over(keys) > 1)
     if dup is not None:
         raise IndicatorInputError(
             "more than one survey for a water body",
@@ -1232,12 +1191,12 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
             df = df.with_columns(pl.lit(None, dtype).alias(c))
     df = df.with_columns(pl.col("water_body_id").cast(pl.String))
     for c in ("water_body_id", "city", "name", "identified_date"):
-        bad = _first_bad(df, pl.col(c).is_null())
+        bad = first_bad_row(df, pl.col(c).is_null())
         if bad is not None:
             raise IndicatorInputError(
                 "missing value", file=name, row=bad, column=c, expected="a value"
             )
-    bad = _first_bad(df, pl.col("water_body_id").is_duplicated())
+    bad = first_bad_row(df, pl.col("water_body_id").is_duplicated())
     if bad is not None:
         raise IndicatorInputError(
             "duplicate water body",
@@ -1252,7 +1211,7 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
         ("grade_identified", ["light", "severe"], "grade", True),
     ):
         invalid = ~pl.col(c).is_in(allowed)
-        bad = _first_bad(
+        bad = first_bad_row(
             df, invalid & pl.col(c).is_not_null() if nullable else invalid | pl.col(c).is_null()
         )
         if bad is not None:
@@ -1265,8 +1224,8 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
                 found=df[c][bad - 1],
             )
     for c in ("length_km", "area_km2"):
-        df = _float_columns(df, [c], name=name)
-        bad = _first_bad(df, pl.col(c) < 0)
+        df = float_columns(df, [c], name=name, non_negative=_NON_NEGATIVE)
+        bad = first_bad_row(df, pl.col(c) < 0)
         if bad is not None:
             raise IndicatorInputError(
                 "negative value",
@@ -1278,7 +1237,7 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
             )
     df = _date_column(df, "identified_date", name=name)
     df = _date_column(df, "plan_date", name=name)
-    bad = _first_bad(df, pl.col("plan_date") < pl.col("identified_date"))
+    bad = first_bad_row(df, pl.col("plan_date") < pl.col("identified_date"))
     if bad is not None:
         raise IndicatorInputError(
             "plan date before identification",
@@ -1348,12 +1307,12 @@ def validate_status_history(
     )
     df = df.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     for c in ("water_body_id", "status", "date"):
-        bad = _first_bad(df, pl.col(c).is_null())
+        bad = first_bad_row(df, pl.col(c).is_null())
         if bad is not None:
             raise IndicatorInputError(
                 "missing value", file=name, row=bad, column=c, expected="a value"
             )
-    bad = _first_bad(df, ~pl.col("status").is_in(list(STATUSES)))
+    bad = first_bad_row(df, ~pl.col("status").is_in(list(STATUSES)))
     if bad is not None:
         raise IndicatorInputError(
             "unknown status",
@@ -1455,7 +1414,7 @@ def _state(ledger: Any, history: Any, on: DateLike) -> tuple[pl.DataFrame, bool]
     lg, was_lazy = _collect(ledger, "ledger")
     lg = validate_ledger(lg)
     hist = validate_status_history(history, lg)
-    day = _to_date(on, column="on")
+    day = as_date(on, column="on")
     last = (
         hist.filter(pl.col("date") <= day)
         .group_by("water_body_id", maintain_order=True)
@@ -1600,7 +1559,7 @@ def elimination_ratio(
         pl.col("length_km_eliminated") * 100 / pl.col("length_km")
     )
     g = g.with_columns(
-        on=pl.lit(_to_date(on, column="on")),
+        on=pl.lit(as_date(on, column="on")),
         elimination_ratio=ratio.round(dec),
         elimination_ratio_length=ratio_len.round(dec),
         target=pl.lit(thr),

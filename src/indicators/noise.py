@@ -46,7 +46,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ._frames import Frame, finish, require_columns, to_lazy
+from ._frames import Frame, finish, first_bad_row, float_columns, require_columns, to_lazy
 from .errors import IndicatorInputError
 from .standards import table
 
@@ -89,11 +89,6 @@ def _keys(by: By) -> list[str]:
 
 def _rule(name: str) -> float:
     return float(table("noise_rules").filter(pl.col("rule") == name)["value"].item())
-
-
-def _first_bad(df: pl.DataFrame, mask: pl.Expr) -> int | None:
-    hits = df.with_row_index("__i").filter(mask.fill_null(False))["__i"]
-    return int(hits[0]) + 1 if hits.len() else None
 
 
 def _check_period(period: str) -> str:
@@ -271,7 +266,7 @@ def grade(
     scalar = not isinstance(leq, pl.Series | list | tuple)
     values = pl.Series("leq", [leq] if scalar else list(leq), dtype=pl.Float64, strict=False)
     frame = pl.DataFrame({"leq": values})
-    bad = _first_bad(frame, pl.col("leq") < 0)
+    bad = first_bad_row(frame, pl.col("leq") < 0)
     if bad is not None:
         raise IndicatorInputError(
             "negative sound level", row=bad, column="leq", expected=">= 0", found=values[bad - 1]
@@ -323,37 +318,6 @@ def _grade_labels(lang: str, standard: str) -> dict[int, str]:
         )
     t = _grades("regional", "day", standard)
     return dict(zip(t["grade"].to_list(), t[f"label_{lang}"].to_list(), strict=True))
-
-
-def _leq_columns(df: pl.DataFrame, columns: Sequence[str], *, name: str) -> pl.DataFrame:
-    """Cast Leq (and length) columns to Float64, NaN -> null; reject text and negatives."""
-    for c in columns:
-        if c not in df.columns:
-            continue
-        if df.schema[c] == pl.String:
-            cast = pl.col(c).cast(pl.Float64, strict=False)
-            bad = _first_bad(df, pl.col(c).is_not_null() & cast.is_null())
-            if bad is not None:
-                raise IndicatorInputError(
-                    "not a number",
-                    file=name,
-                    row=bad,
-                    column=c,
-                    expected="a number",
-                    found=df[c][bad - 1],
-                )
-        df = df.with_columns(pl.col(c).cast(pl.Float64).fill_nan(None))
-        bad = _first_bad(df, pl.col(c) < 0)
-        if bad is not None:
-            raise IndicatorInputError(
-                "negative value",
-                file=name,
-                row=bad,
-                column=c,
-                expected=">= 0",
-                found=df[c][bad - 1],
-            )
-    return df
 
 
 def validate_functional_monitoring(
@@ -408,7 +372,7 @@ def validate_functional_monitoring(
         pl.col("functional_class").cast(pl.String).str.strip_chars().str.to_lowercase()
     )
     known = _limits(standard)["functional_class"].unique(maintain_order=True).to_list()
-    bad = _first_bad(
+    bad = first_bad_row(
         df, ~pl.col("functional_class").is_in(known) | pl.col("functional_class").is_null()
     )
     if bad is not None:
@@ -420,12 +384,14 @@ def validate_functional_monitoring(
             expected=f"one of {known}",
             found=df["functional_class"][bad - 1],
         )
-    bad = _first_bad(df, pl.col("point").is_null())
+    bad = first_bad_row(df, pl.col("point").is_null())
     if bad is not None:
         raise IndicatorInputError(
             "missing point", file=name, row=bad, column="point", expected="a point code"
         )
-    return _leq_columns(df, ["leq_day", "leq_night"], name=name)
+    return float_columns(
+        df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
+    )
 
 
 def functional_area_compliance(monitoring: Any, *, standard: str = GB3096) -> Frame:
@@ -615,7 +581,9 @@ def validate_regional(grid: Any, *, name: str = "grid") -> pl.DataFrame:
     for c in ("leq_day", "leq_night"):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    return _leq_columns(df, ["leq_day", "leq_night"], name=name)
+    return float_columns(
+        df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
+    )
 
 
 def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
@@ -658,8 +626,13 @@ def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
     for c in ("leq_day", "leq_night"):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    df = _leq_columns(df, ["leq_day", "leq_night", "length_km"], name=name)
-    bad = _first_bad(df, (pl.col("length_km") <= 0) | pl.col("length_km").is_null())
+    df = float_columns(
+        df,
+        ["leq_day", "leq_night", "length_km"],
+        name=name,
+        non_negative=["leq_day", "leq_night", "length_km"],
+    )
+    bad = first_bad_row(df, (pl.col("length_km") <= 0) | pl.col("length_km").is_null())
     if bad is not None:
         raise IndicatorInputError(
             "road section length not positive",
@@ -864,7 +837,7 @@ def day_night_leq(
     lf, was_lazy = to_lazy(hourly, name="hourly")
     df = lf.collect()
     require_columns(df.schema, [*keys, "time", "leq"], name="hourly")
-    df = _leq_columns(df, ["leq"], name="hourly")
+    df = float_columns(df, ["leq"], name="hourly", non_negative=["leq"])
     t = pl.col("time") - pl.duration(hours=1) if label == "end" else pl.col("time")
     df = df.with_columns(__t=t).with_columns(__h=pl.col("__t").dt.hour())
     day = (pl.col("__h") >= ds) & (pl.col("__h") < ns)

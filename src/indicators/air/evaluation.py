@@ -33,7 +33,7 @@ from functools import cache
 import polars as pl
 
 from .. import standards
-from .._frames import Frame, finish, require_columns, to_lazy
+from .._frames import Frame, as_date, finish, require_columns, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 
@@ -156,17 +156,6 @@ def required_days(start: date, end: date) -> int:
     return math.ceil(days * rule("annual_mean") / 365)
 
 
-def _as_date(value: str | date, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise IndicatorInputError(
-            "not a date", column=name, expected="YYYY-MM-DD", found=value
-        ) from None
-
-
 def evaluate_period(
     daily: Frame,
     *,
@@ -223,7 +212,7 @@ def evaluate_period(
     >>> s.select("valid_days", "good_days", "good_day_ratio", "heavy_days").row(0)
     (9, 6, 66.7, 1)
     """
-    start_d, end_d = _as_date(start, "start"), _as_date(end, "end")
+    start_d, end_d = as_date(start, column="start"), as_date(end, column="end")
     if end_d < start_d:
         raise IndicatorInputError(
             "period ends before it starts", column="end", expected=f">= {start_d}", found=str(end_d)
