@@ -10,8 +10,10 @@ import ast
 import base64
 import gzip
 import html
+import math
 import re
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,11 +22,13 @@ import polars as pl
 import pytest
 from papermill.translators import PythonTranslator
 
-from indicators import air, cli
+from indicators import air, cli, ranking, targets, trends
 from indicators.demo import write_demo
 from indicators.errors import IndicatorInputError
 from indicators.report import charts, parse_period, render_report, validate_params, year_earlier
+from indicators.report import sections as sec
 from indicators.report.display import Section, esc, figure_html, html_table
+from indicators.report.labels import label
 from indicators.report.render import ReportError, export_html, notebook_path
 from indicators.report.sections import (
     CARDS,
@@ -81,9 +85,53 @@ def batch(data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
             str(out),
             "--workers",
             "2",
+            "--targets",
+            str(targets.demo_targets_path()),
         ]
     )
     return {"code": code, "out": out}
+
+
+@pytest.fixture(scope="module")
+def data2(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Air tables of ``data`` with 临江市 renamed to a script, 北原市 repaired, and 清河市
+    missing PM2.5 on 1-5 July 2025 (26 valid days < 27: an invalid month) and every hour
+    of August 2025 (a month without data)."""
+    folder = tmp_path_factory.mktemp("data2")
+    stations = pl.read_parquet(data / "stations.parquet")
+    qinghe = stations.filter(city="清河市")["station"].implode()
+    broken = stations.filter(city=BROKEN)["station"].implode()
+    stations.with_columns(
+        city=pl.when(pl.col("city") == "临江市").then(pl.lit(XSS)).otherwise("city")
+    ).write_parquet(folder / "stations.parquet")
+    day = (pl.col("time") - pl.duration(hours=1)).dt.date()  # hour-ending: natural day
+    mine = pl.col("station").is_in(qinghe)
+    (
+        pl.read_parquet(data / "station_hours.parquet")
+        .with_columns(
+            pl.when(pl.col("station").is_in(broken))
+            .then(-pl.col("PM2.5"))
+            .otherwise("PM2.5")
+            .alias("PM2.5")
+        )
+        .with_columns(
+            pl.when(mine & day.is_between(date(2025, 7, 1), date(2025, 7, 5)))
+            .then(None)
+            .otherwise("PM2.5")
+            .alias("PM2.5")
+        )
+        .filter(~(mine & day.is_between(date(2025, 8, 1), date(2025, 8, 31))))
+        .write_parquet(folder / "station_hours.parquet")
+    )
+    return folder
+
+
+def _city_hours(folder: Path, cities: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    stations = pl.read_parquet(folder / "stations.parquet").filter(pl.col("city").is_in(cities))
+    hours = pl.read_parquet(folder / "station_hours.parquet").filter(
+        pl.col("station").is_in(stations["station"].implode())
+    )
+    return hours, stations
 
 
 # --------------------------------------------------------------------------- parameters
@@ -578,3 +626,234 @@ def test_explore_notebook_runs(data, tmp_path):
     page = export_html(nb, lang="zh", title="explore")
     assert "jp-OutputArea-error" not in page
     assert _figures(page) == 3  # series, calendar, profiles
+
+
+# ------------------------------------------------------------------- trends, targets, ranking
+
+
+def test_trend_section_is_trend_test_on_the_monthly_series(data2):
+    ctx = open_report("清河市", "2026", data=str(data2))
+    # the whole series under the edition in force on the period's last day, so that the
+    # 2026 revision does not show as a trend
+    assert ctx.history_edition == "HJ 633-2026"
+    hours, stations = _city_hours(data2, ["清河市"])
+    daily = air.daily_aqi(hours, stations=stations, level="city", edition="HJ 633-2026")
+    # good day = AQI level 1 (优) or 2 (良), HJ 633 Table 1; the month's mean of 0/100 is its ratio
+    daily = daily.with_columns(
+        good_day_ratio=pl.when(pl.col("aqi").is_not_null()).then(
+            pl.col("level").is_in([1, 2]).cast(pl.Float64) * 100
+        )
+    )
+    results = {r["indicator"]: r for r in sec.trend_results(ctx).iter_rows(named=True)}
+    series = sec.trend_series(ctx)
+    for key, column, excluded in (
+        ("PM2.5", "PM2.5", 2),  # July 2025 has 26 valid days (< 27, GB 3095 Table 4), no August
+        ("O3_MDA8_P90", "O3_MDA8", 1),  # O3 is complete in July: only August is missing
+        # HJ 633-2026 §5.3.1 keeps a day's AQI with one pollutant missing when it is above
+        # 100: 1-3 July keep theirs, 4-5 July do not: July has 29 valid days, only August out
+        ("good_day_ratio", "good_day_ratio", 1),
+    ):
+        monthly = trends.period_statistic(daily, column, by=[])
+        expected = trends.trend_test(monthly, column, by=[]).row(0, named=True)
+        got = results[key]
+        for field in ("slope", "intercept", "p_value", "slope_per_year", "slope_pct_per_year"):
+            assert got[field] == expected[field], (key, field)
+        assert (got["n"], got["n_excluded"]) == (24 - excluded, excluded)
+        assert (got["ci_low"], got["ci_high"]) == (expected["ci_low"], expected["ci_high"])
+        assert got["ci_low_per_year"] == pytest.approx(expected["ci_low"] * 12, rel=1e-12)
+        # row i of the series is month i: August 2025 is there, as a gap
+        months = series[key]["period_start"].to_list()
+        assert months[0] == date(2025, 1, 1) and len(months) == 24
+        assert series[key].row(7, named=True)["n_days"] == 0
+        assert series[key]["value"][7] is None
+    # the section shows the figures computed here, and the chart leaves the invalid months out
+    section = sec.trends(ctx)
+    assert [r["slope"] for r in section.metadata["trends"]] == [
+        results[k]["slope"] for k, _ in sec.TREND_INDICATORS
+    ]
+    fig = next(p for p in section.parts if not isinstance(p, str))
+    assert fig.data[0].y[6] is None and fig.data[0].y[7] is None  # PM2.5, July and August
+    first = results["PM2.5"]
+    assert fig.data[1].y[23] == pytest.approx(first["intercept"] + 23 * first["slope"])
+    page = section._repr_html_()
+    assert esc(sec.trend_verdict(ctx, first)) in page
+    assert '<td class="num">22</td><td class="num">2</td>' in page  # months used, left out
+
+
+def test_trend_verdicts_in_plain_words(data2):
+    ctx = open_report("清河市", "2026", data=str(data2))
+    falling = {
+        "indicator": "PM2.5",
+        "slope": -0.2,
+        "slope_per_year": -1.3,
+        "slope_pct_per_year": -3.14,
+        "p_value": 0.0123,
+        "significant": True,
+        "n": 24,
+    }
+    assert sec.trend_verdict(ctx, falling) == "PM2.5 浓度下降 3.1%/年，显著（p=0.01），改善"
+    rising = {**falling, "indicator": "good_day_ratio", "slope_per_year": 2.45, "p_value": 0.0004}
+    assert (
+        sec.trend_verdict(ctx, rising) == "优良天数比例上升 2.5个百分点/年，显著（p<0.001），改善"
+    )
+    flat = {**falling, "p_value": 0.4321, "significant": False}
+    assert sec.trend_verdict(ctx, flat) == "PM2.5 浓度无显著趋势（p=0.43）"
+    at_edge = {**falling, "p_value": 0.05, "significant": 0.05 < sec.TREND_ALPHA}
+    assert "无显著趋势" in sec.trend_verdict(ctx, at_edge)  # p = alpha is not significant
+
+
+def test_trend_needs_two_years_of_months(data):
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="en")
+    section = sec.trends(ctx)
+    assert section.level == 0 and section.parts  # one line, no heading, no error
+    assert section.metadata["missing"] == label(
+        "trend_too_short", "en", months=15, need=24, span="2025-01–2026-03"
+    )
+
+
+def test_target_section_is_the_targets_module(data):
+    path = targets.demo_targets_path()  # 清河市 2026: good days >= 76 %, PM2.5 <= 38 ug/m3
+    ctx = open_report(
+        "清河市", "2026-01-01..2026-08-31", data=str(data), targets=str(path), lang="en"
+    )
+    hours, stations = _city_hours(data, ["清河市"])
+    daily = air.daily_aqi(hours, stations=stations, level="city")
+    ytd = daily.filter(pl.col("date").is_between(date(2026, 1, 1), date(2026, 8, 31)))
+    good = targets.good_days_needed(ytd, path, year=2026).row(0, named=True)
+    pm = targets.pm25_remaining_mean(ytd, path, year=2026).row(0, named=True)
+    f = sec.target_figures(ctx)
+    assert f["as_of"] == date(2026, 8, 31)
+    assert f["good_days"] == good and f["PM2.5"] == pm
+    # by hand: 365 days in 2026, 122 left after 31 August; 76 % of 365 = 277.4 good days
+    assert good["days_remaining"] == 122
+    need = math.ceil(Fraction(76, 100) * 365 - good["good_days"])
+    assert good["good_days_needed"] == need
+    assert good["required_ratio_remaining"] == 100 * need / 122
+    assert pm["required_mean_remaining"] == pytest.approx(
+        (38 * (pm["n_days"] + 122) - pm["mean_to_date"] * pm["n_days"]) / 122
+    )
+    # the rest of the year from 2025's same days, recomputed under HJ 633-2026
+    past = air.daily_aqi(hours, stations=stations, level="city", edition="HJ 633-2026")
+    cols = ["city", "date", "aqi", "level", "PM2.5", "edition"]
+    both = pl.concat(
+        [past.filter(pl.col("date") < date(2026, 1, 1)).select(cols), ytd.select(cols)]
+    )
+    with pytest.warns(UserWarning, match="mixes editions"):  # 2026 to date mixes the editions
+        proj = targets.project_year_end(both, year=2026, as_of=date(2026, 8, 31), targets=path)
+    assert f["projection"]["good_day_ratio"] == proj.row(0, named=True)
+    assert not [n for n in ctx.notes if "mixes editions" in n]
+    page = sec.target_tracking(ctx)._repr_html_()
+    text = label(
+        "good_days_needed",
+        "en",
+        need=need,
+        days=122,
+        ratio=f"{good['required_ratio_remaining']:.1f}",
+    )
+    assert esc(text) in page
+    assert esc(label("projection_one", "en", value=f"{proj['projected'][0]:.1f}%")) in page
+    assert '<h2 id="sec-target_tracking" class="ind-h">Target tracking</h2>' in page
+
+
+def test_target_section_for_a_complete_year_and_without_targets(data):
+    path = str(targets.demo_targets_path())
+    full = open_report("清河市", "2026", data=str(data), targets=path, lang="en")
+    f = sec.target_figures(full)
+    assert f["good_days"]["days_remaining"] == 0 and f["PM2.5"]["days_remaining"] == 0
+    assert f["projection"]["PM2.5"]["projected"] == f["PM2.5"]["mean_to_date"]
+    page = sec.target_tracking(full)._repr_html_()
+    assert esc(label("year_complete", "en")) in page
+    assert esc(label("as_of_complete", "en", date="2026-12-31", year=2026)) in page
+    march = open_report("清河市", "2026-03", data=str(data), targets=path, lang="en")
+    assert sec.target_figures(march) is None  # targets are annual: not from 1 January
+    assert sec.target_tracking(march).metadata["missing"] == label("targets_not_ytd", "en")
+    none = open_report("清河市", "2026Q1", data=str(data), lang="en")  # not the demo folder
+    assert sec.target_tracking(none).metadata["missing"] == label("no_targets_file", "en")
+
+
+def test_ranking_section_is_the_ranking_module(data):
+    ctx = open_report("清河市", "2026", data=str(data), lang="en")
+    # 北原市's data are broken: it is left out, named, and the others are still ranked
+    assert list(ctx.cities.failed) == [BROKEN]
+    assert "negative concentration" in ctx.cities.failed[BROKEN]
+    hours, stations = _city_hours(data, ["清河市", "临江市"])
+    daily = air.daily_aqi(hours, stations=stations, level="city")
+    current = air.evaluate_period(daily, start="2026-01-01", end="2026-12-31")
+    assert ctx.cities.summary.filter(city="清河市").row(0, named=True) == ctx.summary
+    table = sec.ranking_table(ctx)
+    mine = table.filter(city="清河市").row(0, named=True)
+    for indicator in sec.RANK_INDICATORS:
+        expected = ranking.rank_cities(current, indicator).filter(city="清河市").row(0, named=True)
+        assert mine[f"{indicator}_rank"] == expected["rank"], indicator
+        assert mine[indicator] == expected["rank_value"]
+        assert mine[f"{indicator}_n"] == 2
+    # 2025 was under HJ 633-2012 and GB 3095-2012: rank_change refuses it as it is ...
+    keep = ["city", "composite_index", "limits_edition"]
+    before = air.evaluate_period(daily, start="2025-01-01", end="2025-12-31")
+    with pytest.raises(IndicatorInputError, match="different editions"):
+        ranking.rank_change(current.select(keep), before.select(keep), "composite_index")
+    # ... so it is recomputed under 2026's edition and limits, as the air evaluation table does
+    assert ctx.cities.rules == ("HJ 633-2026", "GB 3095-2026 transitional")
+    again = air.evaluate_period(
+        air.daily_aqi(hours, stations=stations, level="city", edition="HJ 633-2026"),
+        start="2025-01-01",
+        end="2025-12-31",
+        limits="GB 3095-2026 transitional",
+    )
+    assert ctx.recomputed == again.filter(city="清河市").row(0, named=True)
+    change = ranking.rank_change(current.select(keep), again.select(keep), "composite_index")
+    expected = change.filter(city="清河市").row(0, named=True)
+    assert mine["composite_index_change"] == expected["change"]
+    assert mine["composite_index_change_rank"] == expected["rank"]
+    page = sec.ranking(ctx)._repr_html_()
+    assert '<h2 id="sec-ranking" class="ind-h">Ranking</h2>' in page
+    assert f'<td style="{esc(sec._HIGHLIGHT)}">清河市</td>' in page  # the city's row stands out
+    assert '<td class="num"' not in page.split("清河市")[0].rsplit("<tr>", 1)[-1]
+    assert f"{BROKEN} (2026: " in html.unescape(page)
+
+
+def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
+    ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
+    assert ctx.cities.failed == {}  # 北原市 repaired in data2
+    table = sec.ranking_table(ctx)
+    expected = ranking.rank_cities(ctx.cities.summary, "good_day_ratio")
+    tied = expected.filter(pl.col("tied"))
+    assert sorted(tied["city"].to_list()) == sorted([BROKEN, "清河市"])  # both 72.2 %
+    mine = table.filter(city="清河市").row(0, named=True)
+    assert (mine["good_day_ratio_rank"], mine["good_day_ratio_tied"]) == (2, True)
+    assert label("tied", "zh") == ranking.TIE_MARK  # zh labels read as ranking's rank_label
+    page = sec.ranking(ctx)._repr_html_()
+    assert "<td>2 (tied)</td>" in page
+    assert XSS not in page and esc(XSS) in page  # a city named like a script is text
+    # a long ranking is cut to the best and worst by composite index, and the city
+    monkeypatch.setattr(sec, "RANK_TABLE_ROWS", 2)
+    order = table["city"].to_list()
+    assert order[-1] == "清河市"  # worst of three by composite index in 2026Q1
+    cut = sec.ranking(ctx)._repr_html_()
+    assert esc(order[0]) in cut and f"<td>{esc(order[1])}</td>" not in cut
+    assert esc(label("rank_rows_cut", "en", n=3, k=1)) in cut
+
+
+def test_comparison_rules_cover_limits_alone():
+    # 2031 against 2030: the same HJ 633 edition, GB 3095-2026 final against its transitional
+    # stage: recomputed (the composite index and the ranking by change depend on the limits)
+    now = {"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"}
+    before = {"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 transitional"}
+    assert sec.comparison_rules(now, before) == ("HJ 633-2026", "GB 3095-2026 final")
+    assert sec.comparison_rules(now, {}) is None  # no comparison data
+
+
+@pytest.mark.slow
+def test_rendered_report_has_target_ranking_and_trend_sections(batch):
+    page = (batch["out"] / "清河市-2026-en.html").read_text(encoding="utf-8")
+    titles = {"target_tracking": "Target tracking", "ranking": "Ranking", "trends": "Trends"}
+    places = []
+    for key, title in titles.items():
+        assert re.search(rf'<h2 [^>]*id="sec-{key}"[^>]*>{title}</h2>', page)
+        assert f'<a href="#sec-{key}">{title}</a>' in page  # in the table of contents
+        places.append(page.index(f'id="sec-{key}"'))
+    assert page.index('id="sec-air_evaluation"') < places[0] < places[1] < places[2]
+    assert places[2] < page.index('id="sec-completeness"')
+    assert 'id="fig-trends-1"' in page
+    assert "the year is complete" in page
+    assert html.escape(f"{BROKEN} (2026: ") in page  # left out of the ranking, and why

@@ -72,7 +72,6 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from . import standards
 from ._frames import Frame, finish, require_columns, to_lazy
@@ -220,6 +219,8 @@ def _z_and_p(s: int, var_s: float) -> tuple[float, float]:
     if var_s <= 0 or s == 0:
         return 0.0, 1.0
     z = (s - 1) / math.sqrt(var_s) if s > 0 else (s + 1) / math.sqrt(var_s)
+    from scipy import stats  # imported here: scipy.stats costs ~1 s at import
+
     return z, float(2.0 * stats.norm.sf(abs(z)))
 
 
@@ -235,6 +236,8 @@ def _rank_ci(slopes: np.ndarray, var_s: float, alpha: float) -> tuple[float, flo
     if slopes.size == 0:
         return math.nan, math.nan
     slopes = np.sort(slopes)
+    from scipy import stats
+
     c = stats.norm.ppf(1 - alpha / 2) * math.sqrt(max(var_s, 0.0))
     n_slopes = slopes.size
     lower = max(int(np.round((n_slopes - c) / 2.0)) - 1, 0)
@@ -1357,6 +1360,8 @@ def time_variation(
     def _tcrit(n: pl.Series) -> pl.Series:
         arr = n.to_numpy().astype(float)
         with np.errstate(invalid="ignore"):
+            from scipy import stats
+
             out = np.where(arr >= 2, stats.t.ppf(q, np.maximum(arr - 1, 1)), np.nan)
         return pl.Series(out).fill_nan(None)
 

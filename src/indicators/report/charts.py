@@ -38,6 +38,7 @@ __all__ = [
     "primary_pollutant_shares",
     "scatter_map",
     "status_progress",
+    "trend_panels",
 ]
 
 #: Colour of days without a valid AQI (not an HJ 633 category: a neutral grey).
@@ -464,4 +465,77 @@ def scatter_map(
         ticksuffix="°",
     )
     fig.update_xaxes(title_text="lon", ticksuffix="°")
+    return fig
+
+
+def trend_panels(panels: list[dict[str, Any]], *, lang: str) -> go.Figure:
+    """Monthly series with their Sen lines, one panel per indicator on a shared time axis.
+
+    Parameters
+    ----------
+    panels : list of dict
+        One per indicator: ``title`` (escaped), ``months`` (first days, one per
+        month, in order), ``values`` (None where the month is invalid: a gap),
+        ``slope`` [unit per month] and ``intercept`` (the Sen line at the first
+        month, as :func:`indicators.trends.trend_test` gives them; None: no line).
+    lang : str
+        Label language.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two traces per panel: the values (lines and markers) and the Sen line
+        ``intercept + slope * i`` at month ``i`` (0 = the first month).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> fig = trend_panels([{"title": "PM2.5", "months": [date(2025, m, 1) for m in (1, 2, 3)],
+    ...     "values": [40.0, None, 36.0], "slope": -2.0, "intercept": 40.0}], lang="en")
+    >>> fig.data[1].y
+    (40.0, 38.0, 36.0)
+    """
+    from plotly.subplots import make_subplots
+
+    n = max(len(panels), 1)
+    fig = make_subplots(
+        rows=n,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=[_text(p["title"]) for p in panels],
+    )
+    fig.update_layout(
+        template=_TEMPLATE,
+        title={"text": _text(label("trend_chart", lang))},
+        height=120 + 220 * n,
+        showlegend=False,
+        margin={"t": 90},
+    )
+    for row, p in enumerate(panels, start=1):
+        months = list(p["months"])
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=list(p["values"]),
+                mode="lines+markers",
+                name=_text(p["title"]),
+                line={"color": _CURRENT},
+                connectgaps=False,
+            ),
+            row=row,
+            col=1,
+        )
+        if p.get("slope") is not None and p.get("intercept") is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=months,
+                    y=[p["intercept"] + p["slope"] * i for i in range(len(months))],
+                    mode="lines",
+                    name="Sen",
+                    line={"color": "#cf222e", "dash": "dash"},
+                ),
+                row=row,
+                col=1,
+            )
     return fig

@@ -78,9 +78,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "mode_auto": ("按日期采用当日有效版本", "edition in force on each day"),
     "mode_forced": ("指定版本", "edition forced"),
     "same_edition": (
-        "对比时段与本时段所用版本不同，下表同时给出对比时段按 {edition} 重新计算的结果。",
-        "The comparison period used a different edition; the table also gives it recomputed "
-        "with {edition}.",
+        "对比时段与本时段所用标准版本不同，下表同时给出对比时段按 {edition}"
+        "（评价限值 {limits}）重新计算的结果。",
+        "The comparison period used a different edition or other limits; the table also gives "
+        "it recomputed with {edition} and the {limits} limits.",
     ),
     "days": ("天数", "Days"),
     "no_valid_aqi": ("无有效 AQI", "No valid AQI"),
@@ -174,6 +175,158 @@ LABELS: dict[str, tuple[str, str]] = {
     "months_sampled": ("有监测的月份数", "Months sampled"),
     "months_in_period": ("评价时段月份数", "Months in the period"),
     "batch_progress": ("生成城市报告 {period}", "City reports {period}"),
+    # target tracking
+    "target_tracking": ("目标进度", "Target tracking"),
+    "targets_not_ytd": (
+        "目标按自然年设定，仅对自1月1日起、同一年内的时段（年初至今）比较",
+        "targets are set per calendar year and only compared for a period from 1 January "
+        "within the year (the year to date)",
+    ),
+    "no_targets_file": ("未提供目标文件", "no targets file was given"),
+    "no_city_target": (
+        "目标文件中无{city}{year}年的目标",
+        "the targets file has none for {city} in {year}",
+    ),
+    "as_of": (
+        "截至 {date}：年初至今 {elapsed} 天，全年剩余 {days} 天",
+        "As of {date}: {elapsed} days of the year so far, {days} days left",
+    ),
+    "as_of_complete": (
+        "截至 {date}：{year}年全年已结束",
+        "As of {date}: the year {year} is complete",
+    ),
+    "indicator": ("指标", "Indicator"),
+    "year_to_date": ("年初至今", "Year to date"),
+    "status_to_date": ("当前是否达标", "Status to date"),
+    "rest_of_year": ("剩余时段须达到", "Rest of the year must"),
+    "year_end_projection": ("年末预估", "Year-end projection"),
+    "good_of_valid": (
+        "（优良 {good} 天 / 有效 {valid} 天）",
+        " ({good} good of {valid} valid days)",
+    ),
+    "year_complete": ("全年已结束", "the year is complete"),
+    "good_days_secured": (
+        "剩余天数即使全部非优良，全年仍可达标",
+        "the target holds even if no remaining day is good",
+    ),
+    "good_days_needed": (
+        "还需优良天数 {need} 天，即剩余 {days} 天中 {ratio}% 须为优良",
+        "{need} more good days: {ratio}% of the {days} days left",
+    ),
+    "good_days_out_of_reach": (
+        "还需优良天数 {need} 天，超过剩余的 {days} 天：全年已无法达标",
+        "{need} more good days needed but only {days} days left: out of reach",
+    ),
+    "pm25_remaining": (
+        "剩余 {days} 天平均浓度不高于 {value} µg/m³",
+        "average at most {value} µg/m³ over the {days} days left",
+    ),
+    "pm25_out_of_reach": (
+        "剩余时段浓度即使为零，全年也无法达标",
+        "out of reach even with zero for the rest of the year",
+    ),
+    "projection": (
+        "约 {value}（据往年同期 {n} 年推算，范围 {low}–{high}）",
+        "about {value} (from {n} past years, range {low}–{high})",
+    ),
+    "projection_one": ("约 {value}（据往年同期 1 年推算）", "about {value} (from 1 past year)"),
+    "projected_met": ("，预计达标", ", on track"),
+    "projected_missed": ("，预计未达标", ", off track"),
+    "no_projection": ("无往年同期数据，无法预估", "no past years to project from"),
+    "projection_method": (
+        "年末预估：年初至今的实际数值，加上往年同一日期之后时段（按 {edition} 重新计算）"
+        "的优良天数占比或 PM2.5 均值；范围为各往年结果的最低至最高值，并非概率区间。"
+        "剩余天数按全部有效计。",
+        "Year-end projection: the year to date plus the rest of the year as in past years "
+        "(their good-day share or PM2.5 mean after the same date, recomputed with {edition}); "
+        "the range runs from the lowest to the highest past year and is not a probability "
+        "interval. Every remaining day is assumed valid.",
+    ),
+    "cite_targets": (
+        "目标进度：考核目标取自目标文件（地方目标，非标准限值）；还需优良天数与剩余时段浓度上限不经修约"
+        "（偏保守）",
+        "Target tracking: targets from the targets file (local policy figures, not limits of a "
+        "standard); good days needed and the remaining PM2.5 ceiling are unrounded (conservative)",
+    ),
+    # ranking
+    "ranking": ("排名", "Ranking"),
+    "city": ("城市", "City"),
+    "rank": ("名次", "Rank"),
+    "tied": ("（并列）", " (tied)"),
+    "composite_index_change": ("综合指数变化", "Composite index change"),
+    "rank_line": (
+        "{indicator} {value}：在 {n} 个城市中排名第 {rank}",
+        "{indicator} {value}: rank {rank} of {n} cities",
+    ),
+    "rank_rows_cut": (
+        "共 {n} 个城市，表中列出综合指数前 {k} 名、后 {k} 名和本市。",
+        "{n} cities: the table lists the best and worst {k} by composite index and this city.",
+    ),
+    "rank_change_recomputed": (
+        "综合指数变化：{compare}按本时段的 {edition} 与 {limits} 限值重新计算。",
+        "Composite index change: {compare} recomputed with this period's {edition} and "
+        "{limits} limits.",
+    ),
+    "rank_no_compare": (
+        "对比时段（{compare}）无数据，未计算综合指数变化排名。",
+        "No data in the comparison period ({compare}): no ranking by change.",
+    ),
+    "rank_refused": ("{indicator}未排名：{why}", "{indicator} not ranked: {why}"),
+    "not_ranked": (
+        "未参与（全部）排名的城市：{cities}",
+        "Cities left out of (some) rankings: {cities}",
+    ),
+    "no_hours": ("无监测数据", "no station hours"),
+    "cite_ranking": (
+        "排名：综合指数、优良天数比例、PM2.5 按发布精度修约后排名，数值相同者名次并列、其后名次顺延"
+        "（《城市环境空气质量排名技术规定》原文未能核实，为本程序包的约定）；综合指数变化为相对变化（%）",
+        "Ranking: composite index, good-day ratio and PM2.5 rounded to their published precision; "
+        "equal values share a rank and the next rank is skipped (the text of the national "
+        "ranking rules could not be checked: a documented choice of the package); the change of "
+        "the composite index is relative (%)",
+    ),
+    # trends
+    "trends": ("趋势", "Trends"),
+    "trend_too_short": (
+        "趋势分析需至少 {need} 个月的数据，现有 {months} 个月（{span}）",
+        "a trend needs at least {need} months of data; there are {months} ({span})",
+    ),
+    "trend_span": (
+        "{span}逐月数值（{months} 个月）；优良天数比例各月均按 {edition} 计算。"
+        "不满足 GB 3095 / HJ 663 有效天数要求的月份不参与计算。",
+        "Monthly values {span} ({months} months); the good-day ratio of every month is computed "
+        "with {edition}. Months short of the GB 3095 / HJ 663 valid days are left out.",
+    ),
+    "trend_significant": (
+        "{indicator}{direction} {size}/年，显著（{p}），{judgement}",
+        "{indicator} {direction} {size} per year, significant ({p}): {judgement}",
+    ),
+    "trend_none": ("{indicator}无显著趋势（{p}）", "{indicator}: no significant trend ({p})"),
+    "trend_too_few": (
+        "{indicator}：有效月份仅 {n} 个，无法判断趋势",
+        "{indicator}: only {n} valid months, no trend computed",
+    ),
+    "rises": ("上升", "rises"),
+    "falls": ("下降", "falls"),
+    "months_used": ("有效月数", "Months used"),
+    "months_excluded": ("剔除月数", "Months left out"),
+    "sen_slope": ("Sen 斜率（/年）", "Sen slope (per year)"),
+    "pct_per_year": ("%/年", "% per year"),
+    "slope_ci": ("斜率 {level}% 置信区间（/年）", "{level}% interval of the slope (per year)"),
+    "mk_p": ("Mann-Kendall p 值", "Mann-Kendall p"),
+    "trend_chart": ("逐月数值与 Sen 趋势线", "Monthly values and Sen trend lines"),
+    "trend_method": (
+        "趋势：Theil-Sen 斜率与 Mann-Kendall 检验（双侧，p < {alpha} 为显著），未去除季节变化；"
+        "%/年为年斜率占序列起点 Sen 线水平的百分比；优良天数比例的年斜率单位为百分点。",
+        "Trend: Theil-Sen slope and Mann-Kendall test (two-sided, significant at p < {alpha}), "
+        "not deseasonalised; % per year is the yearly slope over the Sen line at the start of "
+        "the series; the good-day ratio's slope is in percentage points.",
+    ),
+    "cite_trends": (
+        "趋势：Mann (1945)、Kendall (1975) 趋势检验，Sen (1968) 斜率（统计方法，非标准条款）",
+        "Trends: Mann (1945) and Kendall (1975) trend test, Sen (1968) slope (statistical "
+        "methods, not clauses of a standard)",
+    ),
     # appendix
     "completeness": ("附录：数据完整性", "Appendix: data completeness"),
     "station": ("点位", "Station"),

@@ -26,26 +26,30 @@ import functools
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from .. import air, standards
-from ..errors import IndicatorInputError
+from ..errors import IndicatorInputError, IndicatorWarning
 from ..glossary import AIR_POLLUTANTS
 from ..ranking import LOWER_IS_BETTER
 from . import charts, domains
-from .data import available, ensure_demo_data, read_city_hours, read_city_stations
+from .data import available, ensure_demo_data, read_city_hours, read_city_stations, table_path
 from .display import Markup, Section, esc, html_table
 from .labels import label
 from .params import ReportParams, validate_params
 
 __all__ = [
     "CARDS",
+    "MIN_TREND_MONTHS",
+    "RANK_INDICATORS",
     "SECTIONS",
+    "TREND_INDICATORS",
     "Card",
+    "CityFigures",
     "ReportContext",
     "air_calendar",
     "air_concentrations",
@@ -53,6 +57,7 @@ __all__ = [
     "air_monthly",
     "air_primary",
     "blackodorous",
+    "comparison_rules",
     "completeness",
     "drinking",
     "headline",
@@ -60,8 +65,16 @@ __all__ = [
     "methods",
     "noise",
     "open_report",
+    "ranking",
+    "ranking_table",
     "sea",
+    "target_figures",
+    "target_tracking",
     "title",
+    "trend_results",
+    "trend_series",
+    "trend_verdict",
+    "trends",
     "water_lakes",
     "water_sections",
 ]
@@ -75,6 +88,9 @@ SECTIONS: tuple[str, ...] = (
     "air_concentrations",
     "air_primary",
     "air_evaluation",
+    "target_tracking",
+    "ranking",
+    "trends",
     "water_sections",
     "water_lakes",
     "drinking",
@@ -105,7 +121,8 @@ class ReportContext:
         :func:`indicators.air.compare_periods` of the two.
     recomputed : dict or None
         The comparison period under the period's last HJ 633 edition and its
-        GB 3095 limits, when the two periods were computed under different editions.
+        GB 3095 limits, when the two periods were computed under different editions
+        or limits (:func:`comparison_rules`).
     hourly : polars.DataFrame
         Station hours of the period (for the completeness appendix).
     targets : polars.DataFrame or None
@@ -144,6 +161,31 @@ class ReportContext:
     def is_demo(self) -> bool:
         """True when the data are the generated demo data."""
         return self.params.data == _demo_folder()
+
+    @property
+    def history_edition(self) -> str:
+        """HJ 633 edition of :attr:`history`: the forced edition, else the one in force at the end.
+
+        A series across the 2026 revision is computed under one edition, so that
+        the revision does not show as a trend (the good-day ratio depends on it).
+        """
+        if self.params.edition != "auto":
+            return self.params.edition
+        return standards.edition_in_force("HJ 633", self.params.period.end)
+
+    @functools.cached_property
+    def history(self) -> pl.DataFrame:
+        """City daily AQI from the first station hour in the data to the period's last day.
+
+        Computed once, on first use, under :attr:`history_edition` for every day
+        (for the trends and the year-end projection).
+        """
+        return _record_warnings(self.notes, "history", lambda: _city_history(self))
+
+    @functools.cached_property
+    def cities(self) -> CityFigures:
+        """Air figures of every city of the data folder (for the ranking), computed once."""
+        return _record_warnings(self.notes, "ranking", lambda: _all_cities(self))
 
 
 def _record_warnings(notes: list[str], where: str, fn: Callable[[], Any]) -> Any:
@@ -200,14 +242,51 @@ def _air_period(
     end: Any,
     edition: str,
     limits: str = "auto",
-) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame] | None:
-    """Daily AQI, period evaluation and station hours; None without any station hour."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
+    """City daily AQI, period evaluation (one row per city of ``stations``) and station hours.
+
+    None without any station hour.
+    """
     hourly = read_city_hours(params.data, stations, start, end)
     if hourly.is_empty():
         return None
     daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
     summary = air.evaluate_period(daily, start=start, end=end, limits=limits)
-    return daily, summary.row(0, named=True), hourly
+    return daily, summary, hourly
+
+
+def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple[str, str] | None:
+    """The rules to recompute the comparison period under, or None when it already shares them.
+
+    A comparison period evaluated under another HJ 633 edition or other GB 3095
+    limits than the period is recomputed under the period's last HJ 633 edition
+    and its GB 3095 limits (the air evaluation table shows both; the change
+    ranking uses the recomputed one, since :func:`indicators.ranking.rank_change`
+    refuses mixed editions).
+
+    Returns
+    -------
+    tuple of str or None
+        ``(HJ 633 edition, GB 3095 limits edition)``.
+
+    Examples
+    --------
+    >>> comparison_rules({"aqi_edition": "HJ 633-2012+HJ 633-2026",
+    ...                   "limits_edition": "GB 3095-2026 transitional"},
+    ...                  {"aqi_edition": "HJ 633-2012", "limits_edition": "GB 3095-2012"})
+    ('HJ 633-2026', 'GB 3095-2026 transitional')
+    >>> comparison_rules({"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"},
+    ...                  {"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"})
+    """
+    edition = summary.get("aqi_edition")
+    if not edition or not previous:
+        return None
+    if (edition, summary.get("limits_edition")) == (
+        previous.get("aqi_edition"),
+        previous.get("limits_edition"),
+    ):
+        return None
+    return edition.split("+")[-1], summary["limits_edition"]
 
 
 def load_context(params: ReportParams) -> ReportContext:
@@ -232,21 +311,19 @@ def load_context(params: ReportParams) -> ReportContext:
                 file="station_hours.parquet",
                 found=f"{params.city} {p.label}",
             )
-        daily, summary, hourly = current
+        daily, frame, hourly = current
+        summary = frame.row(0, named=True)
         before = _air_period(params, stations, c.start, c.end, params.edition)
         previous, change, recomputed = {}, {}, None
         if before is None:
             notes.append(f"air: no station hours in the comparison period {c.label}")
         else:
-            previous = before[1]
-            change = air.compare_periods(pl.DataFrame([summary]), pl.DataFrame([previous]))
-            change = change.row(0, named=True)
-            if summary["aqi_edition"] != previous["aqi_edition"] and summary["aqi_edition"]:
-                last = summary["aqi_edition"].split("+")[-1]
-                again = _air_period(
-                    params, stations, c.start, c.end, last, limits=summary["limits_edition"]
-                )
-                recomputed = again[1] if again is not None else None
+            previous = before[1].row(0, named=True)
+            change = air.compare_periods(frame, before[1]).row(0, named=True)
+            rules = comparison_rules(summary, previous)
+            if rules is not None:
+                again = _air_period(params, stations, c.start, c.end, rules[0], limits=rules[1])
+                recomputed = again[1].row(0, named=True) if again is not None else None
         return ReportContext(
             params,
             stations,
@@ -261,6 +338,101 @@ def load_context(params: ReportParams) -> ReportContext:
         )
 
     return _record_warnings(notes, "air", compute)
+
+
+def _city_history(ctx: ReportContext) -> pl.DataFrame:
+    params = ctx.params
+    path = table_path(params.data, "station_hours")
+    codes = ctx.stations["station"].to_list()
+    first = (
+        pl.scan_parquet(path)
+        .filter(pl.col("station").is_in(codes))
+        .select(pl.col("time").min())
+        .collect()
+        .item()
+    )
+    start = (first - timedelta(hours=1)).date()  # hour-ending: 00:00 closes the day before
+    hourly = read_city_hours(params.data, ctx.stations, start, params.period.end)
+    return air.daily_aqi(hourly, stations=ctx.stations, level="city", edition=ctx.history_edition)
+
+
+@dataclass
+class CityFigures:
+    """Air figures of every city of the data folder, for the ranking.
+
+    Attributes
+    ----------
+    summary : polars.DataFrame
+        :func:`indicators.air.evaluate_period` of the period, one row per city.
+    previous : polars.DataFrame or None
+        The same for the comparison period, recomputed under ``rules`` when they
+        are set; None when no city has data in it.
+    rules : tuple of str or None
+        :func:`comparison_rules` of the report city (of the first city when the
+        report city has no data in the comparison period).
+    failed : dict
+        City -> why it is missing from ``summary`` or ``previous`` (its data
+        could not be evaluated, or it has none).
+    """
+
+    summary: pl.DataFrame
+    previous: pl.DataFrame | None
+    rules: tuple[str, str] | None
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def _evaluate_cities(
+    params: ReportParams,
+    stations: pl.DataFrame,
+    per: Any,
+    edition: str,
+    limits: str,
+    failed: dict[str, str],
+) -> pl.DataFrame | None:
+    """:func:`indicators.air.evaluate_period` of every city of ``stations`` (None without data).
+
+    All cities at once; when that fails (one city's data are bad), city by city,
+    so that the others are still evaluated and the bad one is named in ``failed``.
+    """
+    try:
+        got = _air_period(params, stations, per.start, per.end, edition, limits)
+        return None if got is None else got[1]
+    except IndicatorInputError:
+        pass
+    parts = []
+    for city in stations["city"].unique(maintain_order=True).to_list():
+        try:
+            got = _air_period(
+                params, stations.filter(pl.col("city") == city), per.start, per.end, edition, limits
+            )
+        except IndicatorInputError as err:
+            failed.setdefault(city, f"{per.label}: {err}")
+            continue
+        if got is not None:
+            parts.append(got[1])
+    return pl.concat(parts, how="diagonal_relaxed") if parts else None
+
+
+def _all_cities(ctx: ReportContext) -> CityFigures:
+    params, p, c = ctx.params, ctx.params.period, ctx.params.compare
+    stations = pl.read_parquet(Path(params.data) / "stations.parquet")
+    failed: dict[str, str] = {}
+    summary = _evaluate_cities(params, stations, p, params.edition, "auto", failed)
+    if summary is None:  # pragma: no cover - load_context found hours of the report city
+        summary = pl.DataFrame([ctx.summary])
+    # the report city's rules (known from load_context), else those of the first city with data
+    rules = comparison_rules(ctx.summary, ctx.previous)
+    edition, limits = rules or (params.edition, "auto")
+    previous = _evaluate_cities(params, stations, c, edition, limits, failed)
+    if previous is not None and not ctx.previous:
+        rules = comparison_rules(ctx.summary, previous.row(0, named=True))
+        if rules is not None:
+            previous = _evaluate_cities(params, stations, c, rules[0], rules[1], failed)
+    have = set(summary["city"].to_list())
+    for city in stations["city"].unique(maintain_order=True).to_list():
+        if city not in have and city not in failed:
+            failed[city] = f"{p.label}: {ctx.t('no_hours')}"
+    return CityFigures(summary, previous, rules, failed)
 
 
 def open_report(
@@ -640,10 +812,10 @@ def air_evaluation(ctx: ReportContext) -> Section:
         if ctx.recomputed is not None:
             row["recomputed"] = _fmt(ctx.recomputed.get(col))
         rows.append(row)
-    if ctx.recomputed is not None:
-        edition = ctx.summary["aqi_edition"].split("+")[-1]
+    rules = comparison_rules(ctx.summary, ctx.previous) if ctx.recomputed is not None else None
+    if rules is not None:
         columns["recomputed"] = ctx.t(
-            "recomputed", compare=ctx.params.compare.display(lang), edition=edition
+            "recomputed", compare=ctx.params.compare.display(lang), edition=rules[0]
         )
     table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-eval")
     mode = ctx.t("mode_auto" if ctx.params.edition == "auto" else "mode_forced")
@@ -653,13 +825,629 @@ def air_evaluation(ctx: ReportContext) -> Section:
             f"{esc(ctx.t('editions_used', editions=ctx.summary['aqi_edition'], mode=mode))}</p>"
         )
     ]
-    if ctx.recomputed is not None:
-        edition = ctx.summary["aqi_edition"].split("+")[-1]
-        parts.append(
-            Markup(f'<p class="ind-note">{esc(ctx.t("same_edition", edition=edition))}</p>')
-        )
+    if rules is not None:
+        note = ctx.t("same_edition", edition=rules[0], limits=rules[1])
+        parts.append(Markup(f'<p class="ind-note">{esc(note)}</p>'))
     parts.append(table)
     return Section("air_evaluation", ctx.t("evaluation"), parts, level=3)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _no_target_reason(ctx: ReportContext) -> str:
+    p = ctx.params
+    per = p.period
+    if (per.start.month, per.start.day) != (1, 1) or per.end.year != per.start.year:
+        return ctx.t("targets_not_ytd")
+    if ctx.targets is None:
+        return ctx.t("no_targets_file")
+    return ctx.t("no_city_target", city=p.city, year=per.start.year)
+
+
+def target_figures(ctx: ReportContext) -> dict[str, Any] | None:
+    """The year to date against the targets, what the rest of the year must achieve, projections.
+
+    Returns
+    -------
+    dict or None
+        None when the report has no target for the city and year (see
+        :func:`load_targets`); else ``year``, ``as_of`` (last day with data),
+        ``good_days`` (the row of :func:`indicators.targets.good_days_needed`),
+        ``PM2.5`` (of :func:`indicators.targets.pm25_remaining_mean`),
+        ``projection`` (``{"good_day_ratio": row, "PM2.5": row}`` of
+        :func:`indicators.targets.project_year_end`) and ``progress``
+        (``{indicator: row}`` of :func:`indicators.targets.target_progress` on
+        the published period figures, as the headline).
+
+    Notes
+    -----
+    The year to date is the report period's city daily AQI (the editions in
+    force each day, or the forced one). The year-end projection takes the rest
+    of the year from the same days of earlier years in :attr:`ReportContext.history`,
+    recomputed under :attr:`ReportContext.history_edition`: the edition the rest
+    of the year is computed under. In 2026 the year to date mixes HJ 633-2012
+    (January, February) and HJ 633-2026 days on purpose, so the projection's
+    warning about mixed editions is not raised for that combination.
+    """
+    if "targets" in ctx.cache:
+        return ctx.cache["targets"]
+    from ..targets import good_days_needed, pm25_remaining_mean, project_year_end
+
+    year = ctx.params.period.start.year
+    result = None
+    if (
+        ctx.targets is not None
+        and ctx.targets.filter(pl.col("city") == ctx.params.city, pl.col("year") == year).height
+    ):
+        daily = ctx.daily.filter(pl.col("date").dt.year() == year)
+        as_of = daily["date"].max()
+        good = good_days_needed(daily, ctx.targets, year=year, as_of=as_of)
+        pm = pm25_remaining_mean(daily, ctx.targets, year=year, as_of=as_of)
+        cols = ["city", "date", "aqi", "level", "PM2.5", "edition"]
+        past = ctx.history.filter(pl.col("date") < date(year, 1, 1)).select(cols)
+        both = pl.concat([past, daily.select(cols)], how="vertical_relaxed")
+        projection = {}
+        with warnings.catch_warnings():
+            if ctx.params.edition == "auto":
+                warnings.filterwarnings(
+                    "ignore", message="projection mixes editions", category=IndicatorWarning
+                )
+            for key in ("good_day_ratio", "PM2.5"):
+                projection[key] = project_year_end(
+                    both, year=year, indicator=key, as_of=as_of, targets=ctx.targets
+                ).row(0, named=True)
+        result = {
+            "year": year,
+            "as_of": as_of,
+            "good_days": good.row(0, named=True),
+            "PM2.5": pm.row(0, named=True),
+            "projection": projection,
+            "progress": _target_rows(ctx, _air_headline(ctx)),
+        }
+    ctx.cache["targets"] = result
+    return result
+
+
+def _remaining_text(ctx: ReportContext, key: str, f: dict[str, Any]) -> str:
+    if key == "good_day_ratio":
+        g = f["good_days"]
+        if g["days_remaining"] == 0:
+            return ctx.t("year_complete")
+        if g["good_days_needed"] == 0:
+            return ctx.t("good_days_secured")
+        if not g["attainable"]:
+            return ctx.t(
+                "good_days_out_of_reach", need=g["good_days_needed"], days=g["days_remaining"]
+            )
+        return ctx.t(
+            "good_days_needed",
+            need=g["good_days_needed"],
+            days=g["days_remaining"],
+            ratio=f"{g['required_ratio_remaining']:.1f}",
+        )
+    if key == "PM2.5":
+        m = f["PM2.5"]
+        if m["days_remaining"] == 0:
+            return ctx.t("year_complete")
+        if m["required_mean_remaining"] is None:
+            return "—"
+        if not m["attainable"]:
+            return ctx.t("pm25_out_of_reach")
+        return ctx.t(
+            "pm25_remaining", value=f"{m['required_mean_remaining']:.1f}", days=m["days_remaining"]
+        )
+    return "—"
+
+
+def _projection_text(ctx: ReportContext, key: str, f: dict[str, Any]) -> str:
+    proj = f["projection"].get(key)
+    if proj is None or proj["days_remaining"] == 0:
+        return "—"
+    if proj["projected"] is None:
+        return ctx.t("no_projection")
+    unit = "%" if key == "good_day_ratio" else " µg/m³"
+    value = f"{proj['projected']:.1f}{unit}"
+    low, high = f"{proj['projected_low']:.1f}", f"{proj['projected_high']:.1f}"
+    if proj["n_years"] == 1:
+        text = ctx.t("projection_one", value=value)
+    else:
+        text = ctx.t("projection", value=value, low=low, high=high, n=proj["n_years"])
+    if proj["projected_meets"] is not None:
+        text += ctx.t("projected_met" if proj["projected_meets"] else "projected_missed")
+    return text
+
+
+@section
+def target_tracking(ctx: ReportContext) -> Section:
+    """Target tracking: the year to date against the targets and what the rest of the year needs.
+
+    Only for a period from 1 January with targets for the city and year
+    (:func:`target_figures`); otherwise one line saying why.
+    """
+    f = target_figures(ctx)
+    if f is None:
+        return _missing_line(ctx, "target_tracking", _no_target_reason(ctx))
+    ctx.cited["targets"] = ctx.t("cite_targets")
+    g = f["good_days"]
+    if g["days_remaining"] == 0:
+        as_of = ctx.t("as_of_complete", date=f["as_of"], year=f["year"])
+    else:
+        elapsed = (f["as_of"] - date(f["year"], 1, 1)).days + 1
+        as_of = ctx.t("as_of", date=f["as_of"], elapsed=elapsed, days=g["days_remaining"])
+    rows = []
+    for card in CARDS:
+        prog = f["progress"].get(card.key)
+        if prog is None or prog["target"] is None:
+            continue
+        unit = card.unit if card.unit in ("", "%") else f" {card.unit}"
+        value = _fmt(float(prog["value"]), card.decimals) + unit
+        if card.key == "good_day_ratio":
+            value += ctx.t("good_of_valid", good=g["good_days"], valid=g["valid_days"])
+        op = "≤" if card.lower_is_better else "≥"
+        rows.append(
+            {
+                "indicator": ctx.t(card.key),
+                "value": value,
+                "target": f"{op} {_fmt(prog['target'])}{unit}",
+                "met": ctx.t("target_met" if prog["meets"] else "target_missed"),
+                "remaining": _remaining_text(ctx, card.key, f),
+                "projection": _projection_text(ctx, card.key, f),
+            }
+        )
+    table = html_table(
+        pl.DataFrame(rows),
+        {
+            "indicator": ctx.t("indicator"),
+            "value": ctx.t("year_to_date"),
+            "target": ctx.t("target"),
+            "met": ctx.t("status_to_date"),
+            "remaining": ctx.t("rest_of_year"),
+            "projection": ctx.t("year_end_projection"),
+        },
+        styles=lambda row, col: (
+            ("color:#1a7f37" if row["met"] == ctx.t("target_met") else "color:#cf222e")
+            if col == "met"
+            else None
+        ),
+    )
+    parts: list[Any] = [Markup(f'<p class="ind-meta">{esc(as_of)}</p>'), table]
+    if g["days_remaining"]:
+        note = ctx.t("projection_method", edition=ctx.history_edition)
+        parts.append(Markup(f'<p class="ind-note">{esc(note)}</p>'))
+    return Section("target_tracking", ctx.t("target_tracking"), parts)
+
+
+# --------------------------------------------------------------------------- ranking
+
+#: Figures cities are ranked by (directions: :data:`indicators.ranking.LOWER_IS_BETTER`).
+RANK_INDICATORS: tuple[str, ...] = ("composite_index", "good_day_ratio", "PM2.5")
+
+#: The edition columns that define each ranked figure, passed to the ranking's edition
+#: guard: the composite index is concentrations over GB 3095 limits (it does not depend on
+#: the HJ 633 edition), the good-day ratio follows the HJ 633 categories, a mean
+#: concentration depends on neither.
+RANK_EDITIONS: dict[str, tuple[str, ...]] = {
+    "composite_index": ("limits_edition",),
+    "good_day_ratio": ("aqi_edition",),
+    "PM2.5": (),
+}
+
+#: Most cities the ranking table lists in full; beyond, the best and worst half of this
+#: number by composite index and the report city (a presentation choice).
+RANK_TABLE_ROWS = 20
+
+
+def _rank_columns(ranked: pl.DataFrame, name: str, value: str) -> pl.DataFrame:
+    return ranked.select(
+        "city",
+        pl.col(value).alias(name),
+        pl.col("rank").alias(f"{name}_rank"),
+        pl.col("tied").alias(f"{name}_tied"),
+        pl.col("n_ranked").alias(f"{name}_n"),
+        pl.col("rank_from_worst").alias(f"{name}_from_worst"),
+    )
+
+
+def _null_rank_columns(cities: pl.DataFrame, name: str) -> pl.DataFrame:
+    return cities.select(
+        "city",
+        pl.lit(None, pl.Float64).alias(name),
+        pl.lit(None, pl.Int64).alias(f"{name}_rank"),
+        pl.lit(None, pl.Boolean).alias(f"{name}_tied"),
+        pl.lit(None, pl.Int64).alias(f"{name}_n"),
+        pl.lit(None, pl.Int64).alias(f"{name}_from_worst"),
+    )
+
+
+def _rankings(ctx: ReportContext) -> tuple[pl.DataFrame, dict[str, str]]:
+    if "ranking" in ctx.cache:
+        return ctx.cache["ranking"]
+    from ..ranking import rank_change, rank_cities
+
+    f = ctx.cities
+    cities = f.summary.select("city")
+    refused: dict[str, str] = {}
+    table = cities
+    for name in RANK_INDICATORS:
+        frame = f.summary.select("city", name, *RANK_EDITIONS[name])
+        try:
+            part = _rank_columns(rank_cities(frame, name), name, "rank_value")
+        except IndicatorInputError as err:
+            refused[name] = str(err)
+            part = _null_rank_columns(cities, name)
+        table = table.join(part, on="city", how="left")
+    change = "composite_index_change"
+    part = _null_rank_columns(cities, change)
+    if f.previous is not None:
+        keep = ["city", "composite_index", *RANK_EDITIONS["composite_index"]]
+        try:
+            ranked = rank_change(f.summary.select(keep), f.previous.select(keep), "composite_index")
+            part = _rank_columns(ranked, change, "change")
+        except IndicatorInputError as err:
+            refused[change] = str(err)
+    table = table.join(part, on="city", how="left").sort(
+        "composite_index_rank", "city", nulls_last=True
+    )
+    ctx.cache["ranking"] = (table, refused)
+    return ctx.cache["ranking"]
+
+
+def ranking_table(ctx: ReportContext) -> pl.DataFrame:
+    """Every city of the data folder ranked by each of :data:`RANK_INDICATORS` and by the change.
+
+    Ranks are those of :func:`indicators.ranking.rank_cities` (values rounded to
+    their published precision, 并列 ties share the best rank) on the period
+    evaluation of every city (:attr:`ReportContext.cities`), and of
+    :func:`indicators.ranking.rank_change` for the change of the composite
+    index against the comparison period (in percent), the comparison period
+    recomputed under the period's edition and limits when they differ
+    (:func:`comparison_rules`). A figure whose editions differ between cities
+    is not ranked (its columns are null; the section says why).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per city, by composite-index rank: ``city`` and, for each
+        figure ``<f>`` (``composite_index``, ``good_day_ratio``, ``PM2.5``,
+        ``composite_index_change``): ``<f>`` (the value ranked), ``<f>_rank``,
+        ``<f>_tied``, ``<f>_n`` (cities ranked), ``<f>_from_worst``.
+    """
+    return _rankings(ctx)[0]
+
+
+def _rank_text(ctx: ReportContext, rank: int | None, tied: bool | None) -> str:
+    if rank is None:
+        return "—"
+    return f"{rank}{ctx.t('tied') if tied else ''}"
+
+
+#: Display of the ranked figures: (label key, unit, decimals).
+_RANK_DISPLAY: dict[str, tuple[str, str, int]] = {
+    "composite_index": ("composite_index", "", 2),
+    "good_day_ratio": ("good_day_ratio", "%", 1),
+    "PM2.5": ("PM2.5", " µg/m³", 0),
+    "composite_index_change": ("composite_index_change", "%", 1),
+}
+
+
+def _rank_value(name: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    _, unit, decimals = _RANK_DISPLAY[name]
+    sign = "+" if name.endswith("_change") and value > 0 else ""
+    return f"{sign}{value:.{decimals}f}{unit}".replace("-", "−")
+
+
+@section
+def ranking(ctx: ReportContext) -> Section:
+    """The city's rank among the data folder's cities: composite index, good days, PM2.5, change."""
+    from ..ranking import best_and_worst
+
+    table, refused = _rankings(ctx)
+    f = ctx.cities
+    ctx.cited["ranking"] = ctx.t("cite_ranking")
+    names = [*RANK_INDICATORS, "composite_index_change"]
+    mine = table.filter(pl.col("city") == ctx.params.city)
+    lines = []
+    if mine.height:
+        row = mine.row(0, named=True)
+        for name in names:
+            if row[f"{name}_rank"] is None:
+                continue
+            lines.append(
+                ctx.t(
+                    "rank_line",
+                    indicator=ctx.t(_RANK_DISPLAY[name][0]),
+                    value=_rank_value(name, row[name]),
+                    rank=_rank_text(ctx, row[f"{name}_rank"], row[f"{name}_tied"]),
+                    n=row[f"{name}_n"],
+                )
+            )
+    parts: list[Any] = []
+    if lines:
+        items = "".join(f"<li>{esc(x)}</li>" for x in lines)
+        parts.append(Markup(f"<ul>{items}</ul>"))
+    shown = table
+    if table.height > RANK_TABLE_ROWS:
+        ends = best_and_worst(
+            table.select(
+                "city",
+                pl.col("composite_index_rank").alias("rank"),
+                pl.col("composite_index_from_worst").alias("rank_from_worst"),
+            ),
+            n=RANK_TABLE_ROWS // 2,
+        )
+        keep = {*ends["city"].to_list(), ctx.params.city}
+        shown = table.filter(pl.col("city").is_in(sorted(keep)))
+    columns = {"city": ctx.t("city")}
+    for name in names:
+        columns[f"{name}_text"] = ctx.t(_RANK_DISPLAY[name][0])
+        columns[f"{name}_label"] = ctx.t("rank")
+    rows = []
+    for r in shown.iter_rows(named=True):
+        row = {"city": r["city"]}
+        for name in names:
+            row[f"{name}_text"] = _rank_value(name, r[name])
+            row[f"{name}_label"] = _rank_text(ctx, r[f"{name}_rank"], r[f"{name}_tied"])
+        rows.append(row)
+    display = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+    parts.append(
+        html_table(
+            display,
+            columns,
+            styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
+            css_class="ind-table ind-ranking",
+        )
+    )
+    notes = []
+    if shown.height < table.height:
+        notes.append(ctx.t("rank_rows_cut", n=table.height, k=RANK_TABLE_ROWS // 2))
+    if f.previous is None:
+        notes.append(ctx.t("rank_no_compare", compare=ctx.params.compare.display(ctx.lang)))
+    elif f.rules is not None:
+        notes.append(
+            ctx.t(
+                "rank_change_recomputed",
+                compare=ctx.params.compare.display(ctx.lang),
+                edition=f.rules[0],
+                limits=f.rules[1],
+            )
+        )
+    for name, why in refused.items():
+        notes.append(ctx.t("rank_refused", indicator=ctx.t(_RANK_DISPLAY[name][0]), why=why))
+    if f.failed:
+        why = "; ".join(f"{city} ({reason})" for city, reason in f.failed.items())
+        notes.append(ctx.t("not_ranked", cities=why))
+    parts += [Markup(f'<p class="ind-note">{esc(n)}</p>') for n in notes]
+    return Section("ranking", ctx.t("ranking"), parts)
+
+
+#: Style of the report city's row in the ranking table.
+_HIGHLIGHT = "background:#fff8c5;font-weight:600"
+
+
+# --------------------------------------------------------------------------- trends
+
+#: Trend indicators: (key, column of the city daily AQI). Keys are glossary / card keys;
+#: ``good_day_ratio`` is a daily 0/100 column made from the AQI level, so that its
+#: monthly mean is the month's good-day ratio [%].
+TREND_INDICATORS: tuple[tuple[str, str], ...] = (
+    ("PM2.5", "PM2.5"),
+    ("O3_MDA8_P90", "O3_MDA8"),
+    ("good_day_ratio", "good_day_ratio"),
+)
+
+#: Fewest months from the first month of data to the period's last for a trend: two
+#: annual cycles (a statistical choice of the report, not a regulatory number).
+MIN_TREND_MONTHS = 24
+
+#: Significance level of the trend verdicts and of the slope intervals.
+TREND_ALPHA = 0.05
+
+
+def _good_levels() -> list[int]:
+    """AQI levels of 优 and 良 (good days), from the HJ 633 category table."""
+    cats = standards.table("air_aqi_categories").filter(pl.col("category_zh").is_in(["优", "良"]))
+    return sorted(set(cats["level"].to_list()))
+
+
+def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
+    """Monthly values of each of :data:`TREND_INDICATORS`, from the first month of data.
+
+    Monthly statistics of :func:`indicators.trends.period_statistic` on the city
+    daily AQI of :attr:`ReportContext.history` up to the period's last day:
+    PM2.5 mean and the good-day ratio (valid AQI days, GB 3095 Table 4 day
+    counts), O3 MDA8 90th percentile (HJ 663 day counts). A month failing them
+    has a null value; months with no data at all are added as null rows, so
+    that row i is month i of the series.
+
+    Returns
+    -------
+    dict
+        Key -> frame ``period_start``, ``value``, ``n_days`` (valid days),
+        ``min_days``, ``period_valid``, ``statistic``, ``standard``.
+    """
+    if "trend_series" in ctx.cache:
+        return ctx.cache["trend_series"]
+    from ..trends import period_statistic
+
+    daily = ctx.history.filter(pl.col("date") <= ctx.params.period.end).with_columns(
+        pl.when(pl.col("aqi").is_not_null())
+        .then(pl.col("level").is_in(_good_levels()).cast(pl.Float64) * 100)
+        .alias("good_day_ratio")
+    )
+    first = daily["date"].min()
+    grid = pl.DataFrame(
+        {
+            "period_start": pl.date_range(
+                first.replace(day=1), ctx.params.period.end.replace(day=1), "1mo", eager=True
+            )
+        }
+    )
+    out = {}
+    for key, column in TREND_INDICATORS:
+        monthly = period_statistic(daily.select("date", column), column, by=[])
+        out[key] = (
+            grid.join(monthly, on="period_start", how="left")
+            .rename({column: "value", f"n_{column}": "n_days"})
+            .with_columns(pl.col("n_days").fill_null(0), pl.col("period_valid").fill_null(False))
+        )
+    ctx.cache["trend_series"] = out
+    return out
+
+
+def trend_results(ctx: ReportContext) -> pl.DataFrame:
+    """Theil–Sen slope and Mann–Kendall test of each monthly series of :func:`trend_series`.
+
+    :func:`indicators.trends.trend_test` (monthly, not deseasonalised, rank
+    interval at :data:`TREND_ALPHA`); null statistics for a series with fewer
+    than 3 valid months.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per indicator: ``indicator`` and the columns of
+        :func:`indicators.trends.trend_test` (``n`` valid months,
+        ``n_excluded``, ``slope_per_year`` [unit/yr], ``slope_pct_per_year``
+        [%/yr], ``p_value``...), plus ``ci_low_per_year``, ``ci_high_per_year``
+        [unit/yr] and ``significant`` (p < :data:`TREND_ALPHA`).
+    """
+    if "trend_results" in ctx.cache:
+        return ctx.cache["trend_results"]
+    from ..trends import trend_test
+
+    rows = []
+    for key, series in trend_series(ctx).items():
+        res = trend_test(
+            series.select("period_start", "value"), "value", freq="month", by=[], alpha=TREND_ALPHA
+        )
+        rows.append(res.select(pl.lit(key).alias("indicator"), pl.all()))
+    out = pl.concat(rows).with_columns(
+        (pl.col("ci_low") * 12).alias("ci_low_per_year"),
+        (pl.col("ci_high") * 12).alias("ci_high_per_year"),
+        (pl.col("p_value") < TREND_ALPHA).alias("significant"),
+    )
+    ctx.cache["trend_results"] = out
+    return out
+
+
+#: Units of the trend indicators (per year: "%" of the good-day ratio is percentage points).
+_TREND_UNITS: dict[str, str] = {"PM2.5": "µg/m³", "O3_MDA8_P90": "µg/m³", "good_day_ratio": "%"}
+
+
+def _p_text(p: float) -> str:
+    if p < 0.001:
+        return "p<0.001"
+    return f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
+
+
+def trend_verdict(ctx: ReportContext, row: dict[str, Any]) -> str:
+    """One line in plain words for a row of :func:`trend_results`.
+
+    A significant trend (p < :data:`TREND_ALPHA`) gives direction, size per
+    year (percent of the starting level; percentage points for the good-day
+    ratio) and whether it is an improvement; otherwise "no significant trend".
+    """
+    key = row["indicator"]
+    name = ctx.t(key)
+    if row["slope"] is None:
+        return ctx.t("trend_too_few", indicator=name, n=row["n"])
+    p = _p_text(row["p_value"])
+    if not row["significant"]:
+        return ctx.t("trend_none", indicator=name, p=p)
+    up = row["slope_per_year"] > 0
+    if key == "good_day_ratio":
+        size = f"{abs(row['slope_per_year']):.1f}{ctx.t('pp')}"
+    elif row["slope_pct_per_year"] is None:
+        size = f"{abs(row['slope_per_year']):.1f} {_TREND_UNITS[key]}"
+    else:
+        size = f"{abs(row['slope_pct_per_year']):.1f}%"
+    better = up != LOWER_IS_BETTER[key]
+    return ctx.t(
+        "trend_significant",
+        indicator=name,
+        direction=ctx.t("rises" if up else "falls"),
+        size=size,
+        p=p,
+        judgement=ctx.t("better" if better else "worse"),
+    )
+
+
+def _month_text(ctx: ReportContext, d: date) -> str:
+    return f"{d.year}年{d.month}月" if ctx.lang == "zh" else f"{d.year}-{d.month:02d}"
+
+
+@section
+def trends(ctx: ReportContext) -> Section:
+    """Monthly trends of PM2.5, O3 MDA8 P90 and the good-day ratio: Sen slope, Mann–Kendall p."""
+    series = trend_series(ctx)
+    months = next(iter(series.values()))["period_start"]
+    span = f"{_month_text(ctx, months[0])}–{_month_text(ctx, months[-1])}"
+    if months.len() < MIN_TREND_MONTHS:
+        why = ctx.t("trend_too_short", months=months.len(), need=MIN_TREND_MONTHS, span=span)
+        return _missing_line(ctx, "trends", why)
+    ctx.cited["trends"] = ctx.t("cite_trends")
+    results = trend_results(ctx)
+    verdicts = [trend_verdict(ctx, r) for r in results.iter_rows(named=True)]
+    about = ctx.t("trend_span", span=span, months=months.len(), edition=ctx.history_edition)
+    parts: list[Any] = [
+        Markup(f'<p class="ind-meta">{esc(about)}</p>'),
+        Markup("<ul>" + "".join(f"<li>{esc(v)}</li>" for v in verdicts) + "</ul>"),
+    ]
+
+    def num(v: float | None, fmt: str = "+.2f") -> str:
+        return "—" if v is None else format(v, fmt).replace("-", "−")
+
+    rows = [
+        {
+            "indicator": f"{ctx.t(r['indicator'])} [{_TREND_UNITS[r['indicator']]}]",
+            "n": r["n"],
+            "n_excluded": r["n_excluded"],
+            "slope": num(r["slope_per_year"]),
+            "pct": num(r["slope_pct_per_year"], "+.1f"),
+            "ci": "—"
+            if r["ci_low_per_year"] is None
+            else f"{num(r['ci_low_per_year'])} … {num(r['ci_high_per_year'])}",
+            "p": "—" if r["p_value"] is None else f"{r['p_value']:.3f}",
+        }
+        for r in results.iter_rows(named=True)
+    ]
+    parts.append(
+        html_table(
+            pl.DataFrame(rows),
+            {
+                "indicator": ctx.t("indicator"),
+                "n": ctx.t("months_used"),
+                "n_excluded": ctx.t("months_excluded"),
+                "slope": ctx.t("sen_slope"),
+                "pct": ctx.t("pct_per_year"),
+                "ci": ctx.t("slope_ci", level=round(100 * (1 - TREND_ALPHA))),
+                "p": ctx.t("mk_p"),
+            },
+        )
+    )
+    panels = [
+        {
+            "title": f"{ctx.t(r['indicator'])} [{_TREND_UNITS[r['indicator']]}]",
+            "months": series[r["indicator"]]["period_start"].to_list(),
+            "values": series[r["indicator"]]["value"].to_list(),
+            "slope": r["slope"],
+            "intercept": r["intercept"],
+        }
+        for r in results.iter_rows(named=True)
+    ]
+    parts.append(charts.trend_panels(panels, lang=ctx.lang))
+    parts.append(Markup(f'<p class="ind-note">{esc(ctx.t("trend_method", alpha=TREND_ALPHA))}</p>'))
+    return Section("trends", ctx.t("trends"), parts, {"trends": _json_rows(results)})
+
+
+def _json_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates as ISO text), for a section's output metadata."""
+    return [
+        {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
 
 
 # --------------------------------------------------------------------------- other domains
