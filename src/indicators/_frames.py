@@ -95,28 +95,37 @@ def float_columns(
         if c not in df.columns:
             continue
         if df.schema[c] == pl.String:
-            bad = first_bad_row(
-                df, pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64, strict=False).is_null()
+            reject_rows(
+                df,
+                pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64, strict=False).is_null(),
+                name=name,
+                column=c,
+                message="not a number",
+                expected="a number",
             )
-            if bad is not None:
-                raise IndicatorInputError(
-                    "not a number",
-                    file=name,
-                    row=bad,
-                    column=c,
-                    expected="a number",
-                    found=df[c][bad - 1],
-                )
         df = df.with_columns(pl.col(c).cast(pl.Float64).fill_nan(None))
         if c in non_negative:
-            bad = first_bad_row(df, pl.col(c) < 0)
-            if bad is not None:
-                raise IndicatorInputError(
-                    "negative value",
-                    file=name,
-                    row=bad,
-                    column=c,
-                    expected=">= 0",
-                    found=df[c][bad - 1],
-                )
+            reject_rows(
+                df, pl.col(c) < 0, name=name, column=c, message="negative value", expected=">= 0"
+            )
     return df
+
+
+def reject_rows(
+    df: pl.DataFrame, mask: pl.Expr, *, name: str, column: str, message: str, expected: str
+) -> None:
+    """Raise an :class:`IndicatorInputError` at the first row where ``mask`` is true.
+
+    The error names ``name`` (the file), the 1-based row, ``column`` and the
+    value found there.
+    """
+    bad = first_bad_row(df, mask)
+    if bad is not None:
+        raise IndicatorInputError(
+            message,
+            file=name,
+            row=bad,
+            column=column,
+            expected=expected,
+            found=df[column][bad - 1],
+        )

@@ -75,6 +75,7 @@ from ._frames import (
     finish,
     first_bad_row,
     float_columns,
+    reject_rows,
     require_columns,
     to_lazy,
 )
@@ -188,16 +189,14 @@ def _date_column(df: pl.DataFrame, column: str, *, name: str) -> pl.DataFrame:
         return df.with_columns(pl.col(column).dt.date())
     if dtype in (pl.String, pl.Null):
         parsed = pl.col(column).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        bad = first_bad_row(df, pl.col(column).is_not_null() & parsed.is_null())
-        if bad is not None:
-            raise IndicatorInputError(
-                "not a date",
-                file=name,
-                row=bad,
-                column=column,
-                expected="YYYY-MM-DD",
-                found=df[column][bad - 1],
-            )
+        reject_rows(
+            df,
+            pl.col(column).is_not_null() & parsed.is_null(),
+            name=name,
+            column=column,
+            message="not a date",
+            expected="YYYY-MM-DD",
+        )
         return df.with_columns(parsed)
     raise IndicatorInputError(
         "not a date column", file=name, column=column, expected="Date", found=str(dtype)
@@ -535,16 +534,14 @@ def validate_monitoring(
                 found=df["point"][bad - 1],
             )
         n_pos = pl.col("position_km").n_unique().over("water_body_id", "point")
-        bad = first_bad_row(df, n_pos > 1)
-        if bad is not None:
-            raise IndicatorInputError(
-                "one point with two positions",
-                file=name,
-                row=bad,
-                column="position_km",
-                expected="one position per point",
-                found=df["position_km"][bad - 1],
-            )
+        reject_rows(
+            df,
+            n_pos > 1,
+            name=name,
+            column="position_km",
+            message="one point with two positions",
+            expected="one position per point",
+        )
     return df
 
 
@@ -1005,16 +1002,14 @@ def validate_surveys(surveys: Any, *, name: str = "surveys") -> pl.DataFrame:
             )
         )
     for column, mask, expected in checks:
-        bad = first_bad_row(df, mask)
-        if bad is not None:
-            raise IndicatorInputError(
-                "invalid survey value",
-                file=name,
-                row=bad,
-                column=column,
-                expected=expected,
-                found=df[column][bad - 1],
-            )
+        reject_rows(
+            df,
+            mask,
+            name=name,
+            column=column,
+            message="invalid survey value",
+            expected=expected,
+        )
     if "satisfied_share" not in df.columns:
         df = df.with_columns(satisfied_share=pl.col("n_satisfied") * 100 / pl.col("respondents"))
     return df.with_columns(pl.col("respondents").cast(pl.Int64))
@@ -1196,16 +1191,14 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
             raise IndicatorInputError(
                 "missing value", file=name, row=bad, column=c, expected="a value"
             )
-    bad = first_bad_row(df, pl.col("water_body_id").is_duplicated())
-    if bad is not None:
-        raise IndicatorInputError(
-            "duplicate water body",
-            file=name,
-            row=bad,
-            column="water_body_id",
-            expected="one row per water body",
-            found=df["water_body_id"][bad - 1],
-        )
+    reject_rows(
+        df,
+        pl.col("water_body_id").is_duplicated(),
+        name=name,
+        column="water_body_id",
+        message="duplicate water body",
+        expected="one row per water body",
+    )
     for c, allowed, what, nullable in (
         ("type", list(TYPES), "water-body type", False),
         ("grade_identified", ["light", "severe"], "grade", True),
@@ -1225,16 +1218,14 @@ def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
             )
     for c in ("length_km", "area_km2"):
         df = float_columns(df, [c], name=name, non_negative=_NON_NEGATIVE)
-        bad = first_bad_row(df, pl.col(c) < 0)
-        if bad is not None:
-            raise IndicatorInputError(
-                "negative value",
-                file=name,
-                row=bad,
-                column=c,
-                expected=">= 0",
-                found=df[c][bad - 1],
-            )
+        reject_rows(
+            df,
+            pl.col(c) < 0,
+            name=name,
+            column=c,
+            message="negative value",
+            expected=">= 0",
+        )
     df = _date_column(df, "identified_date", name=name)
     df = _date_column(df, "plan_date", name=name)
     bad = first_bad_row(df, pl.col("plan_date") < pl.col("identified_date"))
@@ -1312,16 +1303,14 @@ def validate_status_history(
             raise IndicatorInputError(
                 "missing value", file=name, row=bad, column=c, expected="a value"
             )
-    bad = first_bad_row(df, ~pl.col("status").is_in(list(STATUSES)))
-    if bad is not None:
-        raise IndicatorInputError(
-            "unknown status",
-            file=name,
-            row=bad,
-            column="status",
-            expected=f"one of {list(STATUSES)}",
-            found=df["status"][bad - 1],
-        )
+    reject_rows(
+        df,
+        ~pl.col("status").is_in(list(STATUSES)),
+        name=name,
+        column="status",
+        message="unknown status",
+        expected=f"one of {list(STATUSES)}",
+    )
     df = _date_column(df, "date", name=name)
     ident = (
         df.filter(pl.col("status") == "identified")

@@ -46,7 +46,15 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ._frames import Frame, finish, first_bad_row, float_columns, require_columns, to_lazy
+from ._frames import (
+    Frame,
+    finish,
+    first_bad_row,
+    float_columns,
+    reject_rows,
+    require_columns,
+    to_lazy,
+)
 from .errors import IndicatorInputError
 from .standards import table
 
@@ -632,16 +640,14 @@ def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
         name=name,
         non_negative=["leq_day", "leq_night", "length_km"],
     )
-    bad = first_bad_row(df, (pl.col("length_km") <= 0) | pl.col("length_km").is_null())
-    if bad is not None:
-        raise IndicatorInputError(
-            "road section length not positive",
-            file=name,
-            row=bad,
-            column="length_km",
-            expected="> 0 km (the weight of the section)",
-            found=df["length_km"][bad - 1],
-        )
+    reject_rows(
+        df,
+        (pl.col("length_km") <= 0) | pl.col("length_km").is_null(),
+        name=name,
+        column="length_km",
+        message="road section length not positive",
+        expected="> 0 km (the weight of the section)",
+    )
     return df
 
 
