@@ -209,6 +209,19 @@ def _header(raw: bytes) -> list[str]:
     return next(csv.reader([line]), [])
 
 
+def _read_csv(raw: bytes, *, file: str, expected: str, **kwargs: Any) -> pl.DataFrame:
+    """``pl.read_csv`` whose parse failure is an error naming the file and the layout expected."""
+    try:
+        return pl.read_csv(raw, **kwargs)
+    except pl.exceptions.PolarsError as exc:
+        raise IndicatorInputError(
+            "not a readable CSV file",
+            file=file,
+            expected=expected,
+            found=str(exc).splitlines()[0],
+        ) from None
+
+
 def _not_finite(expr: pl.Expr) -> pl.Expr:
     return expr.is_nan() | expr.is_infinite()
 
@@ -314,21 +327,15 @@ def _station_codes(stations: Any) -> set[str]:
 
 def _cnemc_text_cell(raw: bytes, file: str, stations: list[str], exc: Exception) -> NoReturn:
     """Slow path after a numeric parse failure: find and report the offending cell."""
-    try:
-        text = pl.read_csv(
-            raw,
-            new_columns=["date", "hour", "type", *stations],
-            infer_schema=False,
-            row_index_name="_row",
-            row_index_offset=1,
-        )
-    except pl.exceptions.PolarsError as exc2:
-        raise IndicatorInputError(
-            "not a readable CSV file",
-            file=file,
-            expected="CNEMC layout date,hour,type,<codes>",
-            found=str(exc2).splitlines()[0],
-        ) from None
+    text = _read_csv(
+        raw,
+        new_columns=["date", "hour", "type", *stations],
+        infer_schema=False,
+        row_index_name="_row",
+        row_index_offset=1,
+        file=file,
+        expected="CNEMC layout date,hour,type,<codes>",
+    )
     bad = _first_bad(
         text,
         stations,
@@ -774,15 +781,9 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
             raise IndicatorInputError(
                 "empty file", file=file, expected="a header and station rows", found="0 rows"
             )
-        try:
-            df = pl.read_csv(text.encode("utf-8"), infer_schema=False)
-        except pl.exceptions.PolarsError as exc:
-            raise IndicatorInputError(
-                "not a readable CSV file",
-                file=file,
-                expected="a station list CSV",
-                found=str(exc).splitlines()[0],
-            ) from None
+        df = _read_csv(
+            text.encode("utf-8"), infer_schema=False, file=file, expected="a station list CSV"
+        )
     df = df.rename(
         {c: _STATION_LIST_ZH[c.strip()] for c in df.columns if c.strip() in _STATION_LIST_ZH}
     )
@@ -872,21 +873,15 @@ def _uci_file(path: Path) -> pl.DataFrame:
         raise IndicatorInputError(
             "empty file", file=file, expected="the UCI PRSA columns", found="0 bytes"
         )
-    try:
-        df = pl.read_csv(
-            raw,
-            infer_schema=False,
-            null_values="NA",
-            row_index_name="_row",
-            row_index_offset=1,
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise IndicatorInputError(
-            "not a readable CSV file",
-            file=file,
-            expected="the UCI PRSA layout",
-            found=str(exc).splitlines()[0],
-        ) from None
+    df = _read_csv(
+        raw,
+        infer_schema=False,
+        null_values="NA",
+        row_index_name="_row",
+        row_index_offset=1,
+        file=file,
+        expected="the UCI PRSA layout",
+    )
     for col in _UCI_COLUMNS:
         if col not in df.columns:
             raise IndicatorInputError(
