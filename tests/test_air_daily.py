@@ -185,12 +185,32 @@ def test_hourly_auto_edition_switches_by_natural_day() -> None:
 def test_natural_day_is_labels_1_to_24() -> None:
     """Hour-ending times D 01:00 .. D+1 00:00 form day D; D 00:00 closes day D-1."""
     so2 = [10.0] * 23 + [100.0]  # the hour ending D+1 00:00 is the 24th hour of D
-    h = pl.concat([one_hour(datetime(2019, 7, 1, 0), SO2=1000.0), day("S1", D, SO2=so2)])
-    d = air.daily_concentrations(h)
-    assert d["date"].to_list() == [date(2019, 6, 30), D]
-    assert d["n_hours"].to_list() == [1, 24]
-    assert d["n_SO2"].to_list() == [1, 24]
-    assert d["SO2"].to_list() == [None, (23 * 10 + 100) / 24]
+    closing = one_hour(datetime(2019, 7, 1, 0), SO2=1000.0)  # label 0 of D closes D-1
+    h = pl.concat([one_hour(datetime(2019, 6, 30, 23), SO2=5.0), closing, day("S1", D, SO2=so2)])
+    for method in ("official", "strict"):
+        d = air.daily_concentrations(h, method=method)
+        assert d["date"].to_list() == [date(2019, 6, 30), D]
+        assert d["n_hours"].to_list() == [2, 24]
+        assert d["n_SO2"].to_list() == [2, 24]
+        assert d["SO2"].to_list() == [None, (23 * 10 + 100) / 24]
+
+
+@pytest.mark.parametrize("method", ["official", "strict"])
+@pytest.mark.parametrize("lazy", [False, True])
+def test_no_phantom_day_before_the_first_date(method: str, lazy: bool) -> None:
+    """A CNEMC file of 1 January starts with label 0, the last hour of 31 December: that day
+    is outside the data and is not a row, even where its closing hour carries CNEMC's
+    published 24-h means (``X_24h``), which the official method would otherwise use."""
+    first = datetime(2019, 1, 1, 0)
+    h = hours("S1", first, 48).with_columns(
+        **{f"{p}_24h": pl.lit(CLEAN[p]) for p in ("SO2", "NO2", "PM10", "CO", "PM2.5")},
+        O3_8h_24h=pl.lit(50.0),
+    )
+    frame = h.lazy() if lazy else h
+    d = air.daily_aqi(frame, method=method)
+    d = d.collect() if lazy else d
+    assert d["date"].to_list() == [date(2019, 1, 1), date(2019, 1, 2)]
+    assert d["date"].min() == first.date()
 
 
 @pytest.mark.parametrize("pollutant", ["SO2", "NO2", "PM10", "CO", "PM2.5"])
@@ -297,8 +317,8 @@ def test_2012_daily_aqi_includes_the_o3_1h_max_and_2026_does_not() -> None:
     CO 0.2 -> 5, PM2.5 10 -> 14.3 -> 15.
     """
     h = day("S1", D, O3=o3_with({14: 300.0}, base=50.0))
-    d12 = air.daily_aqi(h, edition=E12).row(0, named=True)
-    d26 = air.daily_aqi(h, edition=E26).row(0, named=True)
+    d12 = air.daily_aqi(h, edition=E12, method="strict").row(0, named=True)
+    d26 = air.daily_aqi(h, edition=E26, method="strict").row(0, named=True)
     assert (d12["O3_1h_max"], d12["O3_MDA8"]) == (300.0, 81.25)
     assert [d12[f"iaqi_{i}"] for i in ("SO2", "NO2", "PM10", "CO", "O3_1h", "O3_8h", "PM2.5")] == [
         5,
@@ -326,7 +346,7 @@ def test_2012_daily_o3_8h_above_800_uses_the_1h_value() -> None:
     not missing. HJ 633-2026 note c: MDA8 > 800 counts 300.
     """
     h = day("S1", D, O3=900.0)
-    d12 = air.daily_aqi(h, edition=E12).row(0, named=True)
+    d12 = air.daily_aqi(h, edition=E12, method="strict").row(0, named=True)
     assert d12["iaqi_O3_1h"] == 350
     assert (d12["aqi"], d12["primary_pollutant"]) == (350, "O3")
     d26 = air.daily_aqi(h, edition=E26).row(0, named=True)
@@ -577,3 +597,26 @@ def test_all_null_untyped_columns() -> None:
     d = air.daily_aqi(h).row(0, named=True)
     assert d["aqi"] is None
     assert d["n_hours"] == 24
+
+
+def test_official_2012_daily_aqi_leaves_out_the_o3_1h_max() -> None:
+    """The same day under the official method: the published good-day counts behave as if
+    the O3 1-h maximum is not counted (广州 June 2019: 93.3 % published, 93.1 % without it,
+    89.7 % with it). MDA8 81.25 is rounded to 81 before the IAQI (2012 8-h table: 0-100
+    over IAQI 0-50): 81*50/100 = 40.5 -> 41. The AQI is the largest of the rest: 41 (O3),
+    not 150 (the 1-h IAQI of 300)."""
+    h = day("S1", D, O3=o3_with({14: 300.0}, base=50.0))
+    d12 = air.daily_aqi(h, edition=E12).row(0, named=True)
+    assert d12["method"] == "official"
+    assert (d12["O3_1h_max"], d12["O3_MDA8"]) == (300.0, 81.0)
+    assert "iaqi_O3_1h" not in d12
+    assert (d12["aqi"], d12["level"]) == (41, 1)
+    switched = air.daily_aqi(h, edition=E12, method=air.method(o3_1h_in_daily_aqi=True))
+    assert switched.row(0, named=True)["aqi"] == 150
+
+
+def test_official_2012_daily_o3_8h_above_800_still_uses_the_1h_value() -> None:
+    """HJ 633-2012 note 3 scores an MDA8 above 800 by the 1-h value even when the 1-h
+    maximum is not itself counted: O3 900 all day -> 350."""
+    d12 = air.daily_aqi(day("S1", D, O3=900.0), edition=E12).row(0, named=True)
+    assert (d12["iaqi_O3_8h"], d12["aqi"], d12["primary_pollutant"]) == (350, 350, "O3")

@@ -16,9 +16,12 @@ from .evaluation import (
     percentile_expr,
     required_days,
 )
+from .methods import METHODS, AirMethod, method
 
 __all__ = [
     "AVERAGINGS",
+    "METHODS",
+    "AirMethod",
     "EDITION_CHANGE",
     "aqi_category",
     "compare_periods",
@@ -30,6 +33,7 @@ __all__ = [
     "iaqi",
     "iaqi_expr",
     "limit",
+    "method",
     "percentile",
     "percentile_expr",
     "required_days",

@@ -47,11 +47,14 @@ from .aqi import (
     level_expr,
 )
 from .evaluation import limit
+from .methods import AirMethod
+from .methods import method as air_method
 
 __all__ = ["daily_aqi", "daily_concentrations", "hourly_aqi"]
 
 _MISSING_POLICIES = ("standard", "available", "complete")
 _DAILY_MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "CO", "PM2.5")
+_SOURCED = (*_DAILY_MEAN_POLLUTANTS, "O3_MDA8")
 
 
 @cache
@@ -80,9 +83,14 @@ def _day_and_label(time: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return shifted.dt.date().alias("date"), (shifted.dt.hour() + 1).cast(pl.Int8).alias("label")
 
 
-def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> pl.LazyFrame:
+def _aqi_columns(
+    lf: pl.LazyFrame, edition: str, report: str, missing: str, prof: AirMethod | None
+) -> pl.LazyFrame:
     """Add iaqi_*, aqi, level, category, colour, primary pollutant for one edition."""
-    inds = _indicators(edition, report)
+    every = _indicators(edition, report)
+    inds = every
+    if prof is not None and not prof.o3_1h_in_daily_aqi and report == "daily":
+        inds = tuple(row for row in every if not (row[1] == "O3" and row[3] == "1h"))
     schema = lf.collect_schema()
     iaqis = []
     undetermined: list[pl.Expr] = []
@@ -99,7 +107,8 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
             else:  # no 24-h value: the IAQI, hence the AQI, cannot be determined
                 undetermined.append(pl.col(src) > rule["above"])
         elif rule is not None and rule["action"] == "use_1h":
-            one_h = next((s for _, p, s, t in inds if p == pol and t == "1h"), None)
+            # 2012 note 3 scores MDA8 > 800 by the 1-h value, counted or not
+            one_h = next((s for _, p, s, t in every if p == pol and t == "1h"), None)
             if one_h is not None:
                 expr = (
                     pl.when(pl.col(src) > rule["above"])
@@ -160,6 +169,7 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
     return lf.with_columns(
         primary_pollutant=pl.concat_str(names, separator=";", ignore_nulls=True),
         edition=pl.lit(edition),
+        **({"method": pl.lit(prof.name)} if prof is not None else {}),
     ).with_columns(
         primary_pollutant=pl.when(pl.col("primary_pollutant") != "").then(
             pl.col("primary_pollutant")
@@ -168,7 +178,12 @@ def _aqi_columns(lf: pl.LazyFrame, edition: str, report: str, missing: str) -> p
 
 
 def _with_edition(
-    lf: pl.LazyFrame, edition: str, report: str, missing: str, day: pl.Expr
+    lf: pl.LazyFrame,
+    edition: str,
+    report: str,
+    missing: str,
+    day: pl.Expr,
+    prof: AirMethod | None = None,
 ) -> pl.LazyFrame:
     standards.resolve_edition("HJ 633", edition)
     if missing not in _MISSING_POLICIES:
@@ -179,11 +194,13 @@ def _with_edition(
             found=missing,
         )
     if edition != "auto":
-        return _aqi_columns(lf, concrete_edition(edition), report, missing)
+        return _aqi_columns(lf, concrete_edition(edition), report, missing, prof)
     lf = lf.with_row_index("_row")
     parts = [
-        _aqi_columns(lf.filter(day < pl.lit(EDITION_CHANGE)), "HJ 633-2012", report, missing),
-        _aqi_columns(lf.filter(day >= pl.lit(EDITION_CHANGE)), "HJ 633-2026", report, missing),
+        _aqi_columns(lf.filter(day < pl.lit(EDITION_CHANGE)), "HJ 633-2012", report, missing, prof),
+        _aqi_columns(
+            lf.filter(day >= pl.lit(EDITION_CHANGE)), "HJ 633-2026", report, missing, prof
+        ),
     ]
     return pl.concat(parts, how="diagonal_relaxed").sort("_row").drop("_row")
 
@@ -308,10 +325,15 @@ def _sorted_and_complete(base: pl.LazyFrame) -> bool:
     """Whether rows are sorted by station and time with every station-day complete (24 rows)."""
     same = pl.col("station") == pl.col("station").shift(1)
     last = pl.col("station") != pl.col("station").shift(-1)
+    # a new station run must sort after the previous one, or a station could come back
+    # later with a repeated day (which would count twice)
     step_ok = (
         pl.when(same)
         .then((pl.col("time") - pl.col("time").shift(1)) == pl.duration(hours=1))
-        .otherwise(pl.col("label") == 1)
+        .otherwise(
+            (pl.col("label") == 1)
+            & (pl.col("station") > pl.col("station").shift(1)).fill_null(True)
+        )
     )
     end_ok = pl.when(last).then(pl.col("label") == 24).otherwise(True)
     return bool(
@@ -319,9 +341,50 @@ def _sorted_and_complete(base: pl.LazyFrame) -> bool:
     )
 
 
+def _published(schema: pl.Schema, use: bool) -> dict[str, str]:
+    """Statistic -> CNEMC published column present in ``schema`` (none unless ``use``)."""
+    if not use:
+        return {}
+    wanted = {p: f"{p}_24h" for p in _DAILY_MEAN_POLLUTANTS} | {"O3_MDA8": "O3_8h_24h"}
+    return {stat: col for stat, col in wanted.items() if col in schema}
+
+
+def _non_negative(col: str) -> pl.Expr:
+    # NaN and (lazy input, not checked) negative values are missing, not valid values
+    c = pl.col(col).cast(pl.Float64).fill_nan(None)
+    return pl.when(c >= 0).then(c).alias(col)
+
+
+def _o3_windows(
+    base: pl.LazyFrame, keys: list[str], fast: bool, min_hours_o3_8h: int, published: bool
+) -> pl.LazyFrame:
+    """O3 8-h windows ending at labels 8..24 of each station-day (``o3_8h``)."""
+    rolling = pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h)
+    if published:  # CNEMC's own 8-h means where published, the hours' otherwise
+        rolling = pl.coalesce(pl.col("O3_8h"), rolling)
+    cols = [*keys, "label", "O3", *(["O3_8h"] if published else [])]
+    if fast:  # rows already contiguous per station-day, labels 1..24 in order
+        o3 = base.select(*keys, "label", rolling.alias("o3_8h"))
+    else:
+        o3 = (
+            _complete_station_days(base.select(cols), keys)
+            .sort(*keys, "label")
+            .select(*keys, "label", rolling.alias("o3_8h"))
+        )
+    # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
+    return o3.filter(pl.col("label") >= 8)
+
+
+def _o3_limit(day: pl.Expr) -> pl.Expr:
+    """GB 3095 O3 8-h limit of the edition in force on each day [µg/m³]."""
+    values = {ed.name: limit(ed.name, "O3", "daily_max_8h") for ed in standards.EDITIONS["GB 3095"]}
+    return standards.by_edition("GB 3095", day, values)
+
+
 def daily_concentrations(
     hourly: Frame,
     *,
+    method: str | AirMethod = "official",
     min_hours: int | None = None,
     min_hours_o3_1h: int | None = None,
     min_hours_o3_8h: int | None = None,
@@ -334,13 +397,36 @@ def daily_concentrations(
     or fewer when the maximum is above the O3 8-h limit of the GB 3095 edition
     in force that day). Thresholds default to the ``air_validity`` table.
 
+    With the ``official`` method (:mod:`indicators.air.methods`) the station
+    daily values CNEMC publishes are used where the data carry them: ``X_24h``
+    at the hour labelled 0 of D+1 and ``O3_8h_24h`` there (as
+    :func:`indicators.io.read_cnemc` returns them), the published 8-h windows
+    ``O3_8h`` otherwise; the hours are used where no published value exists.
+
+    Parameters
+    ----------
+    hourly : frame
+        Tidy station-hours (``station``, ``time`` hour-ending, the six
+        pollutants [µg/m³; CO mg/m³]), optionally with CNEMC's ``X_24h``,
+        ``O3_8h`` and ``O3_8h_24h`` columns and a ``data_basis`` column.
+    method : {"official", "strict"} or AirMethod
+        Method profile (:func:`indicators.air.method`).
+    min_hours, min_hours_o3_1h, min_hours_o3_8h, min_windows_mda8 : int, optional
+        Validity thresholds (default: the ``air_validity`` table, 20, 20, 6, 14).
+
     Returns
     -------
     Frame
         One row per ``station``, ``date``: ``SO2``, ``NO2``, ``PM10``, ``CO``,
         ``PM2.5`` (daily means, null when invalid) and ``n_<p>`` (valid hours),
         ``O3_1h_max`` with ``n_O3``, ``O3_MDA8`` with ``n_O3_8h`` (valid windows),
-        ``n_hours`` (hour rows present).
+        ``O3_8h_max`` (the largest 8-h mean available, whatever the number of
+        windows) and ``O3_MDA8_partial`` (fewer windows than required: then
+        ``O3_8h_max`` is only a lower bound), ``source_<statistic>``
+        (``published`` or ``hours``: where each value came from), ``n_hours``
+        (hour rows present), ``data_basis`` when the input has it. The day
+        before the data's first date, known only from its closing hour
+        (CNEMC label 0), is not a row.
 
     Examples
     --------
@@ -353,6 +439,7 @@ def daily_concentrations(
     >>> d.select("date", "SO2", "n_SO2", "O3_1h_max", "O3_MDA8", "n_O3_8h").row(0)
     (datetime.date(2026, 5, 1), 10.0, 20, 23.0, 19.5, 17)
     """
+    prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
     _check_hourly(lf, was_lazy, "hourly")
     min_hours = min_hours if min_hours is not None else _validity("GB 3095-2012", "daily_mean")
@@ -363,70 +450,95 @@ def daily_concentrations(
     min_windows_mda8 = (
         min_windows_mda8 if min_windows_mda8 is not None else _validity("HJ 663-2013", "o3_mda8")
     )
+    schema = lf.collect_schema()
+    published = _published(schema, prof.published_station_values)
+    windows_published = prof.published_station_values and "O3_8h" in schema
+    extra = [*published.values(), *(["O3_8h"] if windows_published else [])]
+    basis = ["data_basis"] if "data_basis" in schema else []
     date_e, label_e = _day_and_label(pl.col("time"))
     keys = ["station", "date"]
-    # NaN and (lazy input, not checked) negative values are missing hours, not valid ones
-    clean = [pl.col(p).cast(pl.Float64).fill_nan(None) for p in AIR_POLLUTANTS]
-    base = lf.select("station", "time", *[pl.when(c >= 0).then(c) for c in clean], date_e, label_e)
-    rolling = pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h).alias("o3_8h")
+    base = lf.select(
+        "station",
+        "time",
+        *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
+        *basis,
+        date_e,
+        label_e,
+    )
+    # The hour labelled 0 of the data's first date closes the day before it: that day
+    # lies outside the data (its other hours were not read), so it is not a day of them.
+    base = base.filter(pl.col("date") >= pl.col("time").min().dt.date())
     fast = not was_lazy and _sorted_and_complete(base)
     if not was_lazy and not fast:
         # sorted complete hours (time strictly increasing per station) cannot repeat
         _check_unique_hours(lf, "hourly")
-    if fast:
-        # fast path: rows already contiguous per station-day, labels 1..24 in order
-        o3 = base.select(*keys, "label", rolling)
-    else:
-        o3 = (
-            _complete_station_days(base.select(*keys, "label", "O3"), keys)
-            .sort(*keys, "label")
-            .select(*keys, "label", rolling)
-        )
-    # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
     mda8 = (
-        o3.filter(pl.col("label") >= 8)
+        _o3_windows(base, keys, fast, min_hours_o3_8h, windows_published)
         .group_by(keys)
         .agg(
-            O3_MDA8=pl.col("o3_8h").max(),
+            _O3_8h_max=pl.col("o3_8h").max(),
             n_O3_8h=pl.col("o3_8h").count().cast(pl.Int32),
         )
     )
+    closing = pl.col("label") == 24  # label 0 of D+1: CNEMC's daily value of D
     means = base.group_by(keys).agg(
         *[pl.col(p).mean().alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
         *[pl.col(p).count().cast(pl.Int32).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+        *[pl.col(col).filter(closing).first().alias(f"_pub_{s}") for s, col in published.items()],
+        *[pl.col(c).drop_nulls().first() for c in basis],
         _O3_1h_max=pl.col("O3").max(),
         n_O3=pl.col("O3").count().cast(pl.Int32),
         n_hours=pl.len().cast(pl.Int32),
     )
-    limit_2012, limit_2026 = (
-        limit("GB 3095-2012", "O3", "daily_max_8h"),
-        limit("GB 3095-2026 transitional", "O3", "daily_max_8h"),
-    )
-    o3_limit = (
-        pl.when(pl.col("date") < pl.lit(EDITION_CHANGE)).then(limit_2012).otherwise(limit_2026)
-    )
+    o3_limit = _o3_limit(pl.col("date"))
+
+    def from_hours(stat: str) -> pl.Expr:
+        return pl.when(pl.col(f"n_{stat}") >= min_hours).then(pl.col(f"_{stat}"))
+
+    def source(stat: str, hours: pl.Expr) -> pl.Expr:
+        expr = pl.when(hours.is_not_null()).then(pl.lit("hours"))
+        if stat in published:
+            expr = (
+                pl.when(pl.col(f"_pub_{stat}").is_not_null())
+                .then(pl.lit("published"))
+                .otherwise(expr)
+            )
+        return expr.alias(f"source_{stat}")
+
+    def value(stat: str, hours: pl.Expr) -> pl.Expr:
+        if stat in published:
+            return pl.coalesce(pl.col(f"_pub_{stat}"), hours).alias(stat)
+        return hours.alias(stat)
+
+    partial = pl.col("n_O3_8h") < min_windows_mda8
+    mda8_hours = pl.when(~partial | (pl.col("_O3_8h_max") > o3_limit)).then(pl.col("_O3_8h_max"))
     out = (
         means.join(mda8, on=keys, how="left")
+        .with_columns(n_O3_8h=pl.col("n_O3_8h").fill_null(0))
         .with_columns(
-            *[
-                pl.when(pl.col(f"n_{p}") >= min_hours).then(pl.col(f"_{p}")).alias(p)
-                for p in _DAILY_MEAN_POLLUTANTS
-            ],
+            *[value(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
+            *[source(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
             O3_1h_max=pl.when(pl.col("n_O3") >= min_hours_o3_1h).then(pl.col("_O3_1h_max")),
-            O3_MDA8=pl.when(
-                (pl.col("n_O3_8h") >= min_windows_mda8) | (pl.col("O3_MDA8") > o3_limit)
-            ).then(pl.col("O3_MDA8")),
-            n_O3_8h=pl.col("n_O3_8h").fill_null(0),
+            O3_MDA8=value("O3_MDA8", mda8_hours),
+            O3_8h_max=value("O3_MDA8", pl.col("_O3_8h_max")),
+            O3_MDA8_partial=(
+                partial & pl.col("_pub_O3_MDA8").is_null() if "O3_MDA8" in published else partial
+            ),
+            source_O3_MDA8=source("O3_MDA8", mda8_hours),
         )
         .select(
             *keys,
             *_DAILY_MEAN_POLLUTANTS,
             "O3_1h_max",
             "O3_MDA8",
+            "O3_8h_max",
+            "O3_MDA8_partial",
             *[f"n_{p}" for p in _DAILY_MEAN_POLLUTANTS],
             "n_O3",
             "n_O3_8h",
             "n_hours",
+            *[f"source_{s}" for s in _SOURCED],
+            *basis,
         )
         .sort(keys)
     )
@@ -449,6 +561,101 @@ def _check_stations(lf: pl.LazyFrame, stations: pl.DataFrame, name: str = "hourl
         )
 
 
+def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """Group O3 MDA8 and its station count, with the 14-window exception on the group mean.
+
+    Returns the aggregations and the expressions that finish them. HJ 663 §6.1.2
+    lets a day with fewer than 14 valid 8-h windows count when its maximum is
+    over the limit: missing windows can only raise a maximum. Applied to each
+    station before averaging it keeps the high incomplete stations and drops
+    the low ones, which biases the mean upwards. Here the mean is over the
+    stations with enough windows; only when no station has enough is the mean
+    of the partial maxima (a lower bound of the group value) used, and only
+    when that lower bound is itself over the limit.
+    """
+    if "O3_8h_max" not in schema or "O3_MDA8_partial" not in schema:  # older station tables
+        return [
+            pl.col("O3_MDA8").mean(),
+            pl.col("O3_MDA8").count().cast(pl.Int32).alias("n_stations_O3_MDA8"),
+        ], []
+    full = pl.col("O3_8h_max").filter(~pl.col("O3_MDA8_partial"))
+    aggs = [
+        full.mean().alias("_mda8_full"),
+        full.count().alias("_n_full"),
+        pl.col("O3_8h_max").mean().alias("_mda8_lower"),
+        pl.col("O3_8h_max").count().alias("_n_lower"),
+    ]
+    lower = pl.col("_mda8_lower")
+    shown = _rounded(lower, "O3") if round_daily else lower
+    has_full = pl.col("_n_full") > 0
+    over = shown > _o3_limit(pl.col("date"))
+    finish_exprs = [
+        pl.when(has_full).then(pl.col("_mda8_full")).when(over).then(lower).alias("O3_MDA8"),
+        pl.when(has_full)
+        .then(pl.col("_n_full"))
+        .when(over)
+        .then(pl.col("_n_lower"))
+        .otherwise(0)
+        .cast(pl.Int32)
+        .alias("n_stations_O3_MDA8"),
+    ]
+    return aggs, finish_exprs
+
+
+def _rounded(expr: pl.Expr, pollutant: str) -> pl.Expr:
+    """Daily concentration at the reporting precision (GB/T 8170 half to even)."""
+    decimals = _reporting_decimals("CO concentration" if pollutant == "CO" else "concentration")
+    return expr.round(9).round(decimals, mode="half_to_even")
+
+
+@cache
+def _reporting_decimals(quantity: str) -> int:
+    rows = standards.table("air_reporting_precision").filter(quantity=quantity)
+    values = set(rows["decimals"].to_list())
+    if len(values) != 1:  # pragma: no cover - a new edition with new precision needs a date rule
+        raise IndicatorInputError(
+            "reporting precision differs between editions", column=quantity, found=sorted(values)
+        )
+    return int(values.pop())
+
+
+def _aggregate_stations(
+    day_stats: pl.LazyFrame,
+    members: pl.LazyFrame,
+    group: list[str],
+    prof: AirMethod,
+    min_stations: int,
+) -> pl.LazyFrame:
+    """Group daily values: the mean over the member stations that have a value (HJ 663)."""
+    keys = [*group, "date"]
+    joined = day_stats.join(members, on="station", how="inner")
+    schema = joined.collect_schema()
+    mda8_aggs, mda8_finish = _group_mda8(schema, prof.round_daily)
+    plain = [s for s in _DAILY_STATS if s != "O3_MDA8"]
+    sources = [f"source_{s}" for s in _SOURCED if f"source_{s}" in schema]
+    basis = ["data_basis"] if "data_basis" in schema else []
+    return (
+        joined.group_by(keys)
+        .agg(
+            *[pl.col(s).mean() for s in plain],
+            *[pl.col(s).count().cast(pl.Int32).alias(f"n_stations_{s}") for s in plain],
+            *mda8_aggs,
+            *[pl.col(c).drop_nulls().unique().sort().str.join("+").alias(c) for c in sources],
+            *[pl.col(c).drop_nulls().unique().sort().str.join("+").alias(c) for c in basis],
+        )
+        .with_columns(mda8_finish)
+        .drop("_mda8_full", "_n_full", "_mda8_lower", "_n_lower", strict=False)
+        .with_columns(
+            *[
+                pl.when(pl.col(f"n_stations_{s}") >= min_stations).then(pl.col(s)).alias(s)
+                for s in _DAILY_STATS
+            ],
+            *[pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in (*sources, *basis)],
+        )
+        .sort(keys)
+    )
+
+
 def daily_aqi(
     hourly: Frame,
     *,
@@ -456,22 +663,26 @@ def daily_aqi(
     level: str = "station",
     by: str | Sequence[str] | None = None,
     edition: str = "auto",
+    method: str | AirMethod = "official",
     missing: str = "standard",
     min_stations: int = 1,
 ) -> Frame:
     """Daily AQI of stations, cities or any grouping of stations.
 
-    HJ 633-2012 §5.1.2 (seven indicators: 24-h means of SO2, NO2, PM10, PM2.5,
-    CO, the O3 daily maximum 1-h and maximum 8-h means) and HJ 633-2026 §4.2.2
-    (six: the O3 1-h maximum is no longer part of the daily AQI; concentrations
-    pre-rounded by GB/T 8170). Daily statistics and their validity come from
-    :func:`daily_concentrations`.
+    HJ 633-2012 §5.1.2 (24-h means of SO2, NO2, PM10, PM2.5, CO, the O3 daily
+    maximum 8-h mean and, in the ``strict`` method, the O3 daily maximum 1-h
+    mean) and HJ 633-2026 §4.2.2 (six: the O3 1-h maximum is no longer part of
+    the daily AQI; concentrations rounded by GB/T 8170). Daily statistics and
+    their validity come from :func:`daily_concentrations`; the method profile
+    (:mod:`indicators.air.methods`) says how, and is carried in ``method``.
 
     City level (HJ 663): the city's daily concentration of each statistic is
     the arithmetic mean of the valid daily values of its non-background
-    stations (对照点 excluded); the city AQI is computed on those
-    concentrations, not averaged from station AQIs. ``n_stations_<stat>`` says
-    how many stations were behind each mean.
+    stations (对照点 excluded), rounded to the reporting precision in the
+    ``official`` method; the city AQI is computed on those concentrations, not
+    averaged from station AQIs. ``n_stations_<stat>`` says how many stations
+    were behind each mean. The O3 14-window exception (HJ 663 §6.1.2) is
+    applied to the city mean, not to each station before averaging.
 
     Parameters
     ----------
@@ -491,6 +702,8 @@ def daily_aqi(
     edition : {"auto", "HJ 633-2012", "HJ 633-2026"}
         ``auto``: the edition in force on each date (2012 rules before
         2026-03-01). Forcing an edition recomputes any period under it.
+    method : {"official", "strict"} or AirMethod, default "official"
+        Method profile (:func:`indicators.air.method`).
     missing : {"standard", "available", "complete"}
         Missing-pollutant policy (see :mod:`indicators.air.daily`).
     min_stations : int, default 1
@@ -501,9 +714,11 @@ def daily_aqi(
     -------
     Frame
         One row per group and ``date`` with the daily statistics, ``n_*``
-        counts, ``iaqi_<indicator>``, ``aqi`` (null when invalid), ``level``,
-        ``category``, ``category_en``, ``colour``, ``primary_pollutant``,
-        ``edition``.
+        counts, ``source_<stat>``, ``iaqi_<indicator>``, ``aqi`` (null when
+        invalid), ``level``, ``category``, ``category_en``, ``colour``,
+        ``primary_pollutant``, ``edition``, ``method`` and ``data_basis`` when
+        the input has it. A group whose stations are all background stations
+        has no rows (it has no city value).
 
     Examples
     --------
@@ -520,6 +735,7 @@ def daily_aqi(
         raise IndicatorInputError(
             "unknown level", column="level", expected="'station' or 'city'", found=level
         )
+    prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
     group: list[str] = [by] if isinstance(by, str) else list(by or [])
     if not group and level == "city":
@@ -537,7 +753,7 @@ def daily_aqi(
         require_columns(schema, ["station", "date", *_DAILY_STATS], name="hourly")
         day_stats = lf
     else:
-        day_stats = daily_concentrations(lf if was_lazy else lf.collect())
+        day_stats = daily_concentrations(lf if was_lazy else lf.collect(), method=prof)
         day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats
     if group:
         st, _ = to_lazy(stations, name="stations")
@@ -545,21 +761,13 @@ def daily_aqi(
         require_columns(st.schema, ["station", "background", *group], name="stations")
         _check_stations(lf, st)
         members = st.lazy().filter(~pl.col("background")).select("station", *group)
-        keys = [*group, "date"]
-        day_stats = (
-            day_stats.join(members, on="station", how="inner")
-            .group_by(keys)
-            .agg(
-                *[pl.col(s).mean() for s in _DAILY_STATS],
-                *[pl.col(s).count().cast(pl.Int32).alias(f"n_stations_{s}") for s in _DAILY_STATS],
-            )
-            .with_columns(
-                [
-                    pl.when(pl.col(f"n_stations_{s}") >= min_stations).then(pl.col(s)).alias(s)
-                    for s in _DAILY_STATS
-                ]
-            )
-            .sort(keys)
+        day_stats = _aggregate_stations(day_stats, members, group, prof, min_stations)
+    if prof.round_daily:
+        stats_schema = day_stats.collect_schema()
+        day_stats = day_stats.with_columns(
+            _rounded(pl.col(s), "CO" if s == "CO" else "O3").alias(s)
+            for s in _DAILY_STATS
+            if s in stats_schema
         )
-    out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"))
+    out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"), prof)
     return finish(out, was_lazy)

@@ -35,9 +35,15 @@ import polars as pl
 from ..errors import IndicatorInputError
 
 __all__ = [
+    "COMPANIONS",
     "EDITIONS",
     "Edition",
+    "by_edition",
+    "companion",
+    "edition_change",
+    "edition_expr",
     "edition_in_force",
+    "edition_info",
     "list_tables",
     "resolve_edition",
     "table",
@@ -117,6 +123,67 @@ def edition_in_force(family: str, on: date) -> str:
         if ed.valid_from <= on and (ed.valid_to is None or on <= ed.valid_to):
             return ed.name
     return editions[0].name
+
+
+def edition_expr(family: str, on: pl.Expr) -> pl.Expr:
+    """Expression: the name of the edition of ``family`` in force on each date of ``on``.
+
+    The per-row counterpart of :func:`edition_in_force` (same rule for dates
+    before the first edition), built from :data:`EDITIONS` so that no edition
+    name or date of change is written anywhere else.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> df = pl.DataFrame({"d": [date(2026, 2, 28), date(2026, 3, 1)]})
+    >>> df.select(edition_expr("HJ 633", pl.col("d")).alias("e"))["e"].to_list()
+    ['HJ 633-2012', 'HJ 633-2026']
+    """
+    editions = _known(family)
+    expr = pl.when(on < pl.lit(editions[0].valid_from)).then(pl.lit(editions[0].name))
+    for ed in editions[:-1]:
+        expr = expr.when(on <= pl.lit(ed.valid_to)).then(pl.lit(ed.name))
+    return expr.otherwise(pl.lit(editions[-1].name))
+
+
+def by_edition(family: str, on: pl.Expr, values: dict[str, object]) -> pl.Expr:
+    """Expression: ``values[edition in force on each date of on]``.
+
+    ``values`` maps every edition name of ``family`` to a literal; a single
+    distinct value gives a plain literal (no per-row lookup).
+    """
+    names = [ed.name for ed in _known(family)]
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise IndicatorInputError(
+            f"no value for {missing[0]}", expected=f"values for {names}", found=sorted(values)
+        )
+    distinct = {values[n] for n in names}
+    if len(distinct) == 1:
+        return pl.lit(distinct.pop())
+    return edition_expr(family, on).replace_strict({n: values[n] for n in names})
+
+
+def edition_change(family: str) -> date:
+    """First day of the newest edition of ``family`` (e.g. 2026-03-01 for HJ 633)."""
+    return _known(family)[-1].valid_from
+
+
+def companion(edition: str, family: str) -> str:
+    """The edition of ``family`` that goes with the HJ 633 ``edition`` (:data:`COMPANIONS`).
+
+    >>> companion("HJ 633-2012", "GB 3095")
+    'GB 3095-2012'
+    """
+    try:
+        return COMPANIONS[edition][family]
+    except KeyError:
+        raise IndicatorInputError(
+            f"no {family} edition listed for {edition}",
+            column="edition",
+            expected=f"one of {sorted(COMPANIONS)}",
+            found=edition,
+        ) from None
 
 
 def resolve_edition(family: str, edition: str) -> str:

@@ -1,0 +1,212 @@
+"""The official method profile (how CNEMC forms the published figures) against the strict one.
+
+Each test is a small hand-built case of one finding on the real 2019 archive; every expected
+number is worked out in the docstring from HJ 633 formula (1) and the HJ 633-2012 Table 1
+breakpoints. Both profiles, eager and lazy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from indicators import IndicatorInputError, air
+
+POLLUTANTS = ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
+CLEAN = {"SO2": 5.0, "NO2": 10.0, "PM10": 20.0, "CO": 0.2, "O3": 50.0, "PM2.5": 10.0}
+D = date(2019, 7, 1)
+E12 = "HJ 633-2012"
+LAZY = pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+
+
+def station_day(station: str, labels=range(1, 25), **values) -> pl.DataFrame:
+    """Hours of natural day D at the given labels (label 24 = D+1 00:00).
+
+    A value is a scalar, or a dict label -> value (CLEAN elsewhere; None = missing).
+    """
+    start = datetime(D.year, D.month, D.day)
+    labels = list(labels)
+    data: dict = {"station": station, "time": [start + timedelta(hours=k) for k in labels]}
+    for p in POLLUTANTS:
+        v = values.get(p, CLEAN[p])
+        data[p] = [v.get(k, CLEAN[p]) for k in labels] if isinstance(v, dict) else v
+    return pl.DataFrame(data, schema_overrides={p: pl.Float64 for p in POLLUTANTS})
+
+
+STATIONS = pl.DataFrame(
+    {"station": ["A", "B", "C"], "city": ["X", "X", "X"], "background": [False, False, True]}
+)
+
+
+def run(frame: pl.DataFrame, lazy: bool, **kwargs) -> dict:
+    out = air.daily_aqi(frame.lazy() if lazy else frame, **kwargs)
+    out = out.collect() if lazy else out
+    assert out.height == 1, out
+    return out.row(0, named=True)
+
+
+# --- station daily values: CNEMC's published 24-h values ------------------------------------
+
+PUBLISHED = {
+    "SO2_24h": 10.0,
+    "NO2_24h": 40.0,
+    "PM10_24h": 80.0,
+    "CO_24h": 1.0,
+    "PM2.5_24h": 75.0,
+    "O3_8h_24h": 120.0,
+}
+
+
+def few_hours_with_published() -> pl.DataFrame:
+    """5 hours of D (labels 20..24): too few for a daily mean. The label-24 row (D+1 00:00,
+    CNEMC's label 0) carries CNEMC's own 24-h means of D, as the archive does."""
+    h = station_day("A", labels=range(20, 25))
+    closing = pl.col("time") == datetime(2019, 7, 2)
+    return h.with_columns(
+        *[pl.when(closing).then(pl.lit(v)).alias(k) for k, v in PUBLISHED.items()]
+    )
+
+
+@LAZY
+def test_official_uses_published_station_values_on_an_incomplete_day(lazy: bool) -> None:
+    """Published: SO2 10 -> 10; NO2 40 -> 50; PM10 50+(80-50)*50/100 = 65; CO 1.0 -> 25;
+    PM2.5 50+(75-35)*50/40 = 100; O3 8-h 50+(120-100)*50/60 = 66.7 -> 67. AQI 100 (PM2.5),
+    a good day. From the 5 hours (strict): no valid daily value, no AQI."""
+    h = few_hours_with_published()
+    official = run(h, lazy, edition=E12)
+    assert [official[p] for p in ("SO2", "NO2", "PM10", "CO", "PM2.5", "O3_MDA8")] == [
+        10.0,
+        40.0,
+        80.0,
+        1.0,
+        75.0,
+        120.0,
+    ]
+    assert {official[f"source_{p}"] for p in ("SO2", "NO2", "PM10", "CO", "PM2.5")} == {"published"}
+    assert official["source_O3_MDA8"] == "published"
+    assert (official["aqi"], official["primary_pollutant"], official["level"]) == (100, "PM2.5", 2)
+    assert official["n_hours"] == 5
+    strict = run(h, lazy, edition=E12, method="strict")
+    assert strict["PM2.5"] is None and strict["aqi"] is None
+    assert strict["source_PM2.5"] is None
+
+
+@LAZY
+def test_blanked_pm10_hours_keep_the_published_pm10(lazy: bool) -> None:
+    """Before 2019-06-18 the archive blanked hours with PM10 < PM2.5, while PM10_24h still
+    carries CNEMC's mean: every PM10 hour empty, PM10_24h 80 at label 24. Official: PM10 80,
+    IAQI 65, AQI max(5, 13, 65, 5, 16, 15) = 65. Strict (2012 needs every indicator): NA."""
+    h = station_day("A", PM10=None).with_columns(
+        pl.when(pl.col("time") == datetime(2019, 7, 2)).then(80.0).alias("PM10_24h")
+    )
+    official = run(h, lazy, edition=E12)
+    assert (official["PM10"], official["source_PM10"]) == (80.0, "published")
+    assert official["source_PM2.5"] == "hours"  # no PM2.5_24h column: from the hours
+    assert (official["aqi"], official["primary_pollutant"]) == (65, "PM10")
+    strict = run(h, lazy, edition=E12, method="strict")
+    assert (strict["PM10"], strict["aqi"]) == (None, None)
+
+
+def test_published_values_are_used_only_by_the_official_method() -> None:
+    """A complete day whose published PM2.5_24h (60) differs from the mean of its hours (10):
+    official takes CNEMC's value, strict the hours'."""
+    h = station_day("A").with_columns(
+        pl.when(pl.col("time") == datetime(2019, 7, 2)).then(60.0).alias("PM2.5_24h")
+    )
+    assert air.daily_concentrations(h)["PM2.5"].item() == 60.0
+    assert air.daily_concentrations(h, method="strict")["PM2.5"].item() == 10.0
+
+
+# --- city means rounded to the reporting precision before the IAQI --------------------------
+
+
+@LAZY
+def test_city_mean_is_rounded_half_to_even_before_the_iaqi(lazy: bool) -> None:
+    """Stations A, B: PM2.5 34 and 35 -> city mean 34.5; CO 0.8 and 0.9 -> 0.85.
+
+    Official (GB/T 8170, half to even): PM2.5 34 -> 34*50/35 = 48.57 -> 49; CO 0.8.
+    Strict: PM2.5 34.5 -> 49.29 -> 50; CO 0.85. (Half away from zero would give 35 -> 50.)
+    C is a background station (对照点) with PM2.5 300: left out of the city mean.
+    """
+    h = pl.concat(
+        [
+            station_day("A", **{"PM2.5": 34.0, "CO": 0.8}),
+            station_day("B", **{"PM2.5": 35.0, "CO": 0.9}),
+            station_day("C", **{"PM2.5": 300.0}),
+        ]
+    )
+    official = run(h, lazy, stations=STATIONS, level="city", edition=E12)
+    assert (official["PM2.5"], official["CO"], official["iaqi_PM2.5"]) == (34.0, 0.8, 49)
+    assert official["n_stations_PM2.5"] == 2
+    strict = run(h, lazy, stations=STATIONS, level="city", edition=E12, method="strict")
+    assert (strict["PM2.5"], strict["iaqi_PM2.5"]) == (34.5, 50)
+    assert strict["CO"] == pytest.approx(0.85)
+
+
+# --- O3 8-h: the 14-window exception on the city mean ---------------------------------------
+
+
+def o3_gap_day(station: str, peak: float) -> pl.DataFrame:
+    """O3 missing at labels 9-11 (windows ending 11..16 have 5 of 8 hours: invalid, 11 of 17
+    windows left, fewer than 14), 50 elsewhere and ``peak`` at labels 17..24 (window ending
+    24 = peak)."""
+    o3 = {9: None, 10: None, 11: None} | dict.fromkeys(range(17, 25), peak)
+    return station_day(station, O3=o3)
+
+
+@pytest.mark.parametrize("method", ["official", "strict"])
+@LAZY
+def test_o3_exception_is_applied_to_the_city_mean(method: str, lazy: bool) -> None:
+    """Peaks 200 and 140, both stations with 11 windows. Per station first (the old defect):
+    A kept (200 > 160), B dropped -> city 200 -> AQI 100+(200-160)*50/55 = 136.4 -> 137.
+    On the city mean: (200 + 140)/2 = 170 > 160 -> valid, 100+10*50/55 = 109.1 -> 110."""
+    h = pl.concat([o3_gap_day("A", 200.0), o3_gap_day("B", 140.0)])
+    station = air.daily_concentrations(h, method=method)
+    assert station["n_O3_8h"].to_list() == [11, 11]
+    assert station["O3_MDA8_partial"].to_list() == [True, True]
+    assert station["O3_MDA8"].to_list() == [200.0, None]  # each station alone: HJ 663 §6.1.2
+    city = run(h, lazy, stations=STATIONS, level="city", edition=E12, method=method)
+    assert (city["O3_MDA8"], city["n_stations_O3_MDA8"]) == (170.0, 2)
+    assert (city["iaqi_O3_8h"], city["aqi"], city["primary_pollutant"]) == (110, 110, "O3")
+
+
+@LAZY
+def test_o3_lower_bound_under_the_limit_is_no_value(lazy: bool) -> None:
+    """Peaks 150 and 140: the partial mean 145 is a lower bound under 160, so the city has
+    no O3 8-h value, and (HJ 633-2012, every indicator needed) no AQI."""
+    h = pl.concat([o3_gap_day("A", 150.0), o3_gap_day("B", 140.0)])
+    city = run(h, lazy, stations=STATIONS, level="city", edition=E12)
+    assert (city["O3_MDA8"], city["n_stations_O3_MDA8"], city["aqi"]) == (None, 0, None)
+
+
+@LAZY
+def test_o3_city_mean_uses_the_complete_stations(lazy: bool) -> None:
+    """A complete (MDA8 100: O3 100 all day) and B incomplete with a peak of 200: the city
+    value is the mean over the stations with enough windows, 100, not (100 + 200)/2."""
+    h = pl.concat([station_day("A", O3=100.0), o3_gap_day("B", 200.0)])
+    city = run(h, lazy, stations=STATIONS, level="city", edition=E12)
+    assert (city["O3_MDA8"], city["n_stations_O3_MDA8"]) == (100.0, 1)
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def test_method_is_carried_in_the_output_and_choices_can_be_changed() -> None:
+    h = station_day("A")
+    assert air.daily_aqi(h)["method"].item() == "official"
+    assert air.daily_aqi(h, method="strict")["method"].item() == "strict"
+    custom = air.method("strict", round_daily=True)
+    assert custom.name == "strict (round_daily=True)"
+    assert air.daily_aqi(h, method=custom)["method"].item() == "strict (round_daily=True)"
+    with pytest.raises(IndicatorInputError, match="unknown method profile"):
+        air.daily_aqi(h, method="cnemc")
+    with pytest.raises(IndicatorInputError, match="unknown method choice"):
+        air.method(round=True)
+
+
+def test_data_basis_is_carried_from_hours_to_city_days() -> None:
+    h = pl.concat([station_day("A"), station_day("B")]).with_columns(data_basis=pl.lit("实况"))
+    city = air.daily_aqi(h, stations=STATIONS, level="city")
+    assert city["data_basis"].to_list() == ["实况"]
