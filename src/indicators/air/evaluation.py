@@ -36,6 +36,8 @@ from .. import standards
 from .._frames import Frame, as_date, finish, require_columns, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
+from .methods import AirMethod
+from .methods import method as air_method
 
 __all__ = [
     "compare_periods",
@@ -156,6 +158,53 @@ def required_days(start: date, end: date) -> int:
     return math.ceil(days * rule("annual_mean") / 365)
 
 
+_DUST_POLLUTANTS = ("PM10", "PM2.5")
+
+
+def _check_method(lf: pl.LazyFrame, schema: pl.Schema, name: str) -> None:
+    if "method" not in schema:
+        raise IndicatorInputError(
+            "the daily values do not say which method formed them",
+            file="daily",
+            column="method",
+            expected=f"daily_aqi(..., method={name!r}) output",
+            found=None,
+        )
+    found = lf.select(pl.col("method").unique()).collect()["method"].to_list()
+    if found != [name]:
+        raise IndicatorInputError(
+            "daily values of another method",
+            file="daily",
+            column="method",
+            expected=name,
+            found=found,
+        )
+
+
+def _with_dust_flags(
+    lf: pl.LazyFrame, dust: Frame | None, group: list[str]
+) -> tuple[pl.LazyFrame, bool]:
+    """Add ``_dust`` (the day is flagged) from a dust table; ``(frame, deducted)``."""
+    if dust is None:
+        return lf, False
+    flags, _ = to_lazy(dust, name="dust")
+    fschema = flags.collect_schema()
+    require_columns(fschema, [*group, "date"], name="dust")
+    if not isinstance(fschema["date"], pl.Date):
+        raise IndicatorInputError(
+            "dust dates must be dates",
+            file="dust",
+            column="date",
+            expected="polars Date",
+            found=str(fschema["date"]),
+        )
+    days = flags.select(*group, "date").unique().with_columns(_dust=pl.lit(True))
+    out = lf.join(days, on=[*group, "date"], how="left").with_columns(
+        pl.col("_dust").fill_null(False)
+    )
+    return out, True
+
+
 def evaluate_period(
     daily: Frame,
     *,
@@ -164,6 +213,8 @@ def evaluate_period(
     by: str | Sequence[str] | None = None,
     limits: str = "auto",
     round_results: bool = True,
+    dust: Frame | None = None,
+    method: str | AirMethod | None = None,
 ) -> Frame:
     """Evaluate a period: good-day ratio, statistics, attainment, composite index.
 
@@ -186,6 +237,22 @@ def evaluate_period(
         ``GB 3095-2026 transitional`` or ``GB 3095-2026 final``.
     round_results : bool, default True
         Round statistics as reported before comparing and summing.
+    dust : frame, optional
+        Sand-dust flags (扣沙, 环办监测〔2016〕120号): one row per flagged day with
+        the grouping columns (``city``) and ``date``; optional ``hours``,
+        ``source`` and ``kind`` (``dust``, or another HJ 663-2026 exceptional
+        event: the same mechanism). A flagged day's PM10 and PM2.5 leave the
+        PM means, PM percentiles and the composite index (so the rankings built
+        on it); the good-day and heavy-pollution ratios keep it, as CNEMC's
+        monthly reports say (保留沙尘). The undeducted values stand beside them
+        as ``<column>_with_dust``; attainment and exceedance multiples use the
+        undeducted values (GB 3095-2026 §6.4: every valid value enters the
+        evaluation; whether assessment deducts is UNVERIFIED). A flag with
+        hours removes the whole day's PM (the rule's hour criteria are
+        UNVERIFIED).
+    method : {"official", "strict"} or AirMethod, optional
+        When given, the method of the daily values (their ``method`` column)
+        must be this one: a guard against mixing profiles.
 
     Returns
     -------
@@ -197,7 +264,14 @@ def evaluate_period(
         ``CO_P95`` [mg/m³], ``O3_MDA8_P90``, ``PM10_P95``, ``PM2.5_P95`` [µg/m³],
         ``n_days_<p>`` (valid days behind each), ``<p>_exceedance`` ((C − S)/S,
         null when not exceeded), ``attains``, ``composite_index``,
-        ``required_days``, ``period_valid``, ``limits_edition``, ``aqi_edition``.
+        ``required_days``, ``period_valid``, ``limits_edition``, ``aqi_edition``,
+        ``method``, ``data_basis`` (when the daily values carry them) and
+        ``dust_treatment`` (``扣沙`` with a dust table, else ``含沙``). With
+        ``dust``: ``dust_days`` (flagged days with a valid AQI),
+        ``dust_exceedance_days`` (flagged days over AQI 100 with PM10 or PM2.5
+        primary) and ``dust_exceedance_ratio`` (their share of valid days [%],
+        as MEE reports "由沙尘天气导致的超标天数比例"; UNVERIFIED definition),
+        and the ``*_with_dust`` columns.
 
     Examples
     --------
@@ -223,6 +297,8 @@ def evaluate_period(
     if not group:
         group = ["city"] if "city" in schema else ["station"]
     require_columns(schema, [*group, "date", "aqi", "level", "primary_pollutant"], name="daily")
+    if method is not None:
+        _check_method(lf, schema, air_method(method).name)
     limits_edition = (
         standards.edition_in_force("GB 3095", end_d)
         if limits == "auto"
@@ -241,36 +317,49 @@ def evaluate_period(
             return expr
         return expr.round(9).round(co_dec if pollutant == "CO" else conc_dec)
 
+    lf, deducted = _with_dust_flags(lf, dust, group)
     stats_exprs: list[pl.Expr] = []
     index_terms: list[pl.Expr] = []
+    undeducted_terms: list[pl.Expr] = []
     attain_terms: list[pl.Expr] = []
     exceed_cols: list[pl.Expr] = []
-    stat_names: list[str] = []
+
+    def statistic_of(col: pl.Expr, statistic: str, pct: float | None) -> pl.Expr:
+        return col.mean() if statistic == "mean" else percentile_expr(col, pct)
+
+    def with_dust_pair(pol: str, name: str, statistic: str, pct: float | None) -> str:
+        """Add the statistic (deducted when flagged) and its undeducted twin; its basis name."""
+        src = pl.col("O3_MDA8" if pol == "O3" else pol)
+        if pol in _DUST_POLLUTANTS and deducted:
+            kept = pl.when(~pl.col("_dust")).then(src)
+            stats_exprs.append(rnd(statistic_of(kept, statistic, pct), pol).alias(name))
+            stats_exprs.append(
+                rnd(statistic_of(src, statistic, pct), pol).alias(f"{name}_with_dust")
+            )
+            return f"{name}_with_dust"
+        stats_exprs.append(rnd(statistic_of(src, statistic, pct), pol).alias(name))
+        return name
+
     for pol, statistic, pct, limit_avg, index_avg in evaluation_statistics(hj663):
         src = "O3_MDA8" if pol == "O3" else pol
         if src not in schema:
             continue
-        if statistic == "mean":
-            name, expr = pol, pl.col(src).mean()
-        else:
-            name = f"{src}_P{int(pct)}"
-            expr = percentile_expr(src, pct)
-        stats_exprs += [
-            rnd(expr, pol).alias(name),
-            pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"),
-        ]
-        stat_names.append(name)
+        name = pol if statistic == "mean" else f"{src}_P{int(pct)}"
+        undeducted = with_dust_pair(pol, name, statistic, pct)
+        stats_exprs.append(pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"))
         lim = limit(limits_edition, pol, limit_avg)
-        attain_terms.append(pl.col(name) <= lim)
+        attain_terms.append(pl.col(undeducted) <= lim)
         exceed_cols.append(
-            pl.when(pl.col(name) > lim)
-            .then(((pl.col(name) - lim) / lim).round(exc_dec))
+            pl.when(pl.col(undeducted) > lim)
+            .then(((pl.col(undeducted) - lim) / lim).round(exc_dec))
             .alias(f"{name}_exceedance")
         )
-        index_terms.append(pl.col(name) / limit(limits_edition, pol, index_avg))
-    for pol in ("PM10", "PM2.5"):
+        index_lim = limit(limits_edition, pol, index_avg)
+        index_terms.append(pl.col(name) / index_lim)
+        undeducted_terms.append(pl.col(undeducted) / index_lim)
+    for pol in _DUST_POLLUTANTS:
         if pol in schema:
-            stats_exprs.append(rnd(percentile_expr(pol, 95), pol).alias(f"{pol}_P95"))
+            with_dust_pair(pol, f"{pol}_P95", "percentile", 95)
     n_required = required_days(start_d, end_d)
     total_days = (end_d - start_d).days + 1
     primary = [
@@ -282,11 +371,19 @@ def evaluate_period(
         .alias(f"primary_days_{p}")
         for p in AIR_POLLUTANTS
     ]
-    edition_expr = (
-        pl.col("edition").drop_nulls().unique().sort().str.join("+")
-        if "edition" in schema
-        else pl.lit(None, pl.String)
-    )
+
+    def joined(column: str) -> pl.Expr:
+        return pl.col(column).drop_nulls().unique().sort().str.join("+")
+
+    edition_expr = joined("edition") if "edition" in schema else pl.lit(None, pl.String)
+    carried = [joined(c) for c in ("method", "data_basis") if c in schema]
+    dust_aggs = []
+    if deducted:
+        exceed = (pl.col("level") >= 3) & pl.col("primary_pollutant").str.contains("PM")
+        dust_aggs = [
+            (pl.col("_dust") & pl.col("aqi").is_not_null()).sum().cast(pl.Int32).alias("dust_days"),
+            (pl.col("_dust") & exceed).sum().cast(pl.Int32).alias("dust_exceedance_days"),
+        ]
     agg = lf.group_by(group).agg(
         pl.col("aqi").count().cast(pl.Int32).alias("valid_days"),
         (pl.col("level") <= 2).sum().cast(pl.Int32).alias("good_days"),
@@ -294,6 +391,8 @@ def evaluate_period(
         (pl.col("level") >= 5).sum().cast(pl.Int32).alias("heavy_days"),
         *[(pl.col("level") == k).sum().cast(pl.Int32).alias(f"days_level{k}") for k in range(1, 7)],
         edition_expr.alias("aqi_edition"),
+        *carried,
+        *dust_aggs,
         *primary,
         *stats_exprs,
     )
@@ -302,6 +401,19 @@ def evaluate_period(
         for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")
         if (("O3_MDA8" if p == "O3" else p) in schema)
     ]
+    six = len(index_terms) == 6
+
+    def composite(terms: list[pl.Expr]) -> pl.Expr:
+        if not six:
+            return pl.lit(None, pl.Float64)
+        return pl.sum_horizontal(terms, ignore_nulls=False).round(9).round(idx_dec)
+
+    extra: dict[str, pl.Expr] = {"dust_treatment": pl.lit("扣沙" if deducted else "含沙")}
+    if deducted:
+        extra["composite_index_with_dust"] = composite(undeducted_terms)
+        extra["dust_exceedance_ratio"] = pl.when(pl.col("valid_days") > 0).then(
+            (pl.col("dust_exceedance_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
+        )
     out = agg.with_columns(
         start=pl.lit(start_d),
         end=pl.lit(end_d),
@@ -311,14 +423,13 @@ def evaluate_period(
             (pl.col("good_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
         ),
         attains=pl.all_horizontal(attain_terms) if attain_terms else pl.lit(None, pl.Boolean),
-        composite_index=pl.sum_horizontal(index_terms, ignore_nulls=False).round(9).round(idx_dec)
-        if len(index_terms) == 6
-        else pl.lit(None, pl.Float64),
+        composite_index=composite(index_terms),
         required_days=pl.lit(n_required, pl.Int32),
         period_valid=pl.all_horizontal(
             [pl.col("valid_days") >= n_required, *[pl.col(c) >= n_required for c in n_cols]]
         ),
         limits_edition=pl.lit(limits_edition),
+        **extra,
     ).with_columns(exceed_cols)
     first = [
         *group,
