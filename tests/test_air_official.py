@@ -210,3 +210,101 @@ def test_data_basis_is_carried_from_hours_to_city_days() -> None:
     h = pl.concat([station_day("A"), station_day("B")]).with_columns(data_basis=pl.lit("实况"))
     city = air.daily_aqi(h, stations=STATIONS, level="city")
     assert city["data_basis"].to_list() == ["实况"]
+
+
+# --- sand-dust deduction (环办监测〔2016〕120号) --------------------------------------------
+
+
+def dust_month() -> pl.DataFrame:
+    """City daily values of two cities over 10 days of March 2025 (HJ 633-2012 days).
+
+    X: PM2.5 30 on 9 days and 120 on 2025-03-05, a dust day (AQI 158, level 4, PM10
+    primary, with PM10 400); Y: PM2.5 39 every day. Other statistics equal in both.
+    """
+    days = [date(2025, 3, 1) + timedelta(days=i) for i in range(10)]
+    dusty = date(2025, 3, 5)
+
+    def city(name: str, pm25: list[float], pm10: list[float], aqi: list[int]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "city": name,
+                "date": days,
+                "aqi": aqi,
+                "level": [4 if a > 150 else 2 if a > 50 else 1 for a in aqi],
+                "primary_pollutant": ["PM10" if a > 150 else None for a in aqi],
+                "edition": E12,
+                "SO2": 10.0,
+                "NO2": 30.0,
+                "PM10": pm10,
+                "PM2.5": pm25,
+                "CO": 1.0,
+                "O3_MDA8": 100.0,
+            }
+        )
+
+    x_pm25 = [120.0 if d == dusty else 30.0 for d in days]
+    x_pm10 = [400.0 if d == dusty else 60.0 for d in days]
+    x_aqi = [158 if d == dusty else 45 for d in days]
+    return pl.concat(
+        [city("X", x_pm25, x_pm10, x_aqi), city("Y", [39.0] * 10, [60.0] * 10, [55] * 10)]
+    )
+
+
+def test_dust_day_changes_pm_index_and_rank_not_the_good_day_ratio() -> None:
+    """X undeducted: PM2.5 (9*30 + 120)/10 = 39, PM10 (9*60 + 400)/10 = 94.
+    Composite index = 10/60 + 30/40 + PM10/70 + PM2.5/35 + 1.0/4 + 100/160 (P95 and P90
+    of constant series are the constants): 0.1667 + 0.75 + 0.25 + 0.625 = 1.7917 plus the PM
+    terms. With dust: 94/70 + 39/35 = 1.3429 + 1.1143 -> 4.2488 -> 4.25. Deducted (9 days):
+    PM2.5 30, PM10 60: 0.8571 + 0.8571 -> 3.5060 -> 3.51. Y: 60/70 + 39/35 -> 3.7631 -> 3.76.
+    So X ranks 2nd of 2 undeducted (4.25 > 3.76) and 1st deducted (3.51 < 3.76).
+    The good-day ratio keeps the dust day: X 9/10 = 90.0 % either way; the dust day is an
+    exceedance day with PM10 primary: 1 of 10 valid days = 10.0 %."""
+    from indicators import ranking
+
+    daily = dust_month()
+    flags = pl.DataFrame({"city": ["X"], "date": [date(2025, 3, 5)], "source": ["CNEMC 审核"]})
+    plain = air.evaluate_period(daily, start="2025-03-01", end="2025-03-10")
+    deducted = air.evaluate_period(daily, start="2025-03-01", end="2025-03-10", dust=flags)
+    x0, x1 = plain.row(0, named=True), deducted.row(0, named=True)
+    assert (x0["PM2.5"], x0["PM10"], x0["composite_index"]) == (39.0, 94.0, 4.25)
+    assert (x1["PM2.5"], x1["PM10"], x1["composite_index"]) == (30.0, 60.0, 3.51)
+    assert (x1["PM2.5_with_dust"], x1["PM10_with_dust"], x1["composite_index_with_dust"]) == (
+        39.0,
+        94.0,
+        4.25,
+    )
+    assert x0["good_day_ratio"] == x1["good_day_ratio"] == 90.0
+    assert (x1["dust_days"], x1["dust_exceedance_days"], x1["dust_exceedance_ratio"]) == (
+        1,
+        1,
+        10.0,
+    )
+    assert (x0["dust_treatment"], x1["dust_treatment"]) == ("含沙", "扣沙")
+    assert deducted.row(1, named=True)["composite_index"] == 3.76  # Y: nothing flagged
+    rank_plain = ranking.rank_cities(plain, "composite_index").filter(city="X")["rank"].item()
+    rank_dust = ranking.rank_cities(deducted, "composite_index").filter(city="X")["rank"].item()
+    assert (rank_plain, rank_dust) == (2, 1)
+
+
+def test_dust_flags_need_dates_and_the_grouping_column() -> None:
+    daily = dust_month()
+    with pytest.raises(IndicatorInputError, match="column 'city'"):
+        air.evaluate_period(
+            daily, start="2025-03-01", end="2025-03-10", dust=pl.DataFrame({"date": [D]})
+        )
+    with pytest.raises(IndicatorInputError, match="dust dates must be dates"):
+        air.evaluate_period(
+            daily,
+            start="2025-03-01",
+            end="2025-03-10",
+            dust=pl.DataFrame({"city": ["X"], "date": ["2025-03-05"]}),
+        )
+
+
+def test_evaluate_period_method_guard() -> None:
+    h = station_day("A")
+    daily = air.daily_aqi(h, method="strict")
+    row = air.evaluate_period(daily, start=D, end=D, method="strict").row(0, named=True)
+    assert row["method"] == "strict"
+    with pytest.raises(IndicatorInputError, match="daily values of another method"):
+        air.evaluate_period(daily, start=D, end=D, method="official")
