@@ -308,3 +308,20 @@ def test_evaluate_period_method_guard() -> None:
     assert row["method"] == "strict"
     with pytest.raises(IndicatorInputError, match="daily values of another method"):
         air.evaluate_period(daily, start=D, end=D, method="official")
+
+
+@pytest.mark.parametrize("edition", ["HJ 633-2012", "HJ 633-2026"])
+def test_scalar_pm_1h_iaqi_agrees_with_hourly_aqi(edition: str) -> None:
+    """PM2.5 80 µg/m³ in one hour, 24-h breakpoints: 2012 100+(80-75)*50/40 = 106.25 -> 107;
+    2026 (75-115 -> 100-150 in the 2026 table) as hourly_aqi gives it."""
+    h = station_day("A", labels=[14], **{"PM2.5": 80.0})
+    hourly = air.hourly_aqi(h, edition=edition)["iaqi_PM2.5"].item()
+    assert air.iaqi("PM2.5", "1h", 80, edition=edition) == hourly
+    assert (
+        air.iaqi("PM10", "1h", [120.0], edition=edition)
+        == air.hourly_aqi(station_day("A", labels=[14], PM10=120.0), edition=edition)[
+            "iaqi_PM10"
+        ].to_list()
+    )
+    if edition == "HJ 633-2012":
+        assert hourly == 107

@@ -109,6 +109,25 @@ def _segments(edition: str, pollutant: str, averaging: str) -> tuple[tuple[float
 
 
 @cache
+def _breakpoint_column(edition: str, pollutant: str, averaging: str) -> str:
+    """The breakpoint column a value of ``averaging`` is scored on.
+
+    A 1-h value without a 1-h column (PM10, PM2.5) is scored as the real-time
+    AQI scores it (table ``air_aqi_indicators``, hourly rows): on the 24-h
+    breakpoints (HJ 633-2012 Table 1 note; HJ 633-2026 §4.2.4).
+    """
+    has = standards.table("air_iaqi_breakpoints").filter(
+        standard=edition, pollutant=pollutant, averaging=averaging
+    )
+    if has.height or averaging != "1h":
+        return averaging
+    hourly = standards.table("air_aqi_indicators").filter(
+        standard=edition, report="hourly", pollutant=pollutant
+    )
+    return str(hourly["table"][0]) if hourly.height else averaging
+
+
+@cache
 def _special_rule(edition: str, pollutant: str, averaging: str) -> dict[str, Any] | None:
     rows = standards.table("air_aqi_special_rules").filter(
         standard=edition, pollutant=pollutant, averaging=averaging
@@ -237,6 +256,9 @@ def iaqi(
         ``SO2``, ``NO2``, ``PM10``, ``CO``, ``O3`` or ``PM2.5``.
     averaging : str
         ``1h``, ``24h`` or ``8h`` (the breakpoint column: 24-h, 1-h or 8-h means).
+        A 1-h PM10 or PM2.5 value is scored on the 24-h breakpoints, as the
+        real-time AQI scores it (HJ 633-2012 Table 1 note; HJ 633-2026 §4.2.4),
+        so this agrees with :func:`indicators.air.hourly_aqi`.
     concentration : float, sequence of float or pl.Series
         µg/m³ (CO: mg/m³). None/NaN gives None.
     edition : str, default "HJ 633-2026"
@@ -267,9 +289,12 @@ def iaqi(
     [75, 108]
     >>> iaqi("SO2", "1h", 900, edition="HJ 633-2026")
     200
+    >>> iaqi("PM2.5", "1h", 80, edition="HJ 633-2012")  # 24-h breakpoints: 100+5*50/40
+    107
     """
     check_pollutant(pollutant, averaging)
     concrete_edition(edition)
+    averaging = _breakpoint_column(edition, pollutant, averaging)
     if isinstance(concentration, pl.Series):
         concentration = concentration.cast(pl.Float64)  # an all-None Series has dtype Null
         if (concentration.drop_nulls() < 0).any():
