@@ -83,7 +83,13 @@ def test_cnemc_values_columns_and_types(tmp_path):
     assert hours.columns == [
         "station", "time", "SO2", "NO2", "PM10", "CO", "O3", "PM2.5", "aqi_published",
         "PM2.5_24h", "PM10_24h", "SO2_24h", "NO2_24h", "O3_24h", "O3_8h", "O3_8h_24h", "CO_24h",
+        "data_basis",
     ]  # fmt: skip
+    assert hours["data_basis"].unique().to_list() == ["实况"]
+    reviewed = air.read_cnemc(tmp_path / "china_sites_20190102.csv", basis="审核")
+    assert reviewed["data_basis"].unique().to_list() == ["审核"]
+    with pytest.raises(IndicatorInputError, match="unknown data basis"):
+        air.read_cnemc(tmp_path / "china_sites_20190102.csv", basis="real-time")
     assert hours.schema["time"] == pl.Datetime("us")
     assert hours.schema["aqi_published"] == pl.Int64
     assert hours.schema["PM2.5"] == pl.Float64
@@ -141,6 +147,7 @@ def test_cnemc_moving_means_optional(tmp_path):
         "O3",
         "PM2.5",
         "aqi_published",
+        "data_basis",
     ]
 
 

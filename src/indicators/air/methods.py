@@ -76,6 +76,9 @@ METHODS: dict[str, AirMethod] = {
 def method(profile: str | AirMethod = "official", **changes: bool) -> AirMethod:
     """The :class:`AirMethod` of a profile name, with single choices changed.
 
+    The choices are those GB 3095 Table 4, HJ 663 §6.1.2 and HJ 633-2012 §5.1.2
+    leave open or that CNEMC's published figures settle (see :class:`AirMethod`).
+
     Parameters
     ----------
     profile : str or AirMethod, default "official"

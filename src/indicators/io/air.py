@@ -564,12 +564,18 @@ def _cnemc_tidy(wide: pl.DataFrame, types: Sequence[str]) -> pl.DataFrame:
     return out.filter(pl.any_horizontal(pl.col(list(types)).is_not_null()))
 
 
-def _cnemc_finish(out: pl.DataFrame, moving_means: bool) -> pl.DataFrame:
-    out = out.rename({"AQI": "aqi_published"}).with_columns(pl.col("aqi_published").cast(pl.Int64))
+#: Data bases (数据类型): 实况 (real-time, as published each hour) and 审核 (reviewed).
+DATA_BASES = ("实况", "审核")
+
+
+def _cnemc_finish(out: pl.DataFrame, moving_means: bool, basis: str) -> pl.DataFrame:
+    out = out.rename({"AQI": "aqi_published"}).with_columns(
+        pl.col("aqi_published").cast(pl.Int64), data_basis=pl.lit(basis)
+    )
     columns = [*STATION_HOUR_COLUMNS, "aqi_published"]
     if moving_means:
         columns += list(CNEMC_MOVING_MEANS)
-    return out.select(columns)
+    return out.select(*columns, "data_basis")
 
 
 def read_cnemc(
@@ -578,6 +584,7 @@ def read_cnemc(
     stations: Any = None,
     co_unit: str = "mg/m3",
     moving_means: bool = True,
+    basis: str = "实况",
 ) -> pl.DataFrame:
     r"""Read CNEMC archive files (``china_sites_YYYYMMDD.csv``) into tidy station-hours.
 
@@ -603,6 +610,10 @@ def read_cnemc(
         ``"ug/m3"`` CO and CO_24h are divided by 1000.
     moving_means : bool
         Keep the CNEMC moving means (:data:`CNEMC_MOVING_MEANS`) as columns.
+    basis : {"实况", "审核"}, default "实况"
+        Data basis (:data:`DATA_BASES`): the archive holds the real-time data
+        CNEMC publishes each hour (实况); reviewed data (审核) give other
+        figures. Carried as ``data_basis`` to every daily value and evaluation.
 
     Returns
     -------
@@ -613,7 +624,7 @@ def read_cnemc(
         ``aqi_published`` (Int64: the hourly station AQI CNEMC published, HJ
         633-2012) and, with ``moving_means``, ``PM2.5_24h``, ``PM10_24h``,
         ``SO2_24h``, ``NO2_24h``, ``O3_24h``, ``O3_8h``, ``O3_8h_24h`` [µg/m³]
-        and ``CO_24h`` [mg/m³].
+        and ``CO_24h`` [mg/m³]; ``data_basis``.
 
     Raises
     ------
@@ -662,6 +673,10 @@ def read_cnemc(
     >>> hours.select("station", "time", "PM2.5", "CO", "O3", "aqi_published").row(0)
     ('1001A', datetime.datetime(2019, 1, 1, 0, 0), 53.0, 1.2, None, 73)
     """
+    if basis not in DATA_BASES:
+        raise IndicatorInputError(
+            "unknown data basis", column="basis", expected=f"one of {list(DATA_BASES)}", found=basis
+        )
     if co_unit not in _CO_UNITS:
         raise IndicatorInputError(
             "unknown CO unit",
@@ -686,7 +701,7 @@ def read_cnemc(
     out = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
     if len(files) > 1:
         out = _cnemc_merge_files(out, files, rows_of, types).sort("station", "time")
-    return _cnemc_finish(out, moving_means)
+    return _cnemc_finish(out, moving_means, basis)
 
 
 def _cnemc_merge_files(
