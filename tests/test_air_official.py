@@ -325,3 +325,25 @@ def test_scalar_pm_1h_iaqi_agrees_with_hourly_aqi(edition: str) -> None:
     )
     if edition == "HJ 633-2012":
         assert hourly == 107
+
+
+def test_three_year_means_need_three_consecutive_years() -> None:
+    """PM2.5 40, 35, 33, 30 in 2023..2026: 2025 -> (40+35+33)/3 = 36; 2026 -> 32.67 -> 33.
+    CO P95 1.2, 1.1, 1.1, 1.0: 2025 -> 1.1333 -> 1.1; 2026 -> 1.0667 -> 1.1. 2024 was
+    invalid: 2025 and 2026 are not valid three-year values. A city with two years: no row."""
+    annual = pl.DataFrame(
+        {
+            "city": ["X"] * 4 + ["Y"] * 2,
+            "start": [date(y, 1, 1) for y in (2023, 2024, 2025, 2026, 2025, 2026)],
+            "PM2.5": [40.0, 35.0, 33.0, 30.0, 20.0, 21.0],
+            "CO_P95": [1.2, 1.1, 1.1, 1.0, 0.9, 0.9],
+            "period_valid": [True, False, True, True, True, True],
+        }
+    )
+    out = air.three_year_means(annual)
+    assert out.select("city", "year", "first_year", "PM2.5", "CO_P95", "years_valid").rows() == [
+        ("X", 2025, 2023, 36.0, 1.1, False),
+        ("X", 2026, 2024, 33.0, 1.1, False),
+    ]
+    pdf = air.three_year_means(annual.to_pandas())
+    assert pdf.shape[0] == 2

@@ -15,6 +15,7 @@ from .evaluation import (
     percentile,
     percentile_expr,
     required_days,
+    three_year_means,
 )
 from .methods import METHODS, AirMethod, method
 
@@ -37,4 +38,5 @@ __all__ = [
     "percentile",
     "percentile_expr",
     "required_days",
+    "three_year_means",
 ]
