@@ -1,8 +1,13 @@
-"""Write the report notebooks from code: ``python notebooks/build_notebooks.py``.
+"""Write the notebooks from code: ``python notebooks/build_notebooks.py``.
 
 The committed ``.ipynb`` files are what this writes (no outputs). Cells only
 call the package; add a report section by adding its name to
 ``indicators.report.sections.SECTIONS``, then run this script.
+
+- ``city_report.ipynb``, the notebook ``indicators report`` executes, is package
+  data: it is written to ``src/indicators/report/notebooks/`` (shipped in the wheel,
+  found with ``importlib.resources``).
+- ``explore_air.ipynb``, the analysts' notebook, stays here in ``notebooks/``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from indicators.report.sections import SECTIONS
 
 HERE = Path(__file__).resolve().parent
+#: Where each notebook is written: the report notebook is package data.
+TARGETS = {
+    "city_report": HERE.parent / "src" / "indicators" / "report" / "notebooks",
+    "explore_air": HERE,
+}
 
 METADATA = {
     "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
@@ -118,8 +128,9 @@ def main() -> None:
     for name, build in (("city_report", city_report), ("explore_air", explore_air)):
         nb = build()
         nbformat.validate(nb)
-        nbformat.write(nb, HERE / f"{name}.ipynb")
-        print(HERE / f"{name}.ipynb")
+        path = TARGETS[name] / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        print(path)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,11 @@ def batch(data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
         [
             "report",
             "--city",
-            f"清河市,临江市,{BROKEN}",
+            "清河市",
+            "--city",
+            "临江市",
+            "--city",
+            BROKEN,
             "--period",
             "2026",
             "--lang",

@@ -2,7 +2,8 @@
 
 - :mod:`~indicators.report.params`: parameters checked before anything runs.
 - :mod:`~indicators.report.sections`: one function per report section
-  (the notebook ``notebooks/city_report.ipynb`` has one cell per section).
+  (the notebook ``indicators/report/notebooks/city_report.ipynb``, package data,
+  has one cell per section).
 - :mod:`~indicators.report.charts`: the figures (plotly, official colours, no map tiles).
 - :mod:`~indicators.report.render`: papermill under the project's own kernel,
   nbconvert with no code, plotly.js once, atomic writes.

@@ -20,7 +20,14 @@ import polars as pl
 from .display import esc, html_table
 from .labels import label
 from .params import ReportParams, validate_params
-from .render import FONT_STACK, ReportResult, _atomic_write, describe_failure, render_report
+from .render import (
+    FONT_STACK,
+    ReportResult,
+    atomic_write,
+    describe_failure,
+    output_folder,
+    render_report,
+)
 
 __all__ = ["BatchResult", "render_batch", "write_index"]
 
@@ -81,12 +88,9 @@ def render_batch(
     IndicatorInputError
         A parameter or a city is invalid (nothing was run).
     """
-    from ..config import reports_dir
-
     cities = list(dict.fromkeys(cities))  # a city named twice is rendered once
     all_params = [validate_params(c, period, compare, edition, lang, data, targets) for c in cities]
-    out = Path(out_dir) if out_dir is not None else reports_dir()
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out_dir)
     n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))
     batch = BatchResult()
     ctx = multiprocessing.get_context("spawn")
@@ -235,7 +239,7 @@ def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) ->
         "</main></body></html>"
     )
     path = out_dir / "index.html"
-    _atomic_write(path, page)
+    atomic_write(path, page)
     return path
 
 

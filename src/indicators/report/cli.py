@@ -13,7 +13,8 @@ __all__ = ["add_cli", "run_report"]
 _EPILOG = """examples:
   indicators report                       demo city report (demo data generated if absent)
   indicators report --city 清河市 --period 2026Q1 --lang en
-  indicators report --all --period 2026   every city in parallel, and reports/index.html
+  indicators report --city 清河市 --city 临江市 --period 2026   two cities and reports/index.html
+  indicators report --all --period 2026   every city with station hours in 2026, in parallel
 """
 
 
@@ -34,9 +35,15 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
         "--city",
         action="append",
         default=[],
-        help="city (repeatable, or comma-separated); default: the first demo city",
+        help="city, as in the station list (repeat --city for several cities; a name may "
+        "contain commas); default: the first demo city",
     )
-    p.add_argument("--all", action="store_true", help="every city of the data folder")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every city of the data folder's station list with station hours in the period "
+        "(the others are skipped and counted)",
+    )
     p.add_argument(
         "--period",
         default="",
@@ -64,16 +71,34 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_report)
 
 
-def _cities(args: argparse.Namespace, data: str) -> list[str]:
-    from .params import known_cities
-
-    named = [c.strip() for arg in args.city for c in arg.split(",") if c.strip()]
+def _cities(args: argparse.Namespace, data: str, period: str) -> list[str]:
+    """The cities asked for: ``--all`` (those with station hours in ``period``) or ``--city``."""
+    named = [c for c in args.city if c.strip()]
     if args.all:
         from pathlib import Path
 
         from ..config import demo_dir
+        from .data import cities_with_data
+        from .params import known_cities, parse_period
 
-        return known_cities(Path(data) if data else demo_dir())
+        per = parse_period(period)
+        folder = Path(data) if data else demo_dir()
+        cities = cities_with_data(folder, per.start, per.end)
+        skipped = len(known_cities(folder)) - len(cities)
+        if skipped:
+            print(
+                f"skipped {skipped} cities of the station list without station hours "
+                f"in {per.label}",
+                file=sys.stderr,
+            )
+        if not cities:
+            raise IndicatorInputError(
+                "no city has station hours in the period",
+                file=str(folder / "station_hours.parquet"),
+                column="--period",
+                found=per.label,
+            )
+        return cities
     if named:
         return named
     if not args.data:
@@ -108,7 +133,7 @@ def run_report(args: argparse.Namespace) -> int:
             from ..demo import DEMO_END
 
             period = str(DEMO_END.year)
-        cities = _cities(args, args.data)
+        cities = _cities(args, args.data, period)
         common = {
             "compare": args.compare,
             "edition": args.edition,

@@ -15,7 +15,15 @@ import polars as pl
 
 from ..errors import IndicatorInputError
 
-__all__ = ["available", "ensure_demo_data", "read_city_hours", "read_city_stations", "table_path"]
+__all__ = [
+    "available",
+    "cities_with_data",
+    "ensure_demo_data",
+    "hour_window",
+    "read_city_hours",
+    "read_city_stations",
+    "table_path",
+]
 
 
 def ensure_demo_data(folder: str | Path | None = None) -> Path:
@@ -75,6 +83,30 @@ def read_city_stations(data: Path, city: str) -> pl.DataFrame:
     return stations
 
 
+def hour_window(start: date, end: date) -> tuple[datetime, datetime]:
+    """First and last hour-ending time of the natural days ``start`` .. ``end`` (both included).
+
+    The natural day D is D 01:00 .. D+1 00:00.
+
+    Examples
+    --------
+    >>> hour_window(date(2026, 1, 1), date(2026, 1, 31))
+    (datetime.datetime(2026, 1, 1, 1, 0), datetime.datetime(2026, 2, 1, 0, 0))
+    """
+    first = datetime.combine(start, datetime.min.time()) + timedelta(hours=1)
+    last = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    return first, last
+
+
+def _station_hours_path(data: Path) -> Path:
+    path = table_path(data, "station_hours")
+    if path is None:
+        raise IndicatorInputError(
+            "no station hours in the data folder", file=str(Path(data) / "station_hours.parquet")
+        )
+    return path
+
+
 def read_city_hours(data: Path, stations: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Station hours of ``stations`` for the natural days ``start`` .. ``end``.
 
@@ -85,16 +117,59 @@ def read_city_hours(data: Path, stations: pl.DataFrame, start: date, end: date) 
     IndicatorInputError
         When the folder has no ``station_hours.parquet``.
     """
-    path = table_path(data, "station_hours")
-    if path is None:
-        raise IndicatorInputError(
-            "no station hours in the data folder", file=str(Path(data) / "station_hours.parquet")
-        )
-    first = datetime.combine(start, datetime.min.time()) + timedelta(hours=1)
-    last = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    path = _station_hours_path(data)
+    first, last = hour_window(start, end)
     codes = stations["station"].to_list()
     return (
         pl.scan_parquet(path)
         .filter(pl.col("station").is_in(codes), pl.col("time").is_between(first, last))
         .collect()
     )
+
+
+def cities_with_data(data: str | Path, start: date, end: date) -> list[str]:
+    """Cities of the station list with at least one station hour in ``start`` .. ``end``.
+
+    Only the ``station`` and ``time`` columns of ``station_hours.parquet`` are
+    read (lazily); a station hour counts whatever its values (a row of nulls
+    too), as for the report itself. The city report needs station hours (the
+    air part is its core), so a city with only water, noise or other rows is
+    not counted.
+
+    Parameters
+    ----------
+    data : str or Path
+        Data folder (``stations.parquet``, ``station_hours.parquet``).
+    start, end : datetime.date
+        First and last natural day (hour-ending times, see :func:`hour_window`).
+
+    Returns
+    -------
+    list of str
+        In the order of :func:`indicators.report.params.known_cities`.
+
+    Raises
+    ------
+    IndicatorInputError
+        When the folder has no station list or no station hours.
+    """
+    from .params import known_cities
+
+    folder = Path(data)
+    cities = known_cities(folder)
+    path = _station_hours_path(folder)
+    first, last = hour_window(start, end)
+    stations = pl.scan_parquet(folder / "stations.parquet").select("station", "city")
+    found = (
+        pl.scan_parquet(path)
+        .select("station", "time")
+        .filter(pl.col("time").is_between(first, last))
+        .select("station")
+        .unique()
+        .join(stations, on="station")
+        .select("city")
+        .unique()
+        .collect()
+    )
+    having = set(found["city"].to_list())
+    return [c for c in cities if c in having]

@@ -24,7 +24,9 @@ indicators.errors.IndicatorInputError: column 'period': malformed period (expect
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,6 +43,7 @@ __all__ = [
     "ReportParams",
     "known_cities",
     "parse_period",
+    "safe_file_name",
     "validate_params",
     "year_earlier",
 ]
@@ -57,6 +60,61 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 _RANGE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _YEARS = (1980, 2100)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DOTS = re.compile(r"\.{2,}")
+#: Names Windows reserves for devices, whatever the extension (case-insensitive).
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+)
+#: Longest name part kept, in characters (a Chinese character is 3 bytes of the 255 allowed).
+_NAME_CHARS = 60
+
+
+def safe_file_name(name: str) -> str:
+    r"""``name`` as one safe file-name part: unchanged when safe, else cleaned and hashed.
+
+    Letters and digits of any script (Chinese characters stay readable) and
+    ``-``, ``_``, ``.`` are kept; every other character (path separators ``/``
+    and ``\``, control and format characters, spaces, punctuation such as ``,``
+    ``:`` ``*`` ``?`` ``~``) becomes ``_``, as do runs of dots (``..``) and a leading or
+    trailing dot. A name that had to be changed, was longer than 60 characters,
+    is empty or is a Windows device name (``CON``, ``NUL``, ``COM1``, ...) gets
+    ``~`` and the first 8 hex digits of the SHA-256 of the original name
+    appended, so that two different names never share a file name (a name kept
+    as it is has no ``~``).
+
+    Parameters
+    ----------
+    name : str
+        A city name as found in the data.
+
+    Returns
+    -------
+    str
+        Never empty, never containing a path separator, never ``.`` or ``..``.
+
+    Examples
+    --------
+    >>> safe_file_name("清河市")
+    '清河市'
+    >>> safe_file_name("../../x")
+    '____x~9cdf6a50'
+    >>> safe_file_name("a/b"), safe_file_name("a_b")
+    ('a_b~c14cddc0', 'a_b')
+    """
+    text = unicodedata.normalize("NFC", name)
+    kept = "".join(
+        ch if ch in "-_." or unicodedata.category(ch)[0] in "LNM" else "_" for ch in text
+    )
+    kept = _DOTS.sub("_", kept)
+    if kept.startswith("."):
+        kept = "_" + kept[1:]
+    if kept.endswith("."):
+        kept = kept[:-1] + "_"
+    kept = kept[:_NAME_CHARS]
+    if kept == name and kept and kept.split(".")[0].upper() not in _RESERVED:
+        return kept
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{kept}~{digest}"
 
 
 @dataclass(frozen=True)
@@ -268,8 +326,12 @@ class ReportParams:
 
     @property
     def file_stem(self) -> str:
-        """``<city>-<period>[-<lang>]``: the language is added when it is not Chinese."""
-        stem = f"{self.city}-{self.period.slug}"
+        """``<city>-<period>[-<lang>]``: the language is added when it is not Chinese.
+
+        The city part is :func:`safe_file_name` of the city, so that any city name
+        gives one file inside the output folder.
+        """
+        stem = f"{safe_file_name(self.city)}-{self.period.slug}"
         return stem if self.lang == LANGS[0] else f"{stem}-{self.lang}"
 
 

@@ -39,8 +39,10 @@ __all__ = [
     "KERNEL_NAME",
     "ReportError",
     "ReportResult",
+    "atomic_write",
     "export_html",
     "notebook_path",
+    "output_folder",
     "render_city_report",
     "render_report",
 ]
@@ -98,34 +100,90 @@ class ReportResult:
 
 
 def notebook_path(name: str = "city_report") -> Path:
-    """``notebooks/<name>.ipynb`` of the project root, else of the source tree of this package.
+    """The notebook ``<name>.ipynb``: package data first, else the project's ``notebooks/``.
 
-    The project root (:func:`indicators.config.project_root`, ``$INDICATORS_HOME``)
-    comes first so that a project can carry its own notebooks; the source tree's
-    ``notebooks/`` (an editable install) is the fallback when ``$INDICATORS_HOME``
-    points at a data-only folder.
+    The notebooks the report machinery executes (``city_report``) are package
+    data of :mod:`indicators.report` (``indicators/report/notebooks/``, found
+    with :mod:`importlib.resources`), so an installed wheel has them. Other
+    notebooks (the analysts' ``explore_air``) are looked for in ``notebooks/``
+    of the project root (:func:`indicators.config.project_root`,
+    ``$INDICATORS_HOME``), then of the source tree of an editable install.
 
     Raises
     ------
     IndicatorInputError
-        When the notebook is in neither place.
+        When the notebook is in none of these places.
 
     Examples
     --------
-    >>> notebook_path("city_report").name
-    'city_report.ipynb'
+    >>> notebook_path("city_report").parent.name
+    'notebooks'
+    >>> notebook_path("city_report").parent.parent.name
+    'report'
     """
+    from importlib import resources
+
     from ..config import project_root
 
+    packaged = resources.files("indicators.report").joinpath("notebooks", f"{name}.ipynb")
+    if packaged.is_file():
+        return Path(str(packaged))
     candidates = [project_root() / "notebooks", Path(__file__).resolve().parents[3] / "notebooks"]
     for folder in candidates:
         if (folder / f"{name}.ipynb").is_file():
             return folder / f"{name}.ipynb"
     raise IndicatorInputError(
         "report notebook not found",
-        file=f"notebooks/{name}.ipynb",
-        expected=f"in one of {[str(c) for c in candidates]}",
+        file=f"{name}.ipynb",
+        expected=f"package data indicators/report/notebooks/ or in one of "
+        f"{[str(c) for c in candidates]}",
     )
+
+
+def output_folder(out_dir: str | Path | None = None) -> Path:
+    """The folder reports are written to, created when missing.
+
+    Parameters
+    ----------
+    out_dir : path, optional
+        Default ``reports/`` under the project root.
+
+    Raises
+    ------
+    IndicatorInputError
+        When ``out_dir`` (or one of its parents) is an existing file, or the
+        folder cannot be created.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     output_folder(f.name)
+    Traceback (most recent call last):
+    ...
+    indicators.errors.IndicatorInputError: ..., column 'out': not a folder (expected an output ...
+    """
+    from ..config import reports_dir
+
+    out = Path(out_dir) if out_dir is not None else reports_dir()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise IndicatorInputError(
+            "not a folder",
+            file=str(out),
+            column="out",
+            expected="an output folder (or a path that does not exist yet), not a file",
+            found="an existing file",
+        ) from None
+    except OSError as exc:
+        raise IndicatorInputError(
+            "cannot create the output folder",
+            file=str(out),
+            column="out",
+            found=f"{type(exc).__name__}: {exc.strerror or exc}",
+        ) from None
+    return out
 
 
 # --------------------------------------------------------------------------- kernel
@@ -449,7 +507,7 @@ def export_html(nb: Any, *, lang: str, title: str) -> str:
     return page
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -480,17 +538,14 @@ def render_report(
     notebook: str = "city_report",
 ) -> ReportResult:
     """Render one city report from checked parameters (see :func:`render_city_report`)."""
-    from ..config import reports_dir
-
     start = time.perf_counter()
-    out = Path(out_dir) if out_dir is not None else reports_dir()
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out_dir)
     target = out / f"{params.file_stem}.html"
     executed = out / f"{params.file_stem}.executed.ipynb"
     nb = execute(params, executed, notebook=notebook)
     title = label("report_title", params.lang, city=params.city)
     title = f"{title} · {params.period.display(params.lang)}"
-    _atomic_write(target, export_html(nb, lang=params.lang, title=title))
+    atomic_write(target, export_html(nb, lang=params.lang, title=title))
     if not keep_notebook:
         executed.unlink(missing_ok=True)
     return ReportResult(params, target, headline_from(nb), time.perf_counter() - start)

@@ -158,6 +158,17 @@ class ReportContext:
         return label(key, self.params.lang, **fields)
 
     @property
+    def has_city_air(self) -> bool:
+        """False when the period has no city air value (a city with only background stations)."""
+        return bool(self.summary)
+
+    @property
+    def no_city_air(self) -> str:
+        """Why the period has no city air value, in the report language."""
+        only = "background" in self.stations.columns and self.stations["background"].all()
+        return self.t("background_only" if only else "no_city_air")
+
+    @property
     def is_demo(self) -> bool:
         """True when the data are the generated demo data."""
         return self.params.data == _demo_folder()
@@ -204,6 +215,29 @@ def section(fn: Callable[[ReportContext], Section]) -> Callable[[ReportContext],
         return _record_warnings(ctx.notes, fn.__name__, lambda: fn(ctx))
 
     return wrapper
+
+
+def _city_air_only(
+    key: str | None,
+) -> Callable[[Callable[[ReportContext], Section]], Callable[[ReportContext], Section]]:
+    """Mark a section that needs city air values.
+
+    Without them (a city with only background stations) the section is one line
+    under the label ``key`` saying so, or nothing when ``key`` is None.
+    """
+
+    def decorate(fn: Callable[[ReportContext], Section]) -> Callable[[ReportContext], Section]:
+        @functools.wraps(fn)
+        def wrapper(ctx: ReportContext) -> Section:
+            if ctx.has_city_air:
+                return fn(ctx)
+            if key is None:
+                return Section(fn.__name__, "", level=0)
+            return _missing_line(ctx, key, ctx.no_city_air)
+
+        return wrapper
+
+    return decorate
 
 
 # --------------------------------------------------------------------------- context
@@ -293,6 +327,8 @@ def load_context(params: ReportParams) -> ReportContext:
     """Compute the air figures of the period and of the comparison period.
 
     A comparison period without data leaves ``previous`` empty (a note says so).
+    A city whose stations are all background stations has no city daily AQI:
+    ``daily`` is empty and ``summary`` is ``{}`` (the air sections say so).
 
     Raises
     ------
@@ -312,11 +348,13 @@ def load_context(params: ReportParams) -> ReportContext:
                 found=f"{params.city} {p.label}",
             )
         daily, frame, hourly = current
-        summary = frame.row(0, named=True)
+        summary = frame.row(0, named=True) if frame.height else {}
         before = _air_period(params, stations, c.start, c.end, params.edition)
         previous, change, recomputed = {}, {}, None
         if before is None:
             notes.append(f"air: no station hours in the comparison period {c.label}")
+        elif not summary or before[1].is_empty():
+            notes.append(f"air: no city air value in {p.label if not summary else c.label}")
         else:
             previous = before[1].row(0, named=True)
             change = air.compare_periods(frame, before[1]).row(0, named=True)
@@ -393,10 +431,12 @@ def _evaluate_cities(
 
     All cities at once; when that fails (one city's data are bad), city by city,
     so that the others are still evaluated and the bad one is named in ``failed``.
+    Station hours without any city day (only background stations, or only the
+    00:00 hour closing the day before the period) are no data.
     """
     try:
         got = _air_period(params, stations, per.start, per.end, edition, limits)
-        return None if got is None else got[1]
+        return None if got is None or got[1].is_empty() else got[1]
     except IndicatorInputError:
         pass
     parts = []
@@ -408,7 +448,7 @@ def _evaluate_cities(
         except IndicatorInputError as err:
             failed.setdefault(city, f"{per.label}: {err}")
             continue
-        if got is not None:
+        if got is not None and not got[1].is_empty():
             parts.append(got[1])
     return pl.concat(parts, how="diagonal_relaxed") if parts else None
 
@@ -500,6 +540,9 @@ def title(ctx: ReportContext) -> Section:
     parts = [Markup(f'<p class="ind-meta">{spans}</p>')]
     if ctx.is_demo:
         parts.append(Markup(f'<p class="ind-notice">{esc(ctx.t("demo_notice"))}</p>'))
+    if not ctx.has_city_air:
+        note = esc(ctx.no_city_air)
+        parts.append(Markup(f'<p class="ind-notice" data-missing="air">{note}</p>'))
     parts.append(Markup("<!--ind-toc-->"))
     return Section("title", ctx.t("report_title", city=p.city), parts, level=1)
 
@@ -687,6 +730,7 @@ def headline(ctx: ReportContext) -> Section:
 
 
 @section
+@_city_air_only("air")
 def air_calendar(ctx: ReportContext) -> Section:
     """AQI calendar heat map in the HJ 633 category colours."""
     p = ctx.params.period
@@ -696,6 +740,7 @@ def air_calendar(ctx: ReportContext) -> Section:
 
 
 @section
+@_city_air_only(None)
 def air_monthly(ctx: ReportContext) -> Section:
     """Days per AQI category, by month (stacked, official colours)."""
     p = ctx.params.period
@@ -711,6 +756,7 @@ def _statistics(ctx: ReportContext, summary: dict[str, Any]) -> list[dict[str, A
 
 
 @section
+@_city_air_only(None)
 def air_concentrations(ctx: ReportContext) -> Section:
     """The HJ 663 statistic of each pollutant in percent of its GB 3095 class-2 limit."""
     names = (ctx.params.period.display(ctx.lang), ctx.params.compare.display(ctx.lang))
@@ -726,6 +772,7 @@ def air_concentrations(ctx: ReportContext) -> Section:
 
 
 @section
+@_city_air_only(None)
 def air_primary(ctx: ReportContext) -> Section:
     """Shares of the days on which each pollutant was primary."""
     fig = charts.primary_pollutant_shares(ctx.summary, lang=ctx.lang)
@@ -776,6 +823,7 @@ def _row_label(ctx: ReportContext, column: str) -> str:
 
 
 @section
+@_city_air_only(None)
 def air_evaluation(ctx: ReportContext) -> Section:
     """Period evaluation table, the edition used, and the comparison under the same edition."""
     lang = ctx.lang
@@ -959,6 +1007,7 @@ def _projection_text(ctx: ReportContext, key: str, f: dict[str, Any]) -> str:
 
 
 @section
+@_city_air_only("target_tracking")
 def target_tracking(ctx: ReportContext) -> Section:
     """Target tracking: the year to date against the targets and what the rest of the year needs.
 
@@ -1140,6 +1189,7 @@ def _rank_value(name: str, value: float | None) -> str:
 
 
 @section
+@_city_air_only("ranking")
 def ranking(ctx: ReportContext) -> Section:
     """The city's rank among the data folder's cities: composite index, good days, PM2.5, change."""
     from ..ranking import best_and_worst
@@ -1277,7 +1327,9 @@ def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
         .then(pl.col("level").is_in(_good_levels()).cast(pl.Float64) * 100)
         .alias("good_day_ratio")
     )
-    first = daily["date"].min()
+    # the series starts at the first month with a valid day: a day outside the data's range
+    # or failing validity is not a month of data
+    first = daily.filter(pl.col("aqi").is_not_null())["date"].min() or daily["date"].min()
     grid = pl.DataFrame(
         {
             "period_start": pl.date_range(
@@ -1379,6 +1431,7 @@ def _month_text(ctx: ReportContext, d: date) -> str:
 
 
 @section
+@_city_air_only("trends")
 def trends(ctx: ReportContext) -> Section:
     """Monthly trends of PM2.5, O3 MDA8 P90 and the good-day ratio: Sen slope, Mann–Kendall p."""
     series = trend_series(ctx)
@@ -1868,7 +1921,9 @@ def methods(ctx: ReportContext) -> Section:
     editions = {e for e in (ctx.summary.get("aqi_edition") or "").split("+") if e}
     editions |= {e for e in (ctx.previous.get("aqi_edition") or "").split("+") if e}
     names = sorted(editions)
-    names += sorted({ctx.summary["limits_edition"], ctx.previous.get("limits_edition")} - {None})
+    names += sorted(
+        {ctx.summary.get("limits_edition"), ctx.previous.get("limits_edition")} - {None}
+    )
     names += sorted(
         {
             standards.edition_in_force("HJ 663", ctx.params.period.end),
