@@ -822,10 +822,19 @@ def test_ranking_section_is_the_ranking_module(data):
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2
+    # a tie by construction: 北原市 given 清河市's good-day ratio
+    summary = ctx.cities.summary
+    mine_ratio = summary.filter(city="清河市")["good_day_ratio"].item()
+    assert summary.filter(city=BROKEN)["good_day_ratio"].item() != mine_ratio
+    ctx.cities.summary = summary.with_columns(
+        good_day_ratio=pl.when(pl.col("city") == BROKEN)
+        .then(pl.lit(mine_ratio))
+        .otherwise("good_day_ratio")
+    )
     table = sec.ranking_table(ctx)
     expected = ranking.rank_cities(ctx.cities.summary, "good_day_ratio")
     tied = expected.filter(pl.col("tied"))
-    assert sorted(tied["city"].to_list()) == sorted([BROKEN, "清河市"])  # both 72.2 %
+    assert sorted(tied["city"].to_list()) == sorted([BROKEN, "清河市"])
     mine = table.filter(city="清河市").row(0, named=True)
     assert (mine["good_day_ratio_rank"], mine["good_day_ratio_tied"]) == (2, True)
     assert label("tied", "zh") == ranking.TIE_MARK  # zh labels read as ranking's rank_label
