@@ -873,3 +873,14 @@ def test_rendered_report_has_target_ranking_and_trend_sections(batch):
     assert 'id="fig-trends-1"' in page
     assert "the year is complete" in page
     assert html.escape(f"{BROKEN} (2026: ") in page  # left out of the ranking, and why
+
+
+def test_methods_note_names_the_method_basis_and_dust_treatment(data):
+    ctx = open_report("清河市", "2026", data=str(data), lang="en")
+    assert ctx.summary["method"] == "official"
+    page = html.unescape(sec.methods(ctx)._repr_html_())
+    assert "Air figures: the method of the figures CNEMC publishes" in page
+    assert "data basis: not stated in the data" in page  # the demo data carry no basis
+    assert "dust not deducted" in page
+    zh = open_report("清河市", "2026", data=str(data), lang="zh")
+    assert "中国环境监测总站发布口径" in html.unescape(sec.methods(zh)._repr_html_())

@@ -355,6 +355,29 @@ LABELS: dict[str, tuple[str, str]] = {
         "A natural day is the hour-ending values 01:00 to 24:00 China Standard Time; the city "
         "daily mean is the arithmetic mean of the non-background stations.",
     ),
+    "methods_profile": (
+        "空气质量数值的计算口径：{method}；数据类型：{basis}；颗粒物（PM10、PM2.5）与综合指数：{dust}。",
+        "Air figures: {method}; data basis: {basis}; particulates (PM10, PM2.5) and the "
+        "composite index: {dust}.",
+    ),
+    "method_official": (
+        "中国环境监测总站发布口径（站点日均值取总站发布的24小时均值，城市日均浓度修约后计算AQI，"
+        "2012版日AQI不计臭氧1小时最大值）",
+        "the method of the figures CNEMC publishes (station daily values as CNEMC publishes "
+        "them, city daily means rounded before the AQI, no O3 1-h maximum in the HJ 633-2012 "
+        "daily AQI)",
+    ),
+    "method_strict": (
+        "标准条文口径（日均值均由小时值计算，2012版日AQI计入臭氧1小时最大值）",
+        "the letter of the standards (every daily value from the hours, the O3 1-h maximum "
+        "in the HJ 633-2012 daily AQI)",
+    ),
+    "method_custom": ("自定义口径 {name}", "a custom method, {name}"),
+    "basis_实况": ("实况数据", "real-time data"),
+    "basis_审核": ("审核数据", "reviewed data"),
+    "basis_unknown": ("未注明", "not stated in the data"),
+    "dust_含沙": ("未扣除沙尘影响（含沙）", "dust not deducted"),
+    "dust_扣沙": ("已扣除沙尘天气影响（扣沙）", "dust-affected data deducted"),
     "methods_unverified": (
         "{edition} 的官方文本未能核实：其统计方法按 air_hj663_statistics 表中注明的假设执行。",
         "The official text of {edition} could not be checked: its statistics follow the "

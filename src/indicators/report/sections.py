@@ -1915,6 +1915,19 @@ def _edition_line(name: str) -> str:
     return f"{name} {info.title} ({info.valid_from.isoformat()} – {to})"
 
 
+def method_line(ctx: ReportContext) -> str:
+    """The method profile, data basis and dust treatment of the period's air figures."""
+    name = ctx.summary.get("method") or "official"
+    if name in ("official", "strict"):
+        method = ctx.t(f"method_{name}")
+    else:
+        method = ctx.t("method_custom", name=name)
+    basis = ctx.summary.get("data_basis")
+    basis_text = ctx.t(f"basis_{basis}") if basis in ("实况", "审核") else ctx.t("basis_unknown")
+    dust = ctx.t(f"dust_{ctx.summary.get('dust_treatment') or '含沙'}")
+    return ctx.t("methods_profile", method=method, basis=basis_text, dust=dust)
+
+
 @section
 def methods(ctx: ReportContext) -> Section:
     """Methods note: every standard and edition the figures come from."""
@@ -1942,6 +1955,7 @@ def methods(ctx: ReportContext) -> Section:
     parts = [
         Markup(f"<p>{esc(ctx.t('methods_intro'))}</p><ul>{lis}</ul>"),
         Markup(f'<p class="ind-note">{esc(ctx.t("methods_air_days"))}</p>'),
+        *([Markup(f'<p class="ind-note">{esc(method_line(ctx))}</p>')] if ctx.summary else []),
         *[
             Markup(f'<p class="ind-note">{esc(ctx.t("methods_unverified", edition=n))}</p>')
             for n in unverified
