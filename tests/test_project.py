@@ -52,6 +52,7 @@ def test_cli_air_summary_on_demo_data(tmp_path):
         timeout=300,
     )
     assert "air-quality summary:" in out.stdout
+    assert "air figures: method official, data basis not stated, particulates 含沙" in out.stdout
     assert (tmp_path / "reports" / "air-summary-2026.html").is_file()
     # one headline line per demo city, with the good-day ratio
     assert len(re.findall(r"good days \d+/\d+ = [\d.]+%", out.stdout)) == 3

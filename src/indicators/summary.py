@@ -144,7 +144,14 @@ def print_other_headlines(table: pl.DataFrame) -> None:
 
 
 def print_headlines(table: pl.DataFrame) -> None:
-    """Print one line of headline figures per city."""
+    """Print one line of headline figures per city, after a line saying how they were formed."""
+    if table.height:
+        first = table.row(0, named=True)
+        print(
+            f"air figures: method {first.get('method') or 'official'}, data basis "
+            f"{first.get('data_basis') or 'not stated'}, particulates "
+            f"{first.get('dust_treatment') or '含沙'} (含沙 = dust not deducted)"
+        )
     for row in table.iter_rows(named=True):
         change = row.get("good_day_ratio_change_pp")
         change_txt = f" ({change:+.1f} pp)" if change is not None else ""
