@@ -570,6 +570,7 @@ def compare_periods(
         prev.select(*group, *[pl.col(c).alias(f"{c}_previous") for c in shared]),
         on=group,
         how="left",
+        maintain_order="left",  # the current period's rows stay in their order
     )
     changes = []
     for c in shared:
