@@ -57,6 +57,22 @@ def require_columns(schema: pl.Schema | dict, columns: list[str], *, name: str =
         )
 
 
+def require_dtype(
+    schema: pl.Schema | dict,
+    column: str,
+    dtype: type[pl.DataType],
+    *,
+    name: str,
+    message: str,
+    expected: str,
+) -> None:
+    """Raise an :class:`IndicatorInputError` when ``column`` is not of ``dtype`` (a class)."""
+    if not isinstance(schema[column], dtype):
+        raise IndicatorInputError(
+            message, file=name, column=column, expected=expected, found=str(schema[column])
+        )
+
+
 def first_bad_row(df: pl.DataFrame, mask: pl.Expr) -> int | None:
     """1-based data row of the first row where ``mask`` is true, else None."""
     hits = df.with_row_index("__i").filter(mask.fill_null(False))["__i"]

@@ -61,7 +61,7 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, require_columns, to_lazy
+from ._frames import Frame, require_columns, require_dtype, to_lazy
 from .errors import IndicatorInputError, IndicatorWarning
 
 __all__ = [
@@ -517,14 +517,9 @@ def _daily(daily: Frame | Any, columns: list[str], entity: str) -> tuple[pl.Data
     lf, was_lazy = to_lazy(daily, name="daily")
     schema = lf.collect_schema()
     require_columns(schema, ["date", entity, *columns], name="daily")
-    if schema["date"] != pl.Date:
-        raise IndicatorInputError(
-            "date must be a pl.Date",
-            file="daily",
-            column="date",
-            expected="pl.Date",
-            found=str(schema["date"]),
-        )
+    require_dtype(
+        schema, "date", pl.Date, name="daily", message="date must be a pl.Date", expected="pl.Date"
+    )
     extra = ["edition"] if "edition" in schema else []
     return lf.select("date", entity, *columns, *extra).collect(), was_lazy
 

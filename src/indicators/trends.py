@@ -74,7 +74,7 @@ import numpy as np
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, require_columns, to_lazy
+from ._frames import Frame, finish, require_columns, require_dtype, to_lazy
 from .errors import IndicatorInputError
 from .glossary import AIR_POLLUTANTS
 
@@ -1317,14 +1317,14 @@ def time_variation(
     lf, was_lazy = to_lazy(hourly, name="hourly")
     schema = lf.collect_schema()
     require_columns(schema, ["time"], name="hourly")
-    if not isinstance(schema["time"], pl.Datetime):
-        raise IndicatorInputError(
-            "time must be a datetime",
-            file="hourly",
-            column="time",
-            expected="pl.Datetime (hour-ending)",
-            found=str(schema["time"]),
-        )
+    require_dtype(
+        schema,
+        "time",
+        pl.Datetime,
+        name="hourly",
+        message="time must be a datetime",
+        expected="pl.Datetime (hour-ending)",
+    )
     if not 0 < confidence < 1:
         raise IndicatorInputError(
             "confidence out of range", column="confidence", expected="0 < c < 1", found=confidence

@@ -35,7 +35,7 @@ from functools import cache
 import polars as pl
 
 from .. import standards
-from .._frames import Frame, finish, require_columns, to_lazy
+from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 from .aqi import (
@@ -46,7 +46,7 @@ from .aqi import (
     iaqi_expr,
     level_expr,
 )
-from .evaluation import limit
+from .evaluation import limit, round_reported
 from .methods import AirMethod
 from .methods import method as air_method
 
@@ -208,14 +208,14 @@ def _with_edition(
 def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
     schema = lf.collect_schema()
     require_columns(schema, ["station", "time", *AIR_POLLUTANTS], name=name)
-    if not isinstance(schema["time"], pl.Datetime):
-        raise IndicatorInputError(
-            "time must be a datetime (hour-ending, China Standard Time)",
-            file=name,
-            column="time",
-            expected="polars Datetime",
-            found=str(schema["time"]),
-        )
+    require_dtype(
+        schema,
+        "time",
+        pl.Datetime,
+        name=name,
+        message="time must be a datetime (hour-ending, China Standard Time)",
+        expected="polars Datetime",
+    )
     if schema["time"].time_zone not in (None, "Asia/Shanghai"):
         raise IndicatorInputError(
             "time must be China Standard Time (naive or Asia/Shanghai)",
@@ -586,7 +586,7 @@ def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], li
         pl.col("O3_8h_max").count().alias("_n_lower"),
     ]
     lower = pl.col("_mda8_lower")
-    shown = _rounded(lower, "O3") if round_daily else lower
+    shown = round_reported(lower, "O3") if round_daily else lower
     has_full = pl.col("_n_full") > 0
     over = shown > _o3_limit(pl.col("date"))
     finish_exprs = [
@@ -600,23 +600,6 @@ def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], li
         .alias("n_stations_O3_MDA8"),
     ]
     return aggs, finish_exprs
-
-
-def _rounded(expr: pl.Expr, pollutant: str) -> pl.Expr:
-    """Daily concentration at the reporting precision (GB/T 8170 half to even)."""
-    decimals = _reporting_decimals("CO concentration" if pollutant == "CO" else "concentration")
-    return expr.round(9).round(decimals, mode="half_to_even")
-
-
-@cache
-def _reporting_decimals(quantity: str) -> int:
-    rows = standards.table("air_reporting_precision").filter(quantity=quantity)
-    values = set(rows["decimals"].to_list())
-    if len(values) != 1:  # pragma: no cover - a new edition with new precision needs a date rule
-        raise IndicatorInputError(
-            "reporting precision differs between editions", column=quantity, found=sorted(values)
-        )
-    return int(values.pop())
 
 
 def _aggregate_stations(
@@ -765,9 +748,7 @@ def daily_aqi(
     if prof.round_daily:
         stats_schema = day_stats.collect_schema()
         day_stats = day_stats.with_columns(
-            _rounded(pl.col(s), "CO" if s == "CO" else "O3").alias(s)
-            for s in _DAILY_STATS
-            if s in stats_schema
+            round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in stats_schema
         )
     out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"), prof)
     return finish(out, was_lazy)

@@ -33,7 +33,7 @@ from functools import cache
 import polars as pl
 
 from .. import standards
-from .._frames import Frame, as_date, finish, require_columns, to_lazy
+from .._frames import Frame, as_date, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 from .methods import AirMethod
@@ -47,6 +47,7 @@ __all__ = [
     "percentile",
     "percentile_expr",
     "required_days",
+    "round_reported",
     "three_year_means",
 ]
 
@@ -127,9 +128,32 @@ def evaluation_statistics(hj663: str) -> tuple[tuple[str, str, float | None, str
 
 
 @cache
-def _decimals(hj663: str, quantity: str) -> int:
-    rows = standards.table("air_reporting_precision").filter(standard=hj663, quantity=quantity)
-    return int(rows["decimals"][0])
+def _decimals(hj663: str | None, quantity: str) -> int:
+    """Reporting decimals of ``quantity``; with ``hj663`` None, the one all editions share."""
+    rows = standards.table("air_reporting_precision").filter(quantity=quantity)
+    if hj663 is not None:
+        rows = rows.filter(standard=hj663)
+    values = set(rows["decimals"].to_list())
+    if len(values) != 1:  # pragma: no cover - a new edition with new precision needs a date rule
+        raise IndicatorInputError(
+            "reporting precision differs between editions", column=quantity, found=sorted(values)
+        )
+    return int(values.pop())
+
+
+def round_reported(expr: pl.Expr, pollutant: str, hj663: str | None = None) -> pl.Expr:
+    """A concentration at its reporting precision (GB/T 8170 half to even).
+
+    µg/m³ pollutants to integers, CO to 0.1 mg/m³ (table
+    ``air_reporting_precision``, HJ 663; HJ 633-2026 §4.2.2). ``hj663`` None
+    uses the precision every edition shares. The value is first rounded to
+    9 decimals so that binary noise does not decide a half-way case.
+
+    >>> pl.select(round_reported(pl.lit(34.5), "PM2.5")).item()
+    34.0
+    """
+    quantity = "CO concentration" if pollutant.startswith("CO") else "concentration"
+    return expr.round(9).round(_decimals(hj663, quantity), mode="half_to_even")
 
 
 def required_days(start: date, end: date) -> int:
@@ -191,14 +215,14 @@ def _with_dust_flags(
     flags, _ = to_lazy(dust, name="dust")
     fschema = flags.collect_schema()
     require_columns(fschema, [*group, "date"], name="dust")
-    if not isinstance(fschema["date"], pl.Date):
-        raise IndicatorInputError(
-            "dust dates must be dates",
-            file="dust",
-            column="date",
-            expected="polars Date",
-            found=str(fschema["date"]),
-        )
+    require_dtype(
+        fschema,
+        "date",
+        pl.Date,
+        name="dust",
+        message="dust dates must be dates",
+        expected="polars Date",
+    )
     days = flags.select(*group, "date").unique().with_columns(_dust=pl.lit(True))
     out = lf.join(days, on=[*group, "date"], how="left").with_columns(
         pl.col("_dust").fill_null(False)
@@ -307,16 +331,12 @@ def evaluate_period(
     )
     hj663 = standards.edition_in_force("HJ 663", end_d)
     lf = lf.filter(pl.col("date").is_between(pl.lit(start_d), pl.lit(end_d)))
-    conc_dec = _decimals(hj663, "concentration")
-    co_dec = _decimals(hj663, "CO concentration")
     ratio_dec = _decimals(hj663, "ratio")
     idx_dec = _decimals(hj663, "composite_index")
     exc_dec = _decimals(hj663, "exceedance_multiple")
 
     def rnd(expr: pl.Expr, pollutant: str) -> pl.Expr:
-        if not round_results:
-            return expr
-        return expr.round(9).round(co_dec if pollutant == "CO" else conc_dec)
+        return round_reported(expr, pollutant, hj663) if round_results else expr
 
     lf, deducted = _with_dust_flags(lf, dust, group)
     stats_exprs: list[pl.Expr] = []
@@ -505,13 +525,8 @@ def three_year_means(annual: Frame, *, by: str | Sequence[str] | None = None) ->
     out = years.select(*group, "year", *stats, pl.col("period_valid").alias("valid_0"))
     for frame in shifted:
         out = out.join(frame, on=[*group, "year"], how="inner")
-    co_dec = _decimals("HJ 663-2026", "CO concentration")
-    conc_dec = _decimals("HJ 663-2026", "concentration")
     means = [
-        ((pl.col(c) + pl.col(f"{c}_1") + pl.col(f"{c}_2")) / 3)
-        .round(9)
-        .round(co_dec if c.startswith("CO") else conc_dec, mode="half_to_even")
-        .alias(c)
+        round_reported((pl.col(c) + pl.col(f"{c}_1") + pl.col(f"{c}_2")) / 3, c).alias(c)
         for c in stats
     ]
     out = out.select(
