@@ -229,16 +229,16 @@ def test_validity_equals_the_checked_table(shared_standards: Path) -> None:
     assert numbers("daily max 8-h mean (MDA8)") == [14]
     v = standards.table("air_validity")
 
-    def count(standard: str, statistic: str) -> int:
-        return int(v.filter(standard=standard, statistic=statistic)["min_count"].item())
+    def count(edition: str, statistic: str) -> int:
+        return int(v.filter(edition=edition, statistic=statistic)["min_count"].item())
 
-    for gb in ("GB 3095-2012", "GB 3095-2026"):
+    for gb in (ed.name for ed in standards.EDITIONS["GB 3095"]):
         assert count(gb, "daily_mean") == numbers("daily (24-h) mean")[0]
         assert count(gb, "o3_8h_mean") == numbers("8-h mean")[0]
         assert [
             count(gb, s) for s in ("annual_mean", "monthly_mean", "monthly_mean_february")
         ] == numbers("annual mean")
-    for hj in ("HJ 663-2013", "HJ 663-2026"):
+    for hj in (ed.name for ed in standards.EDITIONS["HJ 663"]):
         assert count(hj, "o3_mda8") == numbers("daily max 8-h mean (MDA8)")[0]
 
 
@@ -302,3 +302,73 @@ def test_special_rules_equal_the_checked_notes(shared_standards: Path) -> None:
         ("HJ 633-2026", "SO2", "1h"): (800.0, "fixed", 200),
         ("HJ 633-2026", "O3", "8h"): (800.0, "fixed", 300),
     }
+
+
+# --- 4. editions live in the registry only ----------------------------------------------
+
+
+def _code_literals(path: Path) -> list[tuple[int, str]]:
+    """String constants (not docstrings) and ``date(y, m, d)`` calls of a module, with lines."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in docstrings:
+                found.append((node.lineno, node.value))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "date":
+            args = [getattr(a, "value", None) for a in node.args]
+            if len(args) == 3 and all(isinstance(a, int) for a in args):
+                found.append((node.lineno, "{:04d}-{:02d}-{:02d}".format(*args)))
+    return found
+
+
+def test_no_edition_name_or_change_date_in_code_outside_standards() -> None:
+    """Issue 9: editions are chosen from ``standards.EDITIONS``; code never names one.
+
+    Docstrings may cite editions (they are the specification); string literals
+    and dates in code may not: an edition name or the first day of an edition
+    written elsewhere would survive a revision of the registry unchanged.
+    """
+    package = Path(importlib.util.find_spec("indicators").origin).parent
+    names = {ed.name for eds in standards.EDITIONS.values() for ed in eds}
+    days = {ed.valid_from.isoformat() for eds in standards.EDITIONS.values() for ed in eds}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(names | days, key=len)[::-1]))
+    offenders = [
+        f"{path.relative_to(package)}:{line}: {text[:60]!r}"
+        for path in sorted(package.rglob("*.py"))
+        if "standards" not in path.relative_to(package).parts
+        for line, text in _code_literals(path)
+        if pattern.search(text)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_scan_finds_an_edition_name_and_a_change_date(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""Cites HJ 633-2012 in a docstring."""\n'
+        "from datetime import date\n"
+        'E = "HJ 633-2026"\n'
+        "D = date(2026, 3, 1)\n",
+        encoding="utf-8",
+    )
+    assert _code_literals(module) == [(3, "HJ 633-2026"), (4, "2026-03-01")]
+
+
+def test_table_keys_are_registry_names() -> None:
+    """Every air table's edition key (``edition`` column, else ``standard``) is in the registry."""
+    names = {ed.name for eds in standards.EDITIONS.values() for ed in eds}
+    for name in (n for n in TABLE_NAMES if n.startswith("air_")):
+        t = standards.table(name)
+        keys = set(t["edition" if "edition" in t.columns else "standard"].to_list())
+        assert keys <= names, f"{name}: {sorted(keys - names)} not in standards.EDITIONS"

@@ -135,7 +135,7 @@ TERMS: dict[str, Term] = {
     "compliance_rate_night": Term(
         "percent", "夜间达标率", "compliant / monitored point-times, night"
     ),
-    "grade_day": Term("1", "声环境质量等级", "HJ 640-2012 grade 1 (好) .. 5 (差), day"),
+    "grade_day": Term("1", "声环境质量等级", "HJ 640 grade 1 (好) .. 5 (差), day"),
     # surface water, drinking water, sea (GB 3838-2002, GB/T 14848-2017, GB 3097-1997)
     "site": Term("", "点位编码", "site code (section, source or sea point)"),
     "target_class": Term("", "水质目标", "target class I-V"),

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from . import standards
 from ._frames import (
     Frame,
     finish,
@@ -77,8 +78,8 @@ __all__ = [
 ]
 
 #: Standards keys.
-GB3096 = "GB 3096-2008"
-HJ640 = "HJ 640-2012"
+GB3096 = standards.newest_edition("GB 3096")
+HJ640 = standards.newest_edition("HJ 640")
 
 #: Functional-area classes of GB 3096-2008, in the order of its Table 1.
 CLASSES: tuple[str, ...] = ("0", "1", "2", "3", "4a", "4b")

@@ -60,6 +60,9 @@ __all__ = [
     "rank_cities",
 ]
 
+#: The default pair of :func:`compare_editions`: the two newest HJ 633 editions.
+_LAST_TWO_EDITIONS: tuple[str, str] = tuple(standards.edition_names("HJ 633")[-2:])  # type: ignore[assignment]
+
 #: Indicator -> True when a lower value is better (ranks first).
 LOWER_IS_BETTER: dict[str, bool] = {
     "composite_index": True,
@@ -495,7 +498,7 @@ def compare_editions(
     end: str | date,
     *,
     level: Literal["city", "station"] = "city",
-    editions: tuple[str, str] = ("HJ 633-2012", "HJ 633-2026"),
+    editions: tuple[str, str] = _LAST_TWO_EDITIONS,
     companion_limits: bool = True,
     entity: str | None = None,
 ) -> Frame:
@@ -569,7 +572,7 @@ def compare_editions(
             raise IndicatorInputError(
                 "editions must be named, not 'auto'",
                 column="editions",
-                expected="e.g. 'HJ 633-2012'",
+                expected=f"one of {standards.edition_names('HJ 633')}",
                 found=ed,
             )
     key = entity or ("city" if level == "city" else "station")

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from . import standards
 from ._frames import Frame, finish, to_lazy
 from .errors import IndicatorInputError
 from .io.water import item_code, normalise_results, normalise_sea_points
@@ -36,7 +37,7 @@ from .water import BelowDL, _by_list, _class_expr, _null_if_empty, _param, _peri
 
 __all__ = ["CLASSES", "DEFAULT_ITEMS", "class_shares", "item_class", "point_classes"]
 
-_EDITION = "GB 3097-1997"
+_EDITION = standards.newest_edition("GB 3097")
 
 #: Items of the point class by default: the issue's list (national practice: pH, DO,
 #: COD, DIN, active phosphate, petroleum; BOD5 added). The national item list is

@@ -624,13 +624,6 @@ def _edition_expr(family: str, day: pl.Expr) -> pl.Expr:
     return expr
 
 
-def _table_standard(table: pl.DataFrame, edition: str) -> pl.DataFrame:
-    """Rows of ``table`` for ``edition`` ("GB 3095-2026" rows for "GB 3095-2026 final")."""
-    return table.filter(
-        (pl.col("standard") == edition) | pl.lit(edition).str.starts_with(pl.col("standard") + " ")
-    )
-
-
 def _validity_rules(family: str, statistic: str) -> pl.DataFrame:
     """``edition, monthly, february, min_days`` for one statistic family of ``air_validity``.
 
@@ -638,12 +631,11 @@ def _validity_rules(family: str, statistic: str) -> pl.DataFrame:
     monthly_mean_february, annual_mean) or ``"percentile"`` (HJ 663:
     monthly_percentile, monthly_percentile_february, annual_percentile).
     """
-    table = standards.table("air_validity")
     rows = []
     for ed in standards.EDITIONS[family]:
         got = {
             r["statistic"]: r["min_count"]
-            for r in _table_standard(table, ed.name).iter_rows(named=True)
+            for r in standards.edition_rows("air_validity", ed.name).iter_rows(named=True)
         }
         for stat, monthly, february in (
             (f"annual_{statistic}", False, False),

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from . import standards
 from ._frames import Frame, finish, to_lazy
 from .errors import IndicatorInputError
 from .io.water import item_code, normalise_results, normalise_sections
@@ -76,7 +77,7 @@ Period = Literal["sampling", "month", "quarter", "year", "all"]
 BelowDL = Literal["half", "limit", "zero"]
 Waterbody = Literal["river", "lake", "reservoir"]
 
-_EDITION = "GB 3838-2002"
+_EDITION = standards.newest_edition("GB 3838")
 _MEAN_DECIMALS = 10  # float-noise removal only; see the module docstring
 
 #: The classes of GB 3838-2002 in rank order, from ``water_gb3838_classes``.

@@ -5,7 +5,7 @@ Editions are data (:mod:`indicators.standards`): every function takes
 before 2026-03-01, HJ 633-2026 from then on) or a named edition.
 """
 
-from .aqi import AVERAGINGS, EDITION_CHANGE, aqi_category, iaqi, iaqi_expr
+from .aqi import AVERAGINGS, EDITION_CHANGE, NEWEST_EDITION, aqi_category, iaqi, iaqi_expr
 from .daily import daily_aqi, daily_concentrations, hourly_aqi
 from .evaluation import (
     compare_periods,
@@ -15,7 +15,9 @@ from .evaluation import (
     percentile,
     percentile_expr,
     required_days,
+    round_reported,
     three_year_means,
+    validity_threshold,
 )
 from .methods import METHODS, AirMethod, method
 
@@ -24,6 +26,7 @@ __all__ = [
     "METHODS",
     "AirMethod",
     "EDITION_CHANGE",
+    "NEWEST_EDITION",
     "aqi_category",
     "compare_periods",
     "daily_aqi",
@@ -38,5 +41,7 @@ __all__ = [
     "percentile",
     "percentile_expr",
     "required_days",
+    "round_reported",
     "three_year_means",
+    "validity_threshold",
 ]

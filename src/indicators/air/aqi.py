@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Sequence
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -42,16 +41,20 @@ from ..glossary import AIR_POLLUTANTS
 __all__ = [
     "AVERAGINGS",
     "EDITION_CHANGE",
+    "NEWEST_EDITION",
     "aqi_category",
+    "special_rule",
     "iaqi",
     "iaqi_expr",
     "prerounded_expr",
 ]
 
 AVERAGINGS = ("1h", "24h", "8h")
-#: The day HJ 633-2026 and GB 3095-2026 came into force.
-EDITION_CHANGE = date(2026, 3, 1)
 _FAMILY = "HJ 633"
+#: The day the newest HJ 633 edition came into force (from the registry in ``standards``).
+EDITION_CHANGE = standards.edition_change(_FAMILY)
+#: The edition scalar functions use by default: the newest one.
+NEWEST_EDITION = standards.newest_edition(_FAMILY)
 # Round before ceil() so that 75.000000001 from float arithmetic stays 75.
 _CEIL_GUARD_DECIMALS = 8
 
@@ -81,7 +84,7 @@ def concrete_edition(edition: str) -> str:
         raise IndicatorInputError(
             "edition='auto' chooses by the date of each value; a single value has no date",
             column="edition",
-            expected="'HJ 633-2012' or 'HJ 633-2026'",
+            expected=" or ".join(repr(n) for n in standards.edition_names(_FAMILY)),
             found=edition,
         )
     return edition
@@ -128,7 +131,11 @@ def _breakpoint_column(edition: str, pollutant: str, averaging: str) -> str:
 
 
 @cache
-def _special_rule(edition: str, pollutant: str, averaging: str) -> dict[str, Any] | None:
+def special_rule(edition: str, pollutant: str, averaging: str) -> dict[str, Any] | None:
+    """The row of ``air_aqi_special_rules`` for a concentration above 800, or ``None``.
+
+    HJ 633-2012 Table 1 notes 2 and 3; HJ 633-2026 IAQI limit table notes b and c.
+    """
     rows = standards.table("air_aqi_special_rules").filter(
         standard=edition, pollutant=pollutant, averaging=averaging
     )
@@ -198,7 +205,7 @@ def iaqi_expr(
     c = c.cast(pl.Float64).fill_nan(None)  # NaN is a missing value, not "above the table"
     c = prerounded_expr(c, pollutant, edition)
     top_bp = segs[-1][3]
-    rule = _special_rule(edition, pollutant, averaging)
+    rule = special_rule(edition, pollutant, averaging)
     if capped:
         over = c > top_bp
         if rule is not None:
@@ -242,7 +249,7 @@ def iaqi(
     averaging: str,
     concentration: float | Sequence[float] | pl.Series,
     *,
-    edition: str = "HJ 633-2026",
+    edition: str = NEWEST_EDITION,
 ) -> int | list[int | None] | pl.Series | None:
     """Individual air quality index (IAQI, 空气质量分指数) of a concentration.
 
@@ -339,7 +346,7 @@ def level_expr(aqi: pl.Expr, edition: str) -> pl.Expr:
     return expr.otherwise(pl.lit(int(cats["level"].max()))).cast(pl.Int8)
 
 
-def category_columns(level: pl.Expr, edition: str = "HJ 633-2026") -> list[pl.Expr]:
+def category_columns(level: pl.Expr, edition: str = NEWEST_EDITION) -> list[pl.Expr]:
     """``category``, ``category_en`` and ``colour`` from an AQI level expression."""
     cats = _categories(concrete_edition(edition))
     levels = cats["level"].to_list()
@@ -357,7 +364,7 @@ def category_columns(level: pl.Expr, edition: str = "HJ 633-2026") -> list[pl.Ex
     return out
 
 
-def aqi_category(aqi: int, *, edition: str = "HJ 633-2026") -> dict[str, Any]:
+def aqi_category(aqi: int, *, edition: str = NEWEST_EDITION) -> dict[str, Any]:
     """Level, category and official colour of an AQI value.
 
     HJ 633-2012 Table 2 and Appendix A; HJ 633-2026 Table 1 and Appendix A.

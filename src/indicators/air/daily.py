@@ -39,14 +39,13 @@ from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 from .aqi import (
-    EDITION_CHANGE,
-    _special_rule,
     category_columns,
     concrete_edition,
     iaqi_expr,
     level_expr,
+    special_rule,
 )
-from .evaluation import limit, round_reported
+from .evaluation import limit, round_reported, validity_threshold
 from .methods import AirMethod
 from .methods import method as air_method
 
@@ -58,24 +57,25 @@ _SOURCED = (*_DAILY_MEAN_POLLUTANTS, "O3_MDA8")
 
 
 @cache
+def _standard_missing_policy(edition: str, report: str) -> str:
+    """The missing-pollutant policy of ``edition`` (table ``air_aqi_missing_rules``)."""
+    rows = standards.table("air_aqi_missing_rules").filter(standard=edition, report=report)
+    if rows.height != 1:
+        raise IndicatorInputError(
+            "no missing-pollutant rule in the standards table",
+            file="air_aqi_missing_rules",
+            column="standard",
+            expected=f"one row for {edition} {report}",
+            found=rows.height,
+        )
+    return str(rows["policy"][0])
+
+
+@cache
 def _indicators(edition: str, report: str) -> tuple[tuple[str, str, str, str], ...]:
     """``(indicator, pollutant, source column, breakpoint table)`` rows of an edition."""
     rows = standards.table("air_aqi_indicators").filter(standard=edition, report=report)
     return tuple(rows.select("indicator", "pollutant", "source", "table").iter_rows())
-
-
-@cache
-def _validity(standard: str, statistic: str) -> int:
-    rows = standards.table("air_validity").filter(standard=standard, statistic=statistic)
-    return int(rows["min_count"][0])
-
-
-def _edition_of_day(day: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(day < pl.lit(EDITION_CHANGE))
-        .then(pl.lit("HJ 633-2012"))
-        .otherwise(pl.lit("HJ 633-2026"))
-    )
 
 
 def _day_and_label(time: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -96,7 +96,7 @@ def _aqi_columns(
     undetermined: list[pl.Expr] = []
     for ind, pol, src, tab in inds:
         expr = iaqi_expr(pl.col(src), pol, tab, edition)
-        rule = _special_rule(edition, pol, tab)
+        rule = special_rule(edition, pol, tab)
         if rule is not None and rule["action"] == "use_24h":
             if f"{src}_24h" in schema:
                 expr = (
@@ -134,17 +134,12 @@ def _aqi_columns(
             for cs in pollutant_cols.values()
         ]
     )
-    policy = missing
-    if missing == "standard":
-        if edition == "HJ 633-2026":
-            policy = "one_missing_over_100"
-        else:
-            policy = "available" if report == "hourly" else "complete"
+    policy = _standard_missing_policy(edition, report) if missing == "standard" else missing
     if policy == "available":
         aqi = raw
     elif policy == "complete":
         aqi = pl.when(n_valid == n_all).then(raw)
-    else:  # HJ 633-2026 §5.3.1
+    else:  # one_missing_over_100: HJ 633-2026 §5.3.1
         cut = int(
             standards.table("air_aqi_categories").filter(standard=edition, level=2)["aqi_hi"][0]
         )
@@ -196,11 +191,10 @@ def _with_edition(
     if edition != "auto":
         return _aqi_columns(lf, concrete_edition(edition), report, missing, prof)
     lf = lf.with_row_index("_row")
+    in_force = standards.edition_expr("HJ 633", day)
     parts = [
-        _aqi_columns(lf.filter(day < pl.lit(EDITION_CHANGE)), "HJ 633-2012", report, missing, prof),
-        _aqi_columns(
-            lf.filter(day >= pl.lit(EDITION_CHANGE)), "HJ 633-2026", report, missing, prof
-        ),
+        _aqi_columns(lf.filter(in_force == name), name, report, missing, prof)
+        for name in standards.edition_names("HJ 633")
     ]
     return pl.concat(parts, how="diagonal_relaxed").sort("_row").drop("_row")
 
@@ -442,13 +436,13 @@ def daily_concentrations(
     prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
     _check_hourly(lf, was_lazy, "hourly")
-    min_hours = min_hours if min_hours is not None else _validity("GB 3095-2012", "daily_mean")
+    min_hours = min_hours if min_hours is not None else validity_threshold("daily_mean")
     min_hours_o3_1h = min_hours if min_hours_o3_1h is None else min_hours_o3_1h
     min_hours_o3_8h = (
-        min_hours_o3_8h if min_hours_o3_8h is not None else _validity("GB 3095-2012", "o3_8h_mean")
+        min_hours_o3_8h if min_hours_o3_8h is not None else validity_threshold("o3_8h_mean")
     )
     min_windows_mda8 = (
-        min_windows_mda8 if min_windows_mda8 is not None else _validity("HJ 663-2013", "o3_mda8")
+        min_windows_mda8 if min_windows_mda8 is not None else validity_threshold("o3_mda8")
     )
     schema = lf.collect_schema()
     published = _published(schema, prof.published_station_values)

@@ -49,6 +49,7 @@ __all__ = [
     "required_days",
     "round_reported",
     "three_year_means",
+    "validity_threshold",
 ]
 
 _MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "PM2.5")
@@ -156,6 +157,31 @@ def round_reported(expr: pl.Expr, pollutant: str, hj663: str | None = None) -> p
     return expr.round(9).round(_decimals(hj663, quantity), mode="half_to_even")
 
 
+@cache
+def validity_threshold(statistic: str) -> int:
+    """Fewest hours, windows or days for a valid ``statistic`` (table ``air_validity``).
+
+    GB 3095-2012 and GB 3095-2026 Table 4 (``daily_mean``: hours of a day,
+    ``o3_8h_mean``: hours of a window, ``annual_mean``/``monthly_mean``/
+    ``monthly_mean_february``: days); HJ 663 §6.1.2 (``o3_mda8``: windows).
+    Every edition the registry lists sets the same number today; should a
+    revision change one, this raises and the caller must name the threshold.
+
+    >>> validity_threshold("daily_mean"), validity_threshold("o3_mda8")
+    (20, 14)
+    """
+    counts = standards.table("air_validity").filter(statistic=statistic)["min_count"].unique()
+    if counts.len() != 1:
+        raise IndicatorInputError(
+            "the editions set different validity thresholds" if counts.len() else "no rule",
+            file="air_validity",
+            column="statistic",
+            expected=f"one threshold for {statistic!r} in every edition",
+            found=counts.to_list(),
+        )
+    return int(counts[0])
+
+
 def required_days(start: date, end: date) -> int:
     """Fewest valid days for a valid period (GB 3095 Table 4; documented rule otherwise).
 
@@ -163,11 +189,6 @@ def required_days(start: date, end: date) -> int:
     ...     date(2025, 2, 1), date(2025, 2, 28)), required_days(date(2025, 3, 1), date(2025, 3, 31))
     (324, 25, 27)
     """
-
-    def rule(statistic: str) -> int:
-        rows = standards.table("air_validity").filter(standard="GB 3095-2012", statistic=statistic)
-        return int(rows["min_count"][0])
-
     next_day = end + timedelta(days=1)
     if (
         start.month == 1
@@ -176,11 +197,11 @@ def required_days(start: date, end: date) -> int:
         and end.day == 31
         and (start.year == end.year)
     ):
-        return rule("annual_mean")
+        return validity_threshold("annual_mean")
     if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
-        return rule("monthly_mean_february" if start.month == 2 else "monthly_mean")
+        return validity_threshold("monthly_mean_february" if start.month == 2 else "monthly_mean")
     days = (end - start).days + 1
-    return math.ceil(days * rule("annual_mean") / 365)
+    return math.ceil(days * validity_threshold("annual_mean") / 365)
 
 
 _DUST_POLLUTANTS = ("PM10", "PM2.5")

@@ -28,6 +28,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from .. import standards
 from ..standards import table
 from . import DemoCity
 
@@ -88,7 +89,7 @@ def _functional(city: DemoCity, years: list[int], start: date, end: date, seed: 
     limits = {
         (c, p): float(v)
         for c, p, v in table("noise_limits")
-        .filter(pl.col("standard") == "GB 3096-2008")
+        .filter(pl.col("standard") == standards.newest_edition("GB 3096"))
         .select("functional_class", "period", "limit")
         .iter_rows()
     }

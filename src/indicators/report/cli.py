@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import standards
 from ..errors import IndicatorInputError
 from .labels import LANGS
 
@@ -54,7 +55,8 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--edition",
         default="auto",
-        help="HJ 633 edition: auto (in force each day), 'HJ 633-2012', 'HJ 633-2026'",
+        help="HJ 633 edition: auto (in force each day) or one of "
+        + ", ".join(repr(n) for n in standards.edition_names("HJ 633")),
     )
     p.add_argument("--lang", default="zh", choices=LANGS, help="report language")
     p.add_argument("--data", default="", help="data folder (default: data/demo)")

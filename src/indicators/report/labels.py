@@ -170,8 +170,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Lake trophic state index TLI(Σ) (总站生字〔2001〕090号)",
     ),
     "cite_drinking": (
-        "{standard} III 类（地表水源）、GB/T 14848-2017 III 类（地下水源）",
-        "{standard} class III (surface sources), GB/T 14848-2017 class III (groundwater)",
+        "{standard} III 类（地表水源）、{groundwater} III 类（地下水源）",
+        "{standard} class III (surface sources), {groundwater} class III (groundwater)",
     ),
     "cite_sea": ("{standard} 海水水质标准", "{standard} sea water quality standard"),
     "cite_blackodorous": ("{standard}", "{standard} (urban black-odorous water guideline)"),
@@ -364,13 +364,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "中国环境监测总站发布口径（站点日均值取总站发布的24小时均值，城市日均浓度修约后计算AQI，"
         "2012版日AQI不计臭氧1小时最大值）",
         "the method of the figures CNEMC publishes (station daily values as CNEMC publishes "
-        "them, city daily means rounded before the AQI, no O3 1-h maximum in the HJ 633-2012 "
-        "daily AQI)",
+        "them, city daily means rounded before the AQI, no O3 1-h maximum in the daily AQI "
+        "of the 2012 edition)",
     ),
     "method_strict": (
         "标准条文口径（日均值均由小时值计算，2012版日AQI计入臭氧1小时最大值）",
         "the letter of the standards (every daily value from the hours, the O3 1-h maximum "
-        "in the HJ 633-2012 daily AQI)",
+        "in the daily AQI of the 2012 edition)",
     ),
     "method_custom": ("自定义口径 {name}", "a custom method, {name}"),
     "basis_实况": ("实况数据", "real-time data"),

@@ -1684,7 +1684,11 @@ def drinking(ctx: ReportContext) -> Section:
     f = _domain_or_note(ctx, "drinking", "drinking")
     if isinstance(f, Section):
         return f
-    ctx.cited["drinking"] = ctx.t("cite_drinking", standard=f["standard"])
+    ctx.cited["drinking"] = ctx.t(
+        "cite_drinking",
+        standard=f["standard"],
+        groundwater=standards.newest_edition("GB/T 14848"),
+    )
     r = f["rate"] or {}
     parts: list[Any] = [
         _paragraph(

@@ -44,7 +44,10 @@ __all__ = [
     "edition_expr",
     "edition_in_force",
     "edition_info",
+    "edition_names",
+    "edition_rows",
     "list_tables",
+    "newest_edition",
     "resolve_edition",
     "table",
 ]
@@ -93,6 +96,21 @@ EDITIONS: dict[str, tuple[Edition, ...]] = {
             "环境空气质量评价技术规范（试行）",
         ),
         Edition("HJ 663", "HJ 663-2026", date(2026, 3, 1), None, "环境空气质量评价技术规范"),
+    ),
+    "GB 3838": (Edition("GB 3838", "GB 3838-2002", date(2002, 6, 1), None, "地表水环境质量标准"),),
+    "GB 3097": (Edition("GB 3097", "GB 3097-1997", date(1998, 7, 1), None, "海水水质标准"),),
+    "GB/T 14848": (
+        Edition("GB/T 14848", "GB/T 14848-2017", date(2018, 5, 1), None, "地下水质量标准"),
+    ),
+    "GB 3096": (Edition("GB 3096", "GB 3096-2008", date(2008, 10, 1), None, "声环境质量标准"),),
+    "HJ 640": (
+        Edition(
+            "HJ 640",
+            "HJ 640-2012",
+            date(2013, 1, 1),
+            None,
+            "环境噪声监测技术规范 城市声环境常规监测",
+        ),
     ),
 }
 
@@ -162,6 +180,39 @@ def by_edition(family: str, on: pl.Expr, values: dict[str, object]) -> pl.Expr:
     if len(distinct) == 1:
         return pl.lit(distinct.pop())
     return edition_expr(family, on).replace_strict({n: values[n] for n in names})
+
+
+def edition_names(family: str) -> list[str]:
+    """Names of the editions of ``family``, oldest first.
+
+    >>> edition_names("HJ 633")
+    ['HJ 633-2012', 'HJ 633-2026']
+    """
+    return [ed.name for ed in _known(family)]
+
+
+def newest_edition(family: str) -> str:
+    """Name of the newest edition of ``family`` (the default of scalar functions).
+
+    >>> newest_edition("HJ 663")
+    'HJ 663-2026'
+    """
+    return _known(family)[-1].name
+
+
+def edition_rows(name: str, edition: str) -> pl.DataFrame:
+    """Rows of table ``name`` that belong to the registry edition ``edition``.
+
+    Tables whose documents cover several registry editions (GB 3095-2026 with
+    its transitional and final stages) carry an ``edition`` column; the others
+    are keyed by ``standard``, which is then the registry name.
+
+    >>> edition_rows("air_validity", "GB 3095-2026 final").filter(
+    ...     statistic="annual_mean")["min_count"].item()
+    324
+    """
+    t = table(name)
+    return t.filter(pl.col("edition" if "edition" in t.columns else "standard") == edition)
 
 
 def edition_change(family: str) -> date:
