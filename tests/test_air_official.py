@@ -301,6 +301,42 @@ def test_dust_flags_need_dates_and_the_grouping_column() -> None:
         )
 
 
+def test_exceptional_event_kinds_use_the_same_mechanism() -> None:
+    """HJ 663-2026 exceptional events: a flag table with a ``kind`` column. A wildfire day
+    named in ``deduct_kinds`` leaves the PM statistics like a dust day, but is not counted
+    in MEE's dust share; a kind the caller did not name raises (nothing ignored)."""
+    daily = dust_month()
+    fire = pl.DataFrame({"city": ["X"], "date": [date(2025, 3, 5)], "kind": ["wildfire"]})
+    with pytest.raises(IndicatorInputError, match="not told to deduct") as err:
+        air.evaluate_period(daily, start="2025-03-01", end="2025-03-10", dust=fire)
+    assert "wildfire" in str(err.value)
+    row = air.evaluate_period(
+        daily, start="2025-03-01", end="2025-03-10", dust=fire, deduct_kinds=("dust", "wildfire")
+    ).row(0, named=True)
+    assert (row["PM2.5"], row["composite_index"], row["composite_index_with_dust"]) == (
+        30.0,
+        3.51,
+        4.25,
+    )
+    assert (row["dust_days"], row["dust_exceedance_days"], row["deducted_kinds"]) == (
+        1,
+        0,
+        "wildfire",
+    )
+    both = fire.vstack(pl.DataFrame({"city": ["X"], "date": [date(2025, 3, 5)], "kind": ["dust"]}))
+    row = air.evaluate_period(
+        daily, start="2025-03-01", end="2025-03-10", dust=both, deduct_kinds=("dust", "wildfire")
+    ).row(0, named=True)
+    assert (row["dust_days"], row["dust_exceedance_days"], row["deducted_kinds"]) == (
+        1,
+        1,
+        "dust;wildfire",
+    )
+    blank = pl.DataFrame({"city": ["X", "X"], "date": [D, D], "kind": ["dust", None]})
+    with pytest.raises(IndicatorInputError, match="row 2"):
+        air.evaluate_period(daily, start="2025-03-01", end="2025-03-10", dust=blank)
+
+
 def test_evaluate_period_method_guard() -> None:
     h = station_day("A")
     daily = air.daily_aqi(h, method="strict")

@@ -42,17 +42,20 @@ def air_summary(folder: str | Path, *, year: int, edition: str = "auto") -> pl.D
     """Annual evaluation of every city in ``folder`` with the change on the year before.
 
     HJ 633 daily AQI (``edition``), HJ 663 period evaluation, GB 3095 limits.
-    ``folder`` holds ``station_hours.parquet`` and ``stations.parquet``.
+    ``folder`` holds ``station_hours.parquet`` and ``stations.parquet``; with
+    a ``dust.parquet`` of sand-dust flags the PM and composite-index figures
+    are 扣沙 (环办监测〔2016〕120号, see :func:`indicators.air.evaluate_period`).
     """
     folder = Path(folder)
     hourly = pl.read_parquet(folder / "station_hours.parquet")
     stations = pl.read_parquet(folder / "stations.parquet")
     daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
-    current = air.evaluate_period(daily, start=date(year, 1, 1), end=date(year, 12, 31))
+    dust = _table(folder, "dust")
+    current = air.evaluate_period(daily, start=date(year, 1, 1), end=date(year, 12, 31), dust=dust)
     first_day = daily["date"].min()
     if first_day is not None and first_day <= date(year - 1, 1, 1):
         previous = air.evaluate_period(
-            daily, start=date(year - 1, 1, 1), end=date(year - 1, 12, 31)
+            daily, start=date(year - 1, 1, 1), end=date(year - 1, 12, 31), dust=dust
         )
         current = air.compare_periods(current, previous)
     return current

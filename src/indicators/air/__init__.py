@@ -8,6 +8,7 @@ before 2026-03-01, HJ 633-2026 from then on) or a named edition.
 from .aqi import AVERAGINGS, EDITION_CHANGE, NEWEST_EDITION, aqi_category, iaqi, iaqi_expr
 from .daily import daily_aqi, daily_concentrations, hourly_aqi
 from .evaluation import (
+    DUST_KIND,
     compare_periods,
     evaluate_period,
     evaluation_statistics,
@@ -23,6 +24,7 @@ from .methods import METHODS, AirMethod, method
 
 __all__ = [
     "AVERAGINGS",
+    "DUST_KIND",
     "METHODS",
     "AirMethod",
     "EDITION_CHANGE",

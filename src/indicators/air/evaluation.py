@@ -40,6 +40,7 @@ from .methods import AirMethod
 from .methods import method as air_method
 
 __all__ = [
+    "DUST_KIND",
     "compare_periods",
     "evaluate_period",
     "evaluation_statistics",
@@ -205,6 +206,9 @@ def required_days(start: date, end: date) -> int:
 
 
 _DUST_POLLUTANTS = ("PM10", "PM2.5")
+#: The ``kind`` of a sand-dust flag (环办监测〔2016〕120号); other kinds are HJ 663-2026
+#: exceptional events, deducted by the same mechanism when named in ``deduct_kinds``.
+DUST_KIND = "dust"
 
 
 def _check_method(lf: pl.LazyFrame, schema: pl.Schema, name: str) -> None:
@@ -228,11 +232,14 @@ def _check_method(lf: pl.LazyFrame, schema: pl.Schema, name: str) -> None:
 
 
 def _with_dust_flags(
-    lf: pl.LazyFrame, dust: Frame | None, group: list[str]
-) -> tuple[pl.LazyFrame, bool]:
-    """Add ``_dust`` (the day is flagged) from a dust table; ``(frame, deducted)``."""
+    lf: pl.LazyFrame, dust: Frame | None, group: list[str], deduct_kinds: Sequence[str]
+) -> tuple[pl.LazyFrame, list[str] | None]:
+    """Add ``_dust`` (a flag of a deducted kind) and ``_sand`` (a sand-dust flag).
+
+    Returns the frame and the sorted kinds the table flags (None without a table).
+    """
     if dust is None:
-        return lf, False
+        return lf, None
     flags, _ = to_lazy(dust, name="dust")
     fschema = flags.collect_schema()
     require_columns(fschema, [*group, "date"], name="dust")
@@ -244,11 +251,47 @@ def _with_dust_flags(
         message="dust dates must be dates",
         expected="polars Date",
     )
-    days = flags.select(*group, "date").unique().with_columns(_dust=pl.lit(True))
-    out = lf.join(days, on=[*group, "date"], how="left").with_columns(
-        pl.col("_dust").fill_null(False)
+    if "kind" in fschema:
+        require_dtype(
+            fschema,
+            "kind",
+            pl.String,
+            name="dust",
+            message="kinds must be text",
+            expected="polars String",
+        )
+        kind = pl.col("kind")
+    else:
+        kind = pl.lit(DUST_KIND)
+    flags = flags.select(*group, "date", kind.alias("kind")).with_row_index("_row", offset=1)
+    blank = flags.filter(pl.col("kind").is_null() | (pl.col("kind").str.strip_chars() == ""))
+    first_blank = blank.select("_row").head(1).collect()
+    if first_blank.height:
+        raise IndicatorInputError(
+            "a flag without a kind",
+            file="dust",
+            row=int(first_blank["_row"][0]),
+            column="kind",
+            expected=f"{DUST_KIND!r} or another exceptional-event kind",
+            found=None,
+        )
+    kinds = sorted(flags.select(pl.col("kind").unique()).collect()["kind"].to_list())
+    undecided = [k for k in kinds if k not in deduct_kinds]
+    if undecided:
+        raise IndicatorInputError(
+            "the flag table holds kinds the evaluation is not told to deduct",
+            file="dust",
+            column="kind",
+            expected=f"kinds in deduct_kinds={list(deduct_kinds)} (pass the others to deduct them)",
+            found=undecided,
+        )
+    days = flags.group_by(*group, "date").agg(
+        _dust=pl.lit(True), _sand=(pl.col("kind") == DUST_KIND).any()
     )
-    return out, True
+    out = lf.join(days, on=[*group, "date"], how="left").with_columns(
+        pl.col("_dust").fill_null(False), pl.col("_sand").fill_null(False)
+    )
+    return out, kinds
 
 
 def evaluate_period(
@@ -260,6 +303,7 @@ def evaluate_period(
     limits: str = "auto",
     round_results: bool = True,
     dust: Frame | None = None,
+    deduct_kinds: Sequence[str] = (DUST_KIND,),
     method: str | AirMethod | None = None,
 ) -> Frame:
     """Evaluate a period: good-day ratio, statistics, attainment, composite index.
@@ -296,6 +340,10 @@ def evaluate_period(
         evaluation; whether assessment deducts is UNVERIFIED). A flag with
         hours removes the whole day's PM (the rule's hour criteria are
         UNVERIFIED).
+    deduct_kinds : sequence of str, default ("dust",)
+        The flag kinds to deduct. A flag of another kind raises rather than
+        being ignored: which HJ 663-2026 exceptional events qualify is
+        UNVERIFIED, so deducting one is the caller's explicit choice.
     method : {"official", "strict"} or AirMethod, optional
         When given, the method of the daily values (their ``method`` column)
         must be this one: a guard against mixing profiles.
@@ -314,8 +362,9 @@ def evaluate_period(
         ``method``, ``data_basis`` (when the daily values carry them) and
         ``dust_treatment`` (``扣沙`` with a dust table, else ``含沙``). With
         ``dust``: ``dust_days`` (flagged days with a valid AQI),
-        ``dust_exceedance_days`` (flagged days over AQI 100 with PM10 or PM2.5
-        primary) and ``dust_exceedance_ratio`` (their share of valid days [%],
+        ``dust_exceedance_days`` (sand-dust flagged days over AQI 100 with PM10
+        or PM2.5 primary), ``deducted_kinds`` (the kinds the table flags, ``;``
+        separated) and ``dust_exceedance_ratio`` (their share of valid days [%],
         as MEE reports "由沙尘天气导致的超标天数比例"; UNVERIFIED definition),
         and the ``*_with_dust`` columns.
 
@@ -359,7 +408,8 @@ def evaluate_period(
     def rnd(expr: pl.Expr, pollutant: str) -> pl.Expr:
         return round_reported(expr, pollutant, hj663) if round_results else expr
 
-    lf, deducted = _with_dust_flags(lf, dust, group)
+    lf, kinds = _with_dust_flags(lf, dust, group, deduct_kinds)
+    deducted = kinds is not None
     stats_exprs: list[pl.Expr] = []
     index_terms: list[pl.Expr] = []
     undeducted_terms: list[pl.Expr] = []
@@ -424,7 +474,7 @@ def evaluate_period(
         exceed = (pl.col("level") >= 3) & pl.col("primary_pollutant").str.contains("PM")
         dust_aggs = [
             (pl.col("_dust") & pl.col("aqi").is_not_null()).sum().cast(pl.Int32).alias("dust_days"),
-            (pl.col("_dust") & exceed).sum().cast(pl.Int32).alias("dust_exceedance_days"),
+            (pl.col("_sand") & exceed).sum().cast(pl.Int32).alias("dust_exceedance_days"),
         ]
     agg = lf.group_by(group).agg(
         pl.col("aqi").count().cast(pl.Int32).alias("valid_days"),
@@ -453,6 +503,7 @@ def evaluate_period(
     extra: dict[str, pl.Expr] = {"dust_treatment": pl.lit("扣沙" if deducted else "含沙")}
     if deducted:
         extra["composite_index_with_dust"] = composite(undeducted_terms)
+        extra["deducted_kinds"] = pl.lit(";".join(kinds) if kinds else None, pl.String)
         extra["dust_exceedance_ratio"] = pl.when(pl.col("valid_days") > 0).then(
             (pl.col("dust_exceedance_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
         )

@@ -2,7 +2,9 @@
 
 The demo folder (``data/demo``, written by :func:`indicators.demo.write_demo`)
 and a user's folder have the same layout: ``stations.parquet``,
-``station_hours.parquet`` and whatever tables the other domains write.
+``station_hours.parquet`` and whatever tables the other domains write;
+``dust.parquet``, when present, holds the sand-dust flags (扣沙) of the air
+figures (:func:`read_dust_flags`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "hour_window",
     "read_city_hours",
     "read_city_stations",
+    "read_dust_flags",
     "table_path",
 ]
 
@@ -47,6 +50,50 @@ def table_path(data: Path, name: str) -> Path | None:
     """``<data>/<name>.parquet`` when it exists, else None."""
     path = Path(data) / f"{name}.parquet"
     return path if path.is_file() else None
+
+
+#: Columns of ``dust.parquet``: required, then optional (环办监测〔2016〕120号 flags).
+DUST_COLUMNS = {"city": pl.String, "date": pl.Date}
+DUST_OPTIONAL = {"kind": pl.String, "hours": pl.Int64, "source": pl.String}
+
+
+def read_dust_flags(data: Path, cities: list[str] | None = None) -> pl.DataFrame | None:
+    """Sand-dust flags of the data folder (``dust.parquet``), or None without the file.
+
+    One row per flagged city-day: ``city``, ``date``; optional ``kind``
+    (``dust`` or an HJ 663-2026 exceptional event), ``hours``, ``source``.
+    Given to :func:`indicators.air.evaluate_period` as ``dust``: PM10, PM2.5
+    and the composite index are then 扣沙 figures.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the file and column when a column is missing or of another type.
+    """
+    path = table_path(data, "dust")
+    if path is None:
+        return None
+    flags = pl.read_parquet(path)
+    for column, dtype in {**DUST_COLUMNS, **DUST_OPTIONAL}.items():
+        if column not in flags.columns:
+            if column in DUST_COLUMNS:
+                raise IndicatorInputError(
+                    "the dust flags lack a column", file=str(path), column=column, found=None
+                )
+            continue
+        if flags.schema[column] != dtype and not (
+            dtype == pl.Int64 and flags.schema[column].is_integer()
+        ):
+            raise IndicatorInputError(
+                "a dust flag column of another type",
+                file=str(path),
+                column=column,
+                expected=str(dtype),
+                found=str(flags.schema[column]),
+            )
+    if cities is not None:
+        flags = flags.filter(pl.col("city").is_in(cities))
+    return flags
 
 
 def available(data: Path, module: str, tables: tuple[str, ...]) -> tuple[str, str] | None:

@@ -376,6 +376,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis_实况": ("实况数据", "real-time data"),
     "basis_审核": ("审核数据", "reviewed data"),
     "basis_unknown": ("未注明", "not stated in the data"),
+    "dust_undeducted": (
+        "含沙数值：PM10 {pm10} µg/m³，PM2.5 {pm25} µg/m³，综合指数 {index}；"
+        "沙尘天气导致的超标天数 {days} 天，占有效天数 {ratio}%。",
+        "With dust: PM10 {pm10} µg/m³, PM2.5 {pm25} µg/m³, composite index {index}; "
+        "exceedance days caused by dust: {days}, {ratio} % of the valid days.",
+    ),
+    "three_year": (
+        "三年滑动平均（{standard}，{first}—{year}年三个年均值的算术平均；该算法尚待标准文本核实）：{values}。",
+        "Three-year rolling mean ({standard}, the arithmetic mean of the annual values "
+        "{first}–{year}; the rule awaits the standard's text): {values}.",
+    ),
+    "three_year_invalid": (
+        "其中有年份有效天数不足，三年均值仅供参考。",
+        "A year among them has too few valid days: the three-year values are indicative only.",
+    ),
     "dust_含沙": ("未扣除沙尘影响（含沙）", "dust not deducted"),
     "dust_扣沙": ("已扣除沙尘天气影响（扣沙）", "dust-affected data deducted"),
     "methods_unverified": (

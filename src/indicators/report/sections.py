@@ -37,7 +37,14 @@ from ..errors import IndicatorInputError, IndicatorWarning
 from ..glossary import AIR_POLLUTANTS
 from ..ranking import LOWER_IS_BETTER
 from . import charts, domains
-from .data import available, ensure_demo_data, read_city_hours, read_city_stations, table_path
+from .data import (
+    available,
+    ensure_demo_data,
+    read_city_hours,
+    read_city_stations,
+    read_dust_flags,
+    table_path,
+)
 from .display import Markup, Section, esc, html_table
 from .labels import label
 from .params import ReportParams, validate_params
@@ -285,7 +292,8 @@ def _air_period(
     if hourly.is_empty():
         return None
     daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
-    summary = air.evaluate_period(daily, start=start, end=end, limits=limits)
+    dust = read_dust_flags(params.data, stations["city"].unique().to_list())
+    summary = air.evaluate_period(daily, start=start, end=end, limits=limits, dust=dust)
     return daily, summary, hourly
 
 
@@ -877,6 +885,9 @@ def air_evaluation(ctx: ReportContext) -> Section:
         note = ctx.t("same_edition", edition=rules[0], limits=rules[1])
         parts.append(Markup(f'<p class="ind-note">{esc(note)}</p>'))
     parts.append(table)
+    three = three_year_line(ctx)
+    if three is not None:
+        parts.append(Markup(f'<p class="ind-note" data-figure="three_year">{esc(three)}</p>'))
     return Section("air_evaluation", ctx.t("evaluation"), parts, level=3)
 
 
@@ -1929,7 +1940,59 @@ def method_line(ctx: ReportContext) -> str:
     basis = ctx.summary.get("data_basis")
     basis_text = ctx.t(f"basis_{basis}") if basis in ("实况", "审核") else ctx.t("basis_unknown")
     dust = ctx.t(f"dust_{ctx.summary.get('dust_treatment') or '含沙'}")
-    return ctx.t("methods_profile", method=method, basis=basis_text, dust=dust)
+    line = ctx.t("methods_profile", method=method, basis=basis_text, dust=dust)
+    s = ctx.summary
+    if s.get("dust_treatment") == "扣沙":
+        line += " " + ctx.t(
+            "dust_undeducted",
+            pm10=_fmt(s.get("PM10_with_dust")),
+            pm25=_fmt(s.get("PM2.5_with_dust")),
+            index=_fmt(s.get("composite_index_with_dust")),
+            days=_fmt(s.get("dust_exceedance_days")),
+            ratio=_fmt(s.get("dust_exceedance_ratio")),
+        )
+    return line
+
+
+def three_year_line(ctx: ReportContext) -> str | None:
+    """HJ 663-2026 three-year rolling means of a calendar-year report, or None.
+
+    Shown when the period is a calendar year Y and the city's data reach back to
+    1 January of Y-2; the three annual evaluations use the history's single
+    edition (:attr:`ReportContext.history_edition`) and the folder's dust flags.
+    """
+    p = ctx.params.period
+    year = p.start.year
+    if (p.start, p.end) != (date(year, 1, 1), date(year, 12, 31)) or not ctx.has_city_air:
+        return None
+    history = ctx.history
+    if history.is_empty() or history["date"].min() > date(year - 2, 1, 1):
+        return None
+    dust = read_dust_flags(ctx.params.data, [ctx.params.city])
+    annual = pl.concat(
+        [
+            air.evaluate_period(history, start=date(y, 1, 1), end=date(y, 12, 31), dust=dust)
+            for y in (year - 2, year - 1, year)
+        ],
+        how="diagonal_relaxed",
+    )
+    means = air.three_year_means(annual).filter(pl.col("year") == year)
+    if means.is_empty():
+        return None
+    row = means.row(0, named=True)
+    values = "; ".join(
+        f"{_row_label(ctx, c)} {_fmt(row[c])}"
+        for c in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_MDA8_P90")
+        if c in row
+    )
+    line = ctx.t(
+        "three_year",
+        standard=standards.newest_edition("HJ 663"),
+        first=row["first_year"],
+        year=year,
+        values=values,
+    )
+    return line if row["years_valid"] else f"{line} {ctx.t('three_year_invalid')}"
 
 
 @section
