@@ -1,0 +1,441 @@
+"""The data-folder contract: the tables a data folder holds, their columns, types, units and keys.
+
+A data folder is one Parquet file per table (``<table>.parquet``) and a
+``manifest.json`` written by ``indicators ingest`` (sources, rows, time range,
+data basis, schema version). The demo folder, an ingested folder and a folder
+a user writes by hand follow the same contract; ``indicators check FOLDER``
+checks any of them, and every command that opens a folder checks it first.
+
+This module is the only place that names a table file. Readers
+(:mod:`indicators.io`), ingest, check, the demo, the reports and the CLI ask it
+for paths and column specifications.
+
+Units are those the package computes in: air concentrations in µg/m³, CO in
+mg/m³ (GB 3095 Table 1); water results carry their unit per row; noise levels
+in dB(A) (GB 3096-2008).
+
+Examples
+--------
+>>> TABLES["station_hours"].keys
+('station', 'time')
+>>> TABLES["stations"].required
+('station', 'city', 'background')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from .errors import IndicatorInputError
+
+__all__ = [
+    "MANIFEST",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Column",
+    "Table",
+    "check_schema",
+    "contract_markdown",
+    "existing_tables",
+    "table_file",
+    "table_path",
+]
+
+#: Version of this contract; written into ``manifest.json``. Raise it when a table's
+#: columns, types or units change incompatibly.
+SCHEMA_VERSION = 1
+#: The file that records what a folder holds and where it came from.
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: name, polars type, unit (``""`` for none), required or not."""
+
+    name: str
+    dtype: type[pl.DataType]
+    unit: str = ""
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a data folder."""
+
+    name: str
+    domain: str
+    description: str
+    columns: tuple[Column, ...]
+    keys: tuple[str, ...]
+    time_column: str | None = None
+    entity_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def file(self) -> str:
+        """File name inside the folder."""
+        return f"{self.name}.parquet"
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the required columns."""
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column | None:
+        """The specification of column ``name``, or None when the contract has none."""
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def _c(name: str, dtype: type[pl.DataType], unit: str = "", required: bool = True, d: str = ""):
+    return Column(name, dtype, unit, required, d)
+
+
+_UG = "µg/m³"
+_AIR = tuple(
+    _c(p, pl.Float64, "mg/m³" if p == "CO" else _UG, d=f"hourly mean {p}")
+    for p in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
+)
+_PUBLISHED = (
+    *(
+        _c(f"{p}_24h", pl.Float64, "mg/m³" if p == "CO" else _UG, False, f"CNEMC 24-h {p}")
+        for p in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
+    ),
+    _c("O3_8h", pl.Float64, _UG, False, "CNEMC O3 8-h moving mean ending at the hour"),
+    _c("O3_8h_24h", pl.Float64, _UG, False, "CNEMC O3 MDA8 (at label 0 of D+1)"),
+    _c("aqi_published", pl.Int64, "", False, "AQI CNEMC published for the hour"),
+    _c("data_basis", pl.String, "", False, "实况 (real-time) or 审核 (reviewed)"),
+)
+_RESULTS = (
+    _c("site", pl.String),
+    _c("date", pl.Date),
+    _c("item", pl.String, d="item code (pH, DO, CODMn, NH3-N, TP ...)"),
+    _c("value", pl.Float64, "per row", d="measured value in the row's unit"),
+    _c("unit", pl.String),
+    _c("below_dl", pl.Boolean, required=False, d="below the detection limit"),
+    _c("detection_limit", pl.Float64, "per row", False),
+)
+_PLACE = (_c("lon", pl.Float64, "°", False), _c("lat", pl.Float64, "°", False))
+
+#: Every table a data folder may hold, by name.
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "stations",
+            "air",
+            "air monitoring stations: code, city, background (对照点) flag",
+            (
+                _c("station", pl.String, d="station code (监测点编码)"),
+                _c("city", pl.String),
+                _c("background", pl.Boolean, d="background station (对照点): not in city means"),
+                _c("name", pl.String, required=False),
+                _c("province", pl.String, required=False),
+                _c("prefecture", pl.String, required=False),
+                *_PLACE,
+            ),
+            ("station",),
+            entity_columns=("station", "city"),
+        ),
+        Table(
+            "station_hours",
+            "air",
+            "hourly concentrations, hour-ending China Standard Time",
+            (
+                _c("station", pl.String),
+                _c("time", pl.Datetime, d="hour ending, CST, on the hour"),
+                *_AIR,
+                *_PUBLISHED,
+            ),
+            ("station", "time"),
+            time_column="time",
+            entity_columns=("station",),
+        ),
+        Table(
+            "dust",
+            "air",
+            "sand-dust and exceptional-event flags (扣沙, 环办监测〔2016〕120号)",
+            (
+                _c("city", pl.String),
+                _c("date", pl.Date),
+                _c("kind", pl.String, required=False, d="dust, or an exceptional event"),
+                _c("hours", pl.Int64, "h", False),
+                _c("source", pl.String, required=False),
+            ),
+            ("city", "date", "kind"),
+            time_column="date",
+            entity_columns=("city",),
+        ),
+        Table(
+            "water_sections",
+            "water",
+            "surface-water sections (断面) with target class",
+            (
+                _c("site", pl.String),
+                _c("name", pl.String, required=False),
+                _c("waterbody", pl.String, required=False),
+                _c("type", pl.String, d="river, lake or reservoir"),
+                _c("basin", pl.String, required=False),
+                _c("city", pl.String),
+                _c("level", pl.String, required=False, d="national, provincial ..."),
+                _c("target_class", pl.String, required=False, d="I-V"),
+                *_PLACE,
+            ),
+            ("site",),
+            entity_columns=("site", "city"),
+        ),
+        Table(
+            "water_results",
+            "water",
+            "surface-water results, one row per site, date and item",
+            _RESULTS,
+            ("site", "date", "item"),
+            time_column="date",
+            entity_columns=("site",),
+        ),
+        Table(
+            "drinking_sources",
+            "drinking",
+            "drinking-water sources (surface or groundwater)",
+            (
+                _c("site", pl.String),
+                _c("name", pl.String, required=False),
+                _c("type", pl.String, d="surface or groundwater"),
+                _c("city", pl.String),
+                _c("volume", pl.Float64, "10⁴ m³", False),
+                *_PLACE,
+            ),
+            ("site",),
+            entity_columns=("site", "city"),
+        ),
+        Table(
+            "drinking_results",
+            "drinking",
+            "drinking-source results",
+            _RESULTS,
+            ("site", "date", "item"),
+            time_column="date",
+            entity_columns=("site",),
+        ),
+        Table(
+            "sea_points",
+            "sea",
+            "coastal sea monitoring points",
+            (
+                _c("site", pl.String),
+                _c("name", pl.String, required=False),
+                _c("city", pl.String),
+                _c("area", pl.Float64, "km²", False),
+                *_PLACE,
+            ),
+            ("site",),
+            entity_columns=("site", "city"),
+        ),
+        Table(
+            "sea_results",
+            "sea",
+            "sea results, one row per point, date, item and campaign",
+            (*_RESULTS, _c("campaign", pl.String, required=False)),
+            ("site", "date", "item", "campaign"),
+            time_column="date",
+            entity_columns=("site",),
+        ),
+        Table(
+            "blackodorous_ledger",
+            "blackodorous",
+            "black-odorous water bodies identified (黑臭水体清单)",
+            (
+                _c("water_body_id", pl.String),
+                _c("city", pl.String),
+                _c("district", pl.String, required=False),
+                _c("name", pl.String, required=False),
+                _c("type", pl.String, required=False),
+                _c("length_km", pl.Float64, "km", False),
+                _c("area_km2", pl.Float64, "km²", False),
+                _c("grade_identified", pl.String, required=False),
+                _c("identified_date", pl.Date, required=False),
+                _c("responsible_unit", pl.String, required=False),
+                _c("plan_date", pl.Date, required=False),
+            ),
+            ("water_body_id",),
+            entity_columns=("water_body_id", "city"),
+        ),
+        Table(
+            "blackodorous_status",
+            "blackodorous",
+            "remediation status changes of the ledger's water bodies",
+            (_c("water_body_id", pl.String), _c("status", pl.String), _c("date", pl.Date)),
+            ("water_body_id", "date"),
+            time_column="date",
+            entity_columns=("water_body_id",),
+        ),
+        Table(
+            "blackodorous_monitoring",
+            "blackodorous",
+            "black-odorous monitoring (transparency, DO, ORP, NH3-N)",
+            (
+                _c("water_body_id", pl.String),
+                _c("point", pl.String),
+                _c("position_km", pl.Float64, "km", False),
+                _c("date", pl.Date),
+                _c("depth", pl.Float64, "m", False),
+                _c("transparency", pl.Float64, "cm", False),
+                _c("DO", pl.Float64, "mg/L", False),
+                _c("ORP", pl.Float64, "mV", False),
+                _c("NH3-N", pl.Float64, "mg/L", False),
+            ),
+            ("water_body_id", "point", "date"),
+            time_column="date",
+            entity_columns=("water_body_id",),
+        ),
+        Table(
+            "blackodorous_surveys",
+            "blackodorous",
+            "public satisfaction surveys",
+            (
+                _c("water_body_id", pl.String),
+                _c("date", pl.Date),
+                _c("respondents", pl.Int64),
+                _c("satisfied_share", pl.Float64, "fraction 0-1"),
+            ),
+            ("water_body_id", "date"),
+            time_column="date",
+            entity_columns=("water_body_id",),
+        ),
+        Table(
+            "noise_functional",
+            "noise",
+            "functional-area noise (功能区声环境), quarterly point measurements",
+            (
+                _c("city", pl.String),
+                _c("point", pl.String),
+                _c("functional_class", pl.String, d="0, 1, 2, 3, 4a, 4b"),
+                _c("year", pl.Int64),
+                _c("quarter", pl.Int64, d="1-4"),
+                _c("date", pl.Date, required=False),
+                _c("leq_day", pl.Float64, "dB(A)", False),
+                _c("leq_night", pl.Float64, "dB(A)", False),
+            ),
+            ("city", "point", "year", "quarter"),
+            time_column="date",
+            entity_columns=("city",),
+        ),
+        Table(
+            "noise_regional",
+            "noise",
+            "regional (区域) noise grid points",
+            (
+                _c("city", pl.String),
+                _c("year", pl.Int64),
+                _c("date", pl.Date, required=False),
+                _c("point", pl.String),
+                _c("leq_day", pl.Float64, "dB(A)", False),
+                _c("leq_night", pl.Float64, "dB(A)", False),
+            ),
+            ("city", "year", "point"),
+            time_column="date",
+            entity_columns=("city",),
+        ),
+        Table(
+            "noise_traffic",
+            "noise",
+            "road-traffic (道路交通) noise sections",
+            (
+                _c("city", pl.String),
+                _c("year", pl.Int64),
+                _c("date", pl.Date, required=False),
+                _c("section", pl.String),
+                _c("length_km", pl.Float64, "km", False),
+                _c("leq_day", pl.Float64, "dB(A)", False),
+                _c("leq_night", pl.Float64, "dB(A)", False),
+            ),
+            ("city", "year", "section"),
+            time_column="date",
+            entity_columns=("city",),
+        ),
+    )
+}
+
+
+def _spec(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise IndicatorInputError(
+            "unknown table of a data folder", expected=f"one of {sorted(TABLES)}", found=name
+        ) from None
+
+
+def table_file(folder: str | Path, name: str) -> Path:
+    """Path of table ``name`` in ``folder`` (whether it exists or not)."""
+    return Path(folder) / _spec(name).file
+
+
+def table_path(folder: str | Path, name: str) -> Path | None:
+    """Path of table ``name`` in ``folder`` when the file exists, else None."""
+    path = table_file(folder, name)
+    return path if path.is_file() else None
+
+
+def existing_tables(folder: str | Path) -> list[str]:
+    """Names of the contract's tables present in ``folder``, in contract order."""
+    return [n for n in TABLES if table_path(folder, n) is not None]
+
+
+def _dtype_ok(found: pl.DataType, wanted: type[pl.DataType]) -> bool:
+    if wanted is pl.Float64:
+        return found.is_numeric()
+    if wanted is pl.Int64:
+        return found.is_integer()
+    if wanted is pl.String:
+        return isinstance(found, pl.String | pl.Categorical | pl.Enum)
+    return isinstance(found, wanted)
+
+
+def check_schema(name: str, schema: pl.Schema | dict, *, file: str | None = None) -> None:
+    """Check the columns and types of table ``name`` against the contract.
+
+    Required columns must be present; every column the contract names must
+    have its type (any numeric type for floats, any integer type for
+    integers). Columns the contract does not name are allowed.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the file, the column, the expected type and the type found.
+    """
+    spec = _spec(name)
+    where = file or spec.file
+    for col in spec.columns:
+        if col.name not in schema:
+            if col.required:
+                raise IndicatorInputError(
+                    f"the {name} table lacks a required column",
+                    file=where,
+                    column=col.name,
+                    expected=f"columns {list(spec.required)}",
+                    found=f"columns {list(schema)}",
+                )
+            continue
+        if not _dtype_ok(schema[col.name], col.dtype):
+            raise IndicatorInputError(
+                f"a column of the {name} table has another type",
+                file=where,
+                column=col.name,
+                expected=col.dtype.__name__ + (f" [{col.unit}]" if col.unit else ""),
+                found=str(schema[col.name]),
+            )
+
+
+def contract_markdown() -> str:
+    """The contract as a Markdown table (for the README and ``indicators check --contract``)."""
+    lines = ["| table (file) | columns (required in bold) [unit] | keys |", "| --- | --- | --- |"]
+    for t in TABLES.values():
+        cols = ", ".join(
+            (f"**{c.name}**" if c.required else c.name) + (f" [{c.unit}]" if c.unit else "")
+            for c in t.columns
+        )
+        lines.append(f"| `{t.file}`: {t.description} | {cols} | {', '.join(t.keys)} |")
+    return "\n".join(lines)
