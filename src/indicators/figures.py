@@ -1,0 +1,337 @@
+"""Compute once: the air evaluations of every city of a data folder, kept in a figures store.
+
+A report's ranking needs the period evaluation of every city of the folder and
+the comparison period's under the same rules. Computed inside each report, a
+batch of N cities does N² city-periods of work; here they are computed once per
+(period, comparison, edition, method) and written as Parquet into
+``<data>/figures/<key>/``, with the fingerprint of the data they came from.
+Reports read them; they are recomputed when the data change.
+
+Figures are those of :func:`indicators.air.daily_aqi` (city level) and
+:func:`indicators.air.evaluate_period` (HJ 663, GB 3095, HJ 633), with the
+folder's sand-dust flags (环办监测〔2016〕120号) when it has a ``dust`` table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+from . import air, contract
+from .errors import IndicatorInputError
+
+__all__ = [
+    "FIGURES_VERSION",
+    "CityEvaluations",
+    "city_evaluations",
+    "city_hours",
+    "compute_city_evaluations",
+    "comparison_rules",
+    "data_fingerprint",
+    "dust_flags",
+    "evaluate_air",
+    "figures_folder",
+    "hour_window",
+]
+
+#: Version of the figures store layout; a store of another version is recomputed.
+FIGURES_VERSION = 1
+_STORE = "figures"
+
+
+class Span(Protocol):
+    """A period: first and last day (inclusive) and a label (e.g. ``2026`` or ``2026-03``)."""
+
+    start: date
+    end: date
+    label: str
+
+
+@dataclass
+class CityEvaluations:
+    """Air evaluations of every city of a folder for a period and its comparison period.
+
+    Attributes
+    ----------
+    summary : polars.DataFrame
+        :func:`indicators.air.evaluate_period` of the period, one row per city.
+    previous : polars.DataFrame or None
+        The same for the comparison period, under ``rules`` when they are set;
+        None when no city has data in it.
+    rules : tuple of str or None
+        ``(HJ 633 edition, GB 3095 limits)`` the comparison was recomputed
+        under (:func:`comparison_rules`), None when it shares the period's.
+    failed : dict
+        City -> why it is missing from ``summary`` or ``previous``; ``""`` for a
+        city without station hours in the period (the report words it).
+    """
+
+    summary: pl.DataFrame
+    previous: pl.DataFrame | None
+    rules: tuple[str, str] | None
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def hour_window(start: date, end: date) -> tuple[datetime, datetime]:
+    """First and last hour-ending time of the natural days ``start`` .. ``end``.
+
+    HJ 663 / GB 3095 natural day: hours labelled 01:00 .. 24:00 (00:00 of the next day).
+
+    >>> hour_window(date(2026, 1, 1), date(2026, 1, 31))
+    (datetime.datetime(2026, 1, 1, 1, 0), datetime.datetime(2026, 2, 1, 0, 0))
+    """
+    first = datetime(start.year, start.month, start.day, 1)
+    last = datetime(end.year, end.month, end.day) + timedelta(days=1)
+    return first, last
+
+
+def city_hours(data: str | Path, stations: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Station hours of ``stations`` for the natural days ``start`` .. ``end`` (a lazy scan).
+
+    Raises
+    ------
+    IndicatorInputError
+        When the folder has no ``station_hours`` table.
+    """
+    path = contract.table_path(data, "station_hours")
+    if path is None:
+        raise IndicatorInputError(
+            "no station hours in the data folder",
+            file=str(contract.table_file(data, "station_hours")),
+        )
+    first, last = hour_window(start, end)
+    return (
+        pl.scan_parquet(path)
+        .filter(
+            pl.col("station").is_in(stations["station"].implode()),
+            pl.col("time").is_between(first, last),
+        )
+        .collect()
+    )
+
+
+def dust_flags(data: str | Path, cities: list[str] | None = None) -> pl.DataFrame | None:
+    """Sand-dust flags of the folder's ``dust`` table (checked against the contract), or None."""
+    path = contract.table_path(data, "dust")
+    if path is None:
+        return None
+    flags = pl.read_parquet(path)
+    contract.check_schema("dust", flags.schema, file=str(path))
+    if cities is not None:
+        flags = flags.filter(pl.col("city").is_in(cities))
+    return flags
+
+
+def evaluate_air(
+    data: str | Path,
+    stations: pl.DataFrame,
+    start: date,
+    end: date,
+    edition: str,
+    limits: str = "auto",
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
+    """City daily AQI, period evaluation (one row per city of ``stations``) and station hours.
+
+    HJ 633 daily AQI at city level (official method), HJ 663 evaluation with the
+    folder's dust flags. None without any station hour.
+    """
+    hourly = city_hours(data, stations, start, end)
+    if hourly.is_empty():
+        return None
+    daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
+    dust = dust_flags(data, stations["city"].unique().to_list())
+    summary = air.evaluate_period(daily, start=start, end=end, limits=limits, dust=dust)
+    return daily, summary, hourly
+
+
+def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple[str, str] | None:
+    """The rules to recompute the comparison period under, or None when it already shares them.
+
+    A comparison period evaluated under another HJ 633 edition or other GB 3095
+    limits than the period is recomputed under the period's last HJ 633 edition
+    and its GB 3095 limits (like for like across the 2026 revision;
+    :func:`indicators.ranking.rank_change` refuses mixed editions).
+    """
+    edition = summary.get("aqi_edition") or ""
+    if not edition or not previous:
+        return None
+    if (previous.get("aqi_edition"), previous.get("limits_edition")) == (
+        edition,
+        summary.get("limits_edition"),
+    ):
+        return None
+    return edition.split("+")[-1], summary["limits_edition"]
+
+
+def _evaluate_cities(
+    data: str | Path,
+    stations: pl.DataFrame,
+    per: Span,
+    edition: str,
+    limits: str,
+    failed: dict[str, str],
+) -> pl.DataFrame | None:
+    """Every city at once; when that fails, city by city so the others are still evaluated."""
+    try:
+        got = evaluate_air(data, stations, per.start, per.end, edition, limits)
+        return None if got is None or got[1].is_empty() else got[1]
+    except IndicatorInputError:
+        pass
+    parts = []
+    for city in stations["city"].unique(maintain_order=True).to_list():
+        try:
+            got = evaluate_air(
+                data, stations.filter(pl.col("city") == city), per.start, per.end, edition, limits
+            )
+        except IndicatorInputError as err:
+            failed.setdefault(city, f"{per.label}: {err}")
+            continue
+        if got is not None and not got[1].is_empty():
+            parts.append(got[1])
+    return pl.concat(parts, how="diagonal_relaxed") if parts else None
+
+
+def compute_city_evaluations(
+    data: str | Path, period: Span, compare: Span, edition: str = "auto"
+) -> CityEvaluations | None:
+    """Evaluate every city of the folder in ``period`` and ``compare`` (no cache).
+
+    The comparison is recomputed under the period's rules (:func:`comparison_rules`
+    of the first city with data in both). None when no city has data in the period.
+    """
+    stations = pl.read_parquet(contract.table_file(data, "stations"))
+    failed: dict[str, str] = {}
+    summary = _evaluate_cities(data, stations, period, edition, "auto", failed)
+    if summary is None:
+        return None
+    previous = _evaluate_cities(data, stations, compare, edition, "auto", failed)
+    rules = None
+    if previous is not None:
+        both = summary.join(previous.select("city"), on="city", how="semi")
+        if both.height:
+            first = both.row(0, named=True)
+            prev = previous.filter(pl.col("city") == first["city"]).row(0, named=True)
+            rules = comparison_rules(first, prev)
+        if rules is not None:
+            previous = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
+    have = set(summary["city"].to_list())
+    for city in stations["city"].unique(maintain_order=True).to_list():
+        if city not in have and city not in failed:
+            failed[city] = ""
+    return CityEvaluations(summary, previous, rules, failed)
+
+
+def data_fingerprint(data: str | Path) -> str:
+    """A digest of the folder's contract tables (name, size, modification time) and manifest.
+
+    Any rewrite of a table (ingest, a hand edit) changes it, so a figures store
+    made from other data is never reused.
+    """
+    folder = Path(data)
+    parts = []
+    for name in contract.TABLES:
+        path = contract.table_path(folder, name)
+        if path is not None:
+            st = path.stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    manifest = folder / contract.MANIFEST
+    if manifest.is_file():
+        parts.append(hashlib.sha256(manifest.read_bytes()).hexdigest())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) -> Path:
+    """``<data>/figures/<key>``: where the figures of a period, comparison and edition live."""
+    key = f"{period.label}__{compare.label}__{edition}__official"
+    safe = re.sub(r"[^0-9A-Za-z._-]+", "_", key)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+    return Path(data) / _STORE / f"{safe}-{digest}"
+
+
+def _read_store(folder: Path, fingerprint: str) -> CityEvaluations | None:
+    meta_path = folder / "figures.json"
+    if not meta_path.is_file():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("version") != FIGURES_VERSION or meta.get("data") != fingerprint:
+        return None
+    previous = folder / "previous.parquet"
+    return CityEvaluations(
+        pl.read_parquet(folder / "summary.parquet"),
+        pl.read_parquet(previous) if previous.is_file() else None,
+        tuple(meta["rules"]) if meta.get("rules") else None,
+        dict(meta.get("failed", {})),
+    )
+
+
+def _write_store(folder: Path, figures: CityEvaluations, fingerprint: str) -> None:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+    try:
+        figures.summary.write_parquet(tmp / "summary.parquet")
+        if figures.previous is not None:
+            figures.previous.write_parquet(tmp / "previous.parquet")
+        meta = {
+            "version": FIGURES_VERSION,
+            "data": fingerprint,
+            "rules": list(figures.rules) if figures.rules else None,
+            "failed": figures.failed,
+        }
+        (tmp / "figures.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # another process wrote the same figures first: theirs are as good
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def city_evaluations(
+    data: str | Path,
+    period: Span,
+    compare: Span,
+    edition: str = "auto",
+    *,
+    recompute: bool = False,
+) -> CityEvaluations | None:
+    """Every city's evaluations from the figures store, computed and stored when missing or stale.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (the contract of :mod:`indicators.contract`).
+    period, compare : period
+        Objects with ``start``, ``end`` (dates) and ``label``.
+    edition : str
+        HJ 633 edition (``auto`` or a name) of the city daily AQI.
+    recompute : bool
+        Ignore a stored result.
+
+    Returns
+    -------
+    CityEvaluations or None
+        None when no city has data in the period.
+    """
+    fingerprint = data_fingerprint(data)
+    folder = figures_folder(data, period, compare, edition)
+    if not recompute:
+        stored = _read_store(folder, fingerprint)
+        if stored is not None:
+            return stored
+    figures = compute_city_evaluations(data, period, compare, edition)
+    if figures is not None:
+        _write_store(folder, figures, fingerprint)
+    return figures
