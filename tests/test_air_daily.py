@@ -540,14 +540,17 @@ def test_nan_hours_are_missing() -> None:
     assert (d["n_PM2.5"], d["PM2.5"], d["iaqi_PM2.5"]) == (23, 40.0, 57)
 
 
-def test_lazy_negative_hours_are_missing_in_daily_means() -> None:
-    """Lazy input is not checked eagerly; a negative hour must then be missing (null IAQI,
-    not counted), never averaged into the daily mean. Eager input raises."""
+def test_lazy_negative_hours_raise_like_eager() -> None:
+    """A negative hour is an error in eager and lazy input alike (the lazy check runs in the
+    plan, when the result is collected), naming the row of the frame as given."""
     h = day("S1", D, SO2=[10.0] * 23 + [-1000.0])
-    d = air.daily_concentrations(h.lazy()).collect().row(0, named=True)
-    assert (d["SO2"], d["n_SO2"]) == (10.0, 23)
-    with pytest.raises(IndicatorInputError, match="negative"):
+    lazy = air.daily_concentrations(h.lazy())
+    with pytest.raises(IndicatorInputError, match="negative") as exc:
+        lazy.collect()
+    assert (exc.value.row, exc.value.column) == (24, "SO2")
+    with pytest.raises(IndicatorInputError, match="negative") as exc:
         air.daily_concentrations(h)
+    assert (exc.value.row, exc.value.column) == (24, "SO2")
 
 
 def test_duplicate_station_hours_are_an_error() -> None:

@@ -329,14 +329,15 @@ def test_cnemc_zero_is_a_valid_value(tmp_path):
 
 
 def test_cnemc_co_in_ug_m3_asks_for_unit(tmp_path):
-    # The plausibility bound is CO_MG_M3_PLAUSIBLE_MAX = 100 mg/m3: 100 passes, 100.1 fails.
-    assert air.CO_MG_M3_PLAUSIBLE_MAX == 100.0
+    # The plausibility bound is CO_MG_M3_PLAUSIBLE_MAX = 60 mg/m3 (table plausibility_bounds):
+    # 60 passes, 100.1 fails.
+    assert air.CO_MG_M3_PLAUSIBLE_MAX == 60.0
     edge = [*HOUR_B]
-    edge[13] = 100
+    edge[13] = 60
     ok = write(
         tmp_path / "ok.csv", "date,hour,type,1001A", cnemc_rows("20190102", 1, {"1001A": edge})
     )
-    assert air.read_cnemc(ok).row(0, named=True)["CO"] == 100.0
+    assert air.read_cnemc(ok).row(0, named=True)["CO"] == 60.0
     ug = [*HOUR_B]
     ug[13], ug[14] = 100.1, 900
     f = write(tmp_path / "ug.csv", "date,hour,type,1001A", cnemc_rows("20190102", 1, {"1001A": ug}))
@@ -510,7 +511,7 @@ def test_station_list_errors(tmp_path):
     )  # fmt: skip
     raises(
         lambda: air.read_station_list(bad(head + "1001A,a,X,116,39,N,P\n1001A,b,X,116,39,N,P\n")),
-        "row 2", "column 'station'", "listed twice", "found '1001A'",
+        "row 2", "column 'station'", "appears twice (rows 1 and 2)", "found '1001A'",
     )  # fmt: skip
     raises(
         lambda: air.read_station_list(bad(head + "1001A,a,X,east,39,N,P\n")),
@@ -648,7 +649,8 @@ def test_station_hours_errors(tmp_path):
     dup = pl.concat([df, df.slice(1, 1)])
     raises(
         lambda: air.validate_station_hours(dup),
-        "row 4", "column 'time'", "appears twice", "also row 2", "found '1001A 2019-01-01 02:00'",
+        "row 4", "column 'time'", "appears twice", "also row 2",
+        "found '1001A 2019-01-01 02:00:00'",
     )  # fmt: skip
     raises(
         lambda: air.validate_station_hours(df.with_columns(pl.col("NO2") - 40)),

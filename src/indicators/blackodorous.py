@@ -69,6 +69,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from . import validation
 from ._frames import (
     Frame,
     as_date,
@@ -542,6 +543,8 @@ def validate_monitoring(
             message="one point with two positions",
             expected="one position per point",
         )
+    # DO, NH3-N, ORP, transparency against the project plausibility bounds
+    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
     return df
 
 

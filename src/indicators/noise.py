@@ -46,7 +46,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import standards
+from . import standards, validation
 from ._frames import (
     Frame,
     finish,
@@ -398,9 +398,11 @@ def validate_functional_monitoring(
         raise IndicatorInputError(
             "missing point", file=name, row=bad, column="point", expected="a point code"
         )
-    return float_columns(
+    df = float_columns(
         df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
     )
+    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
+    return df
 
 
 def functional_area_compliance(monitoring: Any, *, standard: str = GB3096) -> Frame:
@@ -590,9 +592,11 @@ def validate_regional(grid: Any, *, name: str = "grid") -> pl.DataFrame:
     for c in ("leq_day", "leq_night"):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    return float_columns(
+    df = float_columns(
         df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
     )
+    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
+    return df
 
 
 def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
@@ -649,6 +653,7 @@ def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
         message="road section length not positive",
         expected="> 0 km (the weight of the section)",
     )
+    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
     return df
 
 

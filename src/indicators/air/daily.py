@@ -34,7 +34,7 @@ from functools import cache
 
 import polars as pl
 
-from .. import standards
+from .. import standards, validation
 from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
@@ -199,7 +199,16 @@ def _with_edition(
     return pl.concat(parts, how="diagonal_relaxed").sort("_row").drop("_row")
 
 
-def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
+def _check_hourly(
+    lf: pl.LazyFrame, was_lazy: bool, name: str, *, unique: bool = False
+) -> pl.LazyFrame:
+    """Columns and types, then the validation boundary on the values.
+
+    Eager frames are checked here (negative values, the plausibility bounds of
+    table ``plausibility_bounds``, the hour grid); lazy frames get the same
+    checks added to their plan (they raise when the result is collected), with
+    the duplicate station-hour check too when ``unique``.
+    """
     schema = lf.collect_schema()
     require_columns(schema, ["station", "time", *AIR_POLLUTANTS], name=name)
     require_dtype(
@@ -218,24 +227,16 @@ def _check_hourly(lf: pl.LazyFrame, was_lazy: bool, name: str) -> None:
             expected="naive Datetime or time zone Asia/Shanghai",
             found=str(schema["time"]),
         )
+    quantities = validation.column_quantities(list(schema))
     if was_lazy:
-        return  # lazy in, lazy out: negatives become null IAQIs instead of raising
-    neg = lf.select(
-        [(pl.col(p) < 0).arg_max().alias(p) for p in AIR_POLLUTANTS]
-        + [(pl.col(p) < 0).any().alias(f"any_{p}") for p in AIR_POLLUTANTS]
-    ).collect()
-    for p in AIR_POLLUTANTS:
-        if neg[f"any_{p}"][0]:
-            row = int(neg[p][0])
-            value = lf.select(pl.col(p)).slice(row, 1).collect().item()
-            raise IndicatorInputError(
-                "negative concentration",
-                file=name,
-                row=row + 1,
-                column=p,
-                expected=">= 0",
-                found=value,
-            )
+        keys = ("station", "time") if unique else ()
+        return validation.guard_lazy(
+            lf, file=name, quantities=quantities, keys=keys, hour_grid="time", what="station-hour"
+        )
+    df = lf.collect()
+    validation.check_bounds(df, quantities, file=name)
+    validation.check_hour_grid(df, "time", file=name)
+    return lf
 
 
 def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard") -> Frame:
@@ -275,28 +276,9 @@ def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard
     (73, 'PM2.5')
     """
     lf, was_lazy = to_lazy(hourly, name="hourly")
-    _check_hourly(lf, was_lazy, "hourly")
+    lf = _check_hourly(lf, was_lazy, "hourly")
     day = (pl.col("time") - pl.duration(hours=1)).dt.date()
     return finish(_with_edition(lf, edition, "hourly", missing, day), was_lazy)
-
-
-def _check_unique_hours(lf: pl.LazyFrame, name: str) -> None:
-    """Raise on a station-hour present twice (it would count twice in the day)."""
-    repeat = (
-        lf.select(pl.struct("station", "time").is_first_distinct().not_().arg_true().first())
-        .collect()
-        .item()
-    )
-    if repeat is not None:
-        row = lf.slice(repeat, 1).select("station", "time").collect().row(0)
-        raise IndicatorInputError(
-            "station-hour appears twice",
-            file=name,
-            row=repeat + 1,
-            column="time",
-            expected="one row per station and hour",
-            found=f"{row[0]} {row[1]}",
-        )
 
 
 def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
@@ -344,7 +326,7 @@ def _published(schema: pl.Schema, use: bool) -> dict[str, str]:
 
 
 def _non_negative(col: str) -> pl.Expr:
-    # NaN and (lazy input, not checked) negative values are missing, not valid values
+    # NaN is missing, not a valid value (negative values were rejected by the boundary)
     c = pl.col(col).cast(pl.Float64).fill_nan(None)
     return pl.when(c >= 0).then(c).alias(col)
 
@@ -435,7 +417,7 @@ def daily_concentrations(
     """
     prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
-    _check_hourly(lf, was_lazy, "hourly")
+    lf = _check_hourly(lf, was_lazy, "hourly", unique=True)
     min_hours = min_hours if min_hours is not None else validity_threshold("daily_mean")
     min_hours_o3_1h = min_hours if min_hours_o3_1h is None else min_hours_o3_1h
     min_hours_o3_8h = (
@@ -464,8 +446,14 @@ def daily_concentrations(
     base = base.filter(pl.col("date") >= pl.col("time").min().dt.date())
     fast = not was_lazy and _sorted_and_complete(base)
     if not was_lazy and not fast:
-        # sorted complete hours (time strictly increasing per station) cannot repeat
-        _check_unique_hours(lf, "hourly")
+        # Sorted complete hours cannot repeat: within a station run time rises by exactly
+        # one hour and each new run's station sorts after the previous one, so a
+        # station-hour repeated anywhere (even after another station's rows) breaks the
+        # fast path and is caught here. Lazy inputs are checked in their plan
+        # (_check_hourly with unique=True).
+        validation.check_unique(
+            lf.collect(), ["station", "time"], file="hourly", what="station-hour"
+        )
     mda8 = (
         _o3_windows(base, keys, fast, min_hours_o3_8h, windows_published)
         .group_by(keys)
@@ -736,6 +724,8 @@ def daily_aqi(
         st, _ = to_lazy(stations, name="stations")
         st = st.collect()
         require_columns(st.schema, ["station", "background", *group], name="stations")
+        # a station listed twice would count in two groups (or twice in one)
+        validation.check_unique(st, ["station"], file="stations", what="station code")
         _check_stations(lf, st)
         members = st.lazy().filter(~pl.col("background")).select("station", *group)
         day_stats = _aggregate_stations(day_stats, members, group, prof, min_stations)

@@ -38,10 +38,8 @@ from __future__ import annotations
 
 import csv
 import glob
-import gzip
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -49,6 +47,7 @@ from typing import Any, NoReturn
 import numpy as np
 import polars as pl
 
+from .. import validation
 from .._frames import require_columns, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS, STATION_HOUR_COLUMNS
@@ -105,11 +104,12 @@ CNEMC_MOVING_MEANS: tuple[str, ...] = (
 #: has this form.
 STATION_CODE_PATTERN: str = r"^[0-9]{4}[A-Z]$"
 
-#: Plausibility bound for CO in mg/m³ (not a regulatory value). CNEMC 2019 hourly CO
+#: Plausibility bound for CO in mg/m³ (not a regulatory value): the upper bound of CO in
+#: the project plausibility bounds (table ``plausibility_bounds``). CNEMC 2019 hourly CO
 #: never exceeds 15 mg/m³ at any of 1,605 stations, while CO written in µg/m³ is
 #: typically 200-3000. A CO value above this bound is taken as a unit mix-up and the
 #: reader asks for an explicit ``co_unit``.
-CO_MG_M3_PLAUSIBLE_MAX: float = 100.0
+CO_MG_M3_PLAUSIBLE_MAX: float = validation.bound("CO")["upper"]
 
 #: UCI "Beijing Multi-Site Air-Quality" station names -> (CNEMC code, 中文名), checked
 #: against the CNEMC station list (``station_list_cnemc.csv``). Dingling 定陵 is the
@@ -167,40 +167,16 @@ _UCI_COLUMNS = ("year", "month", "day", "hour", *_UCI_POLLUTANTS, "station")
 # --------------------------------------------------------------------------- helpers
 
 
-def _read_bytes(path: Path) -> bytes:
-    """Return the bytes of ``path``, gunzipped when the file is gzip (by its magic bytes)."""
-    if not path.is_file():
-        raise IndicatorInputError(
-            "file not found", file=str(path), expected="an existing file", found=str(path)
-        )
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise IndicatorInputError(
-                "truncated or corrupt gzip file",
-                file=str(path),
-                expected="a complete gzip stream",
-                found=str(exc),
-            ) from None
-    return raw
+_read_bytes = validation.read_bytes
 
 
-def _decode(raw: bytes, file: str) -> str:
-    """Text of a CSV: UTF-8 (with or without BOM), else GB18030."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IndicatorInputError(
-        "cannot decode text", file=file, expected="UTF-8 or GB18030", found="undecodable bytes"
-    )
-
-
-def _strip_bom(raw: bytes) -> bytes:
-    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+def _csv_bytes(raw: bytes, file: str, *, final_newline: bool = True) -> bytes:
+    """UTF-8 bytes of a CSV, strictly decoded and checked for empty, header-only or cut text."""
+    text = validation.decode_text(raw, file=file)
+    validation.check_csv_text(text, file=file, final_newline=final_newline)
+    if text.isascii():
+        return raw
+    return text.encode("utf-8")
 
 
 def _header(raw: bytes) -> list[str]:
@@ -365,7 +341,7 @@ def _cnemc_read_wide(
 ) -> pl.DataFrame:
     """One CNEMC file as checked wide rows: _row, date (Date), hour (Int8), type, <codes>."""
     file = str(path)
-    raw = _strip_bom(_read_bytes(path))
+    raw = _read_bytes(path)
     if not raw.strip():
         raise IndicatorInputError(
             "empty file",
@@ -373,6 +349,7 @@ def _cnemc_read_wide(
             expected="a header date,hour,type,<station codes> and rows",
             found="0 bytes" if not raw else "only blank space",
         )
+    raw = _csv_bytes(raw, file, final_newline=False)  # archive files end without a newline
     header = _header(raw)
     if header[:3] != ["date", "hour", "type"]:
         raise IndicatorInputError(
@@ -477,7 +454,6 @@ def _cnemc_read_wide(
             )
     value_checks: list[tuple[pl.Expr | None, Callable[[pl.Expr], pl.Expr], str, str]] = [
         (None, _not_finite, "not a finite number", "a finite number or an empty cell"),
-        (None, lambda c: c < 0, "negative value", ">= 0"),
         (
             pl.col("type") == "AQI",
             lambda c: c != c.round(0),
@@ -485,15 +461,6 @@ def _cnemc_read_wide(
             "an integer AQI",
         ),
     ]
-    if co_unit == "mg/m3":
-        value_checks.append(
-            (
-                pl.col("type").is_in(_CO_COLUMNS),
-                lambda c: c > CO_MG_M3_PLAUSIBLE_MAX,
-                "CO looks like µg/m³, not mg/m³: pass co_unit='ug/m3' if the file is in µg/m³",
-                f"CO in mg/m3 (<= {CO_MG_M3_PLAUSIBLE_MAX:g}) with co_unit='mg/m3'",
-            )
-        )
     for where, predicate, message, expected in value_checks:
         part = df if where is None else df.filter(where)
         bad = _first_bad(part, stations, predicate)
@@ -534,6 +501,20 @@ def _cnemc_read_wide(
         df = df.with_columns(
             [pl.when(co_rows).then(pl.col(c) * co_scale).otherwise(pl.col(c)) for c in stations]
         )
+    # negative values and the project plausibility bounds, per type row, in one pass
+    try:
+        validation.check_bounds_by_row(df, stations, "type", file=file, rows=df["_row"])
+    except IndicatorInputError as exc:
+        if co_unit == "mg/m3" and str(exc.expected).startswith("CO"):
+            raise IndicatorInputError(
+                "CO looks like µg/m³, not mg/m³: pass co_unit='ug/m3' if the file is in µg/m³",
+                file=file,
+                row=exc.row,
+                column=exc.column,
+                expected=f"{exc.expected} with co_unit='mg/m3'",
+                found=exc.found,
+            ) from None
+        raise
     return df.drop("date", "hour").rename({"_date": "date", "_hour": "hour"})
 
 
@@ -791,13 +772,10 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
                 found=str(exc).splitlines()[0],
             ) from None
     else:
-        text = _decode(raw, file)
-        if not text.strip():
-            raise IndicatorInputError(
-                "empty file", file=file, expected="a header and station rows", found="0 rows"
-            )
+        # strict decoding (a bad byte in UTF-8 text is an error, never re-read as GB18030);
+        # empty, header-only and cut files raise
         df = _read_csv(
-            text.encode("utf-8"), infer_schema=False, file=file, expected="a station list CSV"
+            _csv_bytes(raw, file), infer_schema=False, file=file, expected="a station list CSV"
         )
     df = df.rename(
         {c: _STATION_LIST_ZH[c.strip()] for c in df.columns if c.strip() in _STATION_LIST_ZH}
@@ -812,10 +790,7 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
                 expected=f"columns {list(_STATION_LIST_COLUMNS)} (or 中文 {zh})",
                 found=f"columns {df.columns}",
             )
-    if df.height == 0:
-        raise IndicatorInputError(
-            "empty station list", file=file, expected="station rows", found="header only"
-        )
+    validation.check_not_empty(df, file=file)
     keep = [*_STATION_LIST_COLUMNS, *(["prefecture"] if "prefecture" in df.columns else [])]
     df = df.select(keep).with_row_index("_row", offset=1)
     df = df.with_columns(
@@ -837,12 +812,11 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
             ~code.str.contains(STATION_CODE_PATTERN).fill_null(True),
             f"a CNEMC station code like 1001A (pattern {STATION_CODE_PATTERN})",
         ),
-        ("station code listed twice", code.is_duplicated(), "each station once"),
     ):
         hits = df.select(bad).to_series().arg_true()
         if hits.len():
-            i = int(hits[0] if "twice" not in message else hits[1])
-            fail(message, i, "station", expected, df["station"][i])
+            fail(message, int(hits[0]), "station", expected, df["station"][int(hits[0])])
+    validation.check_unique(df, ["station"], file=file, rows=df["_row"], what="station code")
     hits = df.select(pl.col("city").is_null() | (pl.col("city") == "")).to_series().arg_true()
     if hits.len():
         fail("empty city", int(hits[0]), "city", "a city name", df["city"][int(hits[0])])
@@ -862,6 +836,8 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
         if hits.len():
             fail("coordinate out of range", int(hits[0]), col, f"{lo:g}..{hi:g}", num[int(hits[0])])
         df = df.with_columns(num.alias(col))
+    # swapped coordinates; outside China warns (project plausibility bounds)
+    validation.check_bounds(df, {"lon": "lon", "lat": "lat"}, file=file, rows=df["_row"])
     bg = df["background"]
     if bg.dtype != pl.Boolean:
         text = bg.cast(pl.String).str.strip_chars()
@@ -880,16 +856,42 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
 # --------------------------------------------------------------------------- UCI Beijing
 
 
-def _uci_file(path: Path) -> pl.DataFrame:
+#: UCI CO unit detection (``co_unit="auto"``): the median CO of a file at or below
+#: this is taken as mg/m³ ...
+_UCI_CO_MG_MAX_MEDIAN = 20.0
+#: ... and at or above this as µg/m³ (UCI PRSA publishes µg/m³: medians 700-1000).
+_UCI_CO_UG_MIN_MEDIAN = 60.0
+
+
+def _uci_co_factor(co: pl.Series, co_unit: str, file: str) -> float:
+    """Factor taking the file's CO to mg/m³ (``co_unit`` "auto": from the median)."""
+    if co_unit != "auto":
+        return _CO_UNITS[co_unit]
+    median = co.median()
+    if median is None or median >= _UCI_CO_UG_MIN_MEDIAN:
+        return _CO_UNITS["ug/m3"]
+    if median <= _UCI_CO_MG_MAX_MEDIAN:
+        return _CO_UNITS["mg/m3"]
+    raise IndicatorInputError(
+        "cannot tell the CO unit from the values: pass co_unit='ug/m3' or 'mg/m3'",
+        file=file,
+        column="CO",
+        expected=f"a median CO <= {_UCI_CO_MG_MAX_MEDIAN:g} (mg/m³) or "
+        f">= {_UCI_CO_UG_MIN_MEDIAN:g} (µg/m³)",
+        found=median,
+    )
+
+
+def _uci_file(path: Path, co_unit: str = "auto") -> pl.DataFrame:
     """One UCI PRSA file as checked station-hours (with ``_row`` for messages)."""
     file = str(path)
-    raw = _strip_bom(_read_bytes(path))
+    raw = _read_bytes(path)
     if not raw.strip():
         raise IndicatorInputError(
             "empty file", file=file, expected="the UCI PRSA columns", found="0 bytes"
         )
     df = _read_csv(
-        raw,
+        _csv_bytes(raw, file),
         infer_schema=False,
         null_values="NA",
         row_index_name="_row",
@@ -906,10 +908,7 @@ def _uci_file(path: Path) -> pl.DataFrame:
                 expected=f"columns {list(_UCI_COLUMNS)}",
                 found=f"columns {df.columns}",
             )
-    if df.height == 0:
-        raise IndicatorInputError(
-            "empty file", file=file, expected="data rows", found="header only"
-        )
+    validation.check_not_empty(df, file=file)
 
     def fail(message: str, i: int, col: str, expected: str, found: Any) -> NoReturn:
         raise IndicatorInputError(
@@ -958,10 +957,9 @@ def _uci_file(path: Path) -> pl.DataFrame:
         if hits.len():
             i = int(hits[0])
             fail("text in a numeric cell", i, c, "a number or NA", df[c][i])
-        hits = (values[c] < 0).fill_null(False).arg_true()
-        if hits.len():
-            i = int(hits[0])
-            fail("negative value", i, c, ">= 0", values[c][i])
+    values = values.with_columns(pl.col("CO") * _uci_co_factor(values["CO"], co_unit, file))
+    # negative values and the project plausibility bounds (CO now in mg/m³)
+    validation.check_bounds(values, file=file, rows=df["_row"])
     code = names.replace_strict({k: v[0] for k, v in UCI_BEIJING_STATIONS.items()})
     part = (
         pl.DataFrame({"station": code, "_date": dates, "_hour": ints["hour"], "_row": df["_row"]})
@@ -970,22 +968,17 @@ def _uci_file(path: Path) -> pl.DataFrame:
             (pl.col("_date").cast(pl.Datetime("us")) + pl.duration(hours="_hour")).alias("time"),
             "_row",
         )
-        .hstack(values.with_columns(pl.col("CO") * _CO_UNITS["ug/m3"]))
+        .hstack(values)
     )
-    dup = part.select(pl.struct("station", "time").is_duplicated()).to_series().arg_true()
-    if dup.len():
-        i = int(dup[1])
-        fail(
-            "station-hour appears twice",
-            i,
-            "hour",
-            "each station-hour once",
-            f"{part['station'][i]} {part['time'][i]:%Y-%m-%d %H:%M}",
-        )
+    validation.check_unique(
+        part, ["station", "time"], file=file, rows=part["_row"], what="station-hour"
+    )
     return part
 
 
-def read_uci_beijing(folder: str | os.PathLike | Iterable[str | os.PathLike]) -> pl.DataFrame:
+def read_uci_beijing(
+    folder: str | os.PathLike | Iterable[str | os.PathLike], *, co_unit: str = "auto"
+) -> pl.DataFrame:
     r"""Read the UCI "Beijing Multi-Site Air-Quality" files into tidy station-hours.
 
     The UCI data set 501 (Zhang et al. 2017, Proc. R. Soc. A 473:20170457; data
@@ -998,14 +991,19 @@ def read_uci_beijing(folder: str | os.PathLike | Iterable[str | os.PathLike]) ->
     folder : path, glob or list
         The folder with the ``PRSA_Data_*.csv`` (or ``.csv.gz``) files, or the
         files themselves.
+    co_unit : {"auto", "ug/m3", "mg/m3"}, default "auto"
+        Unit of CO in the files. UCI publishes µg/m³ (CO divided by 1000 here);
+        a re-exported copy may already hold mg/m³. ``"auto"`` decides per file
+        from the median CO: <= 20 is mg/m³ (kept), >= 60 µg/m³ (divided by
+        1000), in between an error asking for ``co_unit``.
 
     Returns
     -------
     polars.DataFrame
         ``station`` (CNEMC code, :data:`UCI_BEIJING_STATIONS`: Dingling ->
         ``1002A``, the background station), ``time`` (hour-ending, see Notes),
-        ``SO2``, ``NO2``, ``PM10``, ``O3``, ``PM2.5`` [µg/m³], ``CO`` [mg/m³ =
-        file value / 1000], sorted by station and time. Every row of the files
+        ``SO2``, ``NO2``, ``PM10``, ``O3``, ``PM2.5`` [µg/m³], ``CO`` [mg/m³:
+        file value / 1000 for µg/m³ files], sorted by station and time. Every row of the files
         is a row here (the files hold the full hourly grid, ``NA`` = null); the
         weather columns (TEMP, PRES, DEWP, RAIN, wd, WSPM) are not returned.
 
@@ -1014,7 +1012,9 @@ def read_uci_beijing(folder: str | os.PathLike | Iterable[str | os.PathLike]) ->
     IndicatorInputError
         Naming file, row, column: a missing column; an unknown station name; a
         bad date or an hour outside 0..23; text in a pollutant cell; a negative
-        value; the same station-hour twice.
+        value or one beyond the project plausibility bounds (table
+        ``plausibility_bounds``); an unknown or undecidable CO unit; a header
+        only, cut or undecodable file; the same station-hour twice.
 
     Notes
     -----
@@ -1042,8 +1042,17 @@ def read_uci_beijing(folder: str | os.PathLike | Iterable[str | os.PathLike]) ->
     >>> read_uci_beijing(folder).row(0)
     ('1003A', datetime.datetime(2013, 3, 1, 0, 0), 3.0, 17.0, 9.0, 0.3, 89.0, 9.0)
     """
+    if co_unit != "auto" and co_unit not in _CO_UNITS:
+        raise IndicatorInputError(
+            "unknown CO unit",
+            column="co_unit",
+            expected=f"'auto' or one of {list(_CO_UNITS)}",
+            found=co_unit,
+        )
     files = _resolve_sources(folder, ("PRSA_Data_*.csv", "PRSA_Data_*.csv.gz"), "UCI PRSA_Data_*")
-    parts = [_uci_file(path).with_columns(pl.lit(str(path)).alias("_file")) for path in files]
+    parts = [
+        _uci_file(path, co_unit).with_columns(pl.lit(str(path)).alias("_file")) for path in files
+    ]
     out = pl.concat(parts)
     dup = out.select(pl.struct("station", "time").is_duplicated()).to_series().arg_true()
     if dup.len():
@@ -1158,10 +1167,7 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
     hits = time.is_null().arg_true()
     if hits.len():
         fail("missing time", int(hits[0]), "time", "a date-time", None)
-    hits = (time != time.dt.truncate("1h")).arg_true()
-    if hits.len():
-        i = int(hits[0])
-        fail("time is not on the hour", i, "time", "HH:00 (hour-ending)", time[i])
+    validation.check_hour_grid(time.to_frame("time"), "time", file=name)
 
     value_cols = [*AIR_POLLUTANTS, *(c for c in CNEMC_MOVING_MEANS if c in df.columns)]
     if "aqi_published" in df.columns:
@@ -1183,20 +1189,10 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
         hits = _not_finite_s(num).fill_null(False).arg_true()
         if hits.len():
             fail("not a finite number", int(hits[0]), col, "a finite number", num[int(hits[0])])
-        hits = (num < 0).fill_null(False).arg_true()
-        if hits.len():
-            fail("negative value", int(hits[0]), col, ">= 0", num[int(hits[0])])
-        if col in _CO_COLUMNS:
-            hits = (num > CO_MG_M3_PLAUSIBLE_MAX).fill_null(False).arg_true()
-            if hits.len():
-                fail(
-                    "CO looks like µg/m³, not mg/m³: convert CO to mg/m³",
-                    int(hits[0]),
-                    col,
-                    f"CO in mg/m3 (<= {CO_MG_M3_PLAUSIBLE_MAX:g})",
-                    num[int(hits[0])],
-                )
         if col == "aqi_published":
+            hits = (num < 0).fill_null(False).arg_true()
+            if hits.len():
+                fail("negative value", int(hits[0]), col, ">= 0", num[int(hits[0])])
             hits = (num != num.round(0)).fill_null(False).arg_true()
             if hits.len():
                 fail(
@@ -1211,21 +1207,9 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
     out = df.with_columns(
         station.alias("station"), time.alias("time"), *(s.alias(c) for c, s in casts.items())
     )
-    dup = out.select(pl.struct("station", "time").is_duplicated()).to_series().arg_true()
-    if dup.len():
-        i = int(dup[1]) if dup.len() > 1 else int(dup[0])
-        first = next(
-            int(j)
-            for j in dup
-            if out["station"][int(j)] == out["station"][i] and out["time"][int(j)] == out["time"][i]
-        )
-        fail(
-            "station-hour appears twice",
-            i,
-            "time",
-            f"each station-hour once (also row {first + 1})",
-            f"{out['station'][i]} {out['time'][i]:%Y-%m-%d %H:%M}",
-        )
+    # negative values and the project plausibility bounds (µg/m³, CO mg/m³), then keys
+    validation.check_bounds(out, file=name)
+    validation.check_unique(out, ["station", "time"], file=name, what="station-hour")
     front = [*STATION_HOUR_COLUMNS, *(c for c in _OPTIONAL_HOURLY if c in out.columns)]
     return out.select(front, *(c for c in out.columns if c not in front))
 
@@ -1275,7 +1259,7 @@ def read_station_hours(path: str | os.PathLike) -> pl.DataFrame:
         if raw[:4] == b"PAR1":
             df = pl.read_parquet(raw)
         else:
-            df = pl.read_csv(_strip_bom(raw), infer_schema=False)
+            df = pl.read_csv(_csv_bytes(raw, file), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
         raise IndicatorInputError(
             "not a readable station-hour file",
@@ -1283,6 +1267,7 @@ def read_station_hours(path: str | os.PathLike) -> pl.DataFrame:
             expected="Parquet or CSV",
             found=str(exc).splitlines()[0],
         ) from None
+    validation.check_not_empty(df, file=file)
     return validate_station_hours(df, name=file)
 
 

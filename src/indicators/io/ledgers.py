@@ -23,11 +23,12 @@ Examples
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import polars as pl
 
-from .. import blackodorous, noise
+from .. import blackodorous, noise, validation
 from ..errors import IndicatorInputError
 from ..standards import table
 
@@ -124,7 +125,10 @@ def _read(path: str | Path, sheet: str | int | None) -> tuple[pl.DataFrame, str]
         raise IndicatorInputError("file not found", file=name, expected="an existing file")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        df = pl.read_csv(p, infer_schema=False, encoding="utf8-lossy")
+        # strict decoding (UTF-8, UTF-8 with BOM or GB18030, never lossy); empty,
+        # header-only and cut files raise
+        text = validation.read_text(p)
+        df = pl.read_csv(io.StringIO(text), infer_schema=False)
     elif suffix in (".xlsx", ".xlsm"):
         kw: dict = {"sheet_name": sheet} if isinstance(sheet, str) else {"sheet_id": sheet or 1}
         df = pl.read_excel(p, infer_schema_length=0, **kw)

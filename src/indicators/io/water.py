@@ -61,10 +61,10 @@ from typing import Any
 
 import polars as pl
 
+from .. import validation
 from .._frames import Frame, finish, to_lazy
 from ..errors import IndicatorInputError
 from ..standards import table
-from .air import _decode, _read_bytes
 
 __all__ = [
     "REGISTRY_COLUMNS",
@@ -446,7 +446,7 @@ def _read_raw(path: str | Path, sheet: str | int | None) -> pl.DataFrame:
                 found=str(exc).splitlines()[0],
             ) from None
         return df.with_columns(pl.all().cast(pl.String))
-    text = _decode(_read_bytes(p), str(p))
+    text = validation.read_text(p)  # strict decoding; empty, header-only and cut files raise
     return pl.read_csv(io.StringIO(text), infer_schema=False)
 
 
@@ -1087,6 +1087,14 @@ def _normalise(data: Any, *, registry: Any, name: str, rows: pl.Series | None) -
                     expected=expected,
                     found=first[found_col],
                 )
+    # the validation boundary: project plausibility bounds by item (canonical units) and
+    # one value per site, date and item (two would be averaged silently)
+    keys = ["site", "date", "item", *(["campaign"] if "campaign" in schema else [])]
+    values = lf.select(*keys, "value", "unit", "detection_limit", "_row").sort("_row").collect()
+    validation.check_long_bounds(values, file=name, rows=values["_row"])
+    validation.check_unique(
+        values, keys, file=name, rows=values["_row"], what="/".join(keys).replace("/", ", ")
+    )
     extra = [c for c in schema if c not in RESULT_COLUMNS and not c.startswith("_") and c != "unit"]
     lf = lf.select(*RESULT_COLUMNS, *extra)
     return finish(lf, was_lazy)
