@@ -27,6 +27,7 @@ from indicators.demo import write_demo
 from indicators.errors import IndicatorInputError
 from indicators.report import charts, parse_period, render_report, validate_params, year_earlier
 from indicators.report import sections as sec
+from indicators.report.batch import render_batch
 from indicators.report.display import Section, esc, figure_html, html_table
 from indicators.report.labels import label
 from indicators.report.render import ReportError, export_html, notebook_path
@@ -68,32 +69,25 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def batch(data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """``indicators report`` in English for three cities of one year, one of them broken."""
+    """A batch in English for three cities of one year, one of them broken.
+
+    :func:`indicators.report.batch.render_batch` itself, as ``indicators report`` runs it
+    once the folder passed its checks (the command refuses a folder whose values fail
+    :mod:`indicators.validation` as a whole: tests/test_contract.py); a city that fails
+    inside the batch must not stop the others.
+    """
     out = tmp_path_factory.mktemp("reports")
-    code = cli.main(
-        [
-            "report",
-            "--city",
-            "清河市",
-            "--city",
-            "临江市",
-            "--city",
-            BROKEN,
-            "--period",
-            "2026",
-            "--lang",
-            "en",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--workers",
-            "2",
-            "--targets",
-            str(targets.demo_targets_path()),
-        ]
+    result = render_batch(
+        ["清河市", "临江市", BROKEN],
+        "2026",
+        lang="en",
+        data=str(data),
+        out_dir=out,
+        workers=2,
+        targets=str(targets.demo_targets_path()),
+        progress=False,
     )
-    return {"code": code, "out": out}
+    return {"code": 0 if result.ok else 1, "out": out}
 
 
 @pytest.fixture(scope="module")
@@ -535,12 +529,12 @@ def test_batch_publishes_good_cities_and_isolates_the_broken_one(batch, data):
         if any(o.get("output_type") == "error" for o in c.get("outputs", []))
     ]
     assert [c.id for c in failed] == ["setup"]
-    assert "negative concentration" in failed[0].outputs[-1]["evalue"]
+    assert "column 'PM2.5': negative" in failed[0].outputs[-1]["evalue"]
     assert not list(out.glob(".*.tmp"))  # no temporary file left behind
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">', index)
     assert sorted(links) == sorted(quote(f"{c}-2026-en.html") for c in ("清河市", "临江市"))
-    assert BROKEN in index and "negative concentration" in index
+    assert BROKEN in index and esc("column 'PM2.5': negative") in index
     # ranked by composite index: the lower index first
     ci = {
         c: _card_values((out / f"{c}-2026-en.html").read_text(encoding="utf-8"))["composite_index"]
@@ -562,7 +556,7 @@ def test_failing_cell_publishes_nothing(data, tmp_path):
     assert target.read_text(encoding="utf-8") == "previous report"  # left as it was
 
 
-def test_cli_rejects_bad_parameters_before_running(data, tmp_path, capsys):
+def test_cli_rejects_bad_parameters_before_running(data2, tmp_path, capsys):
     code = cli.main(
         [
             "report",
@@ -571,7 +565,7 @@ def test_cli_rejects_bad_parameters_before_running(data, tmp_path, capsys):
             "--period",
             "2026",
             "--data",
-            str(data),
+            str(data2),
             "--out",
             str(tmp_path),
         ]
@@ -586,7 +580,7 @@ def test_cli_rejects_bad_parameters_before_running(data, tmp_path, capsys):
             "--period",
             "2026-13",
             "--data",
-            str(data),
+            str(data2),
             "--out",
             str(tmp_path),
         ]
@@ -782,7 +776,7 @@ def test_ranking_section_is_the_ranking_module(data):
     ctx = open_report("清河市", "2026", data=str(data), lang="en")
     # 北原市's data are broken: it is left out, named, and the others are still ranked
     assert list(ctx.cities.failed) == [BROKEN]
-    assert "negative concentration" in ctx.cities.failed[BROKEN]
+    assert "column 'PM2.5': negative" in ctx.cities.failed[BROKEN]
     hours, stations = _city_hours(data, ["清河市", "临江市"])
     daily = air.daily_aqi(hours, stations=stations, level="city")
     current = air.evaluate_period(daily, start="2026-01-01", end="2026-12-31")

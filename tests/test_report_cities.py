@@ -158,9 +158,14 @@ def test_out_naming_an_existing_file_is_a_one_line_error(odd, tmp_path, capsys):
         argv = ["report", "--period", "2026", "--data", str(odd), "--out", str(existing)]
         code = cli.main([*argv, *(a for c in cities for a in ("--city", c))])
         assert code == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "Traceback" not in err
-        assert err.startswith(f"error: {existing}, column 'out': not a folder")
+        lines = capsys.readouterr().err.splitlines()
+        # the folder check's warning (临江市 has only background stations), then the error
+        assert lines[0] == (
+            "warning: stations.parquet: 1 city has only background stations (对照点), "
+            f"no city air value: {BACKGROUND}"
+        )
+        assert len(lines) == 2 and "Traceback" not in lines[1]
+        assert lines[1].startswith(f"error: {existing}, column 'out': not a folder")
     assert existing.read_text(encoding="utf-8") == "not a folder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 

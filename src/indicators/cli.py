@@ -1,4 +1,4 @@
-"""Command line: ``indicators run | demo | air-summary | report``.
+"""Command line: ``indicators run | demo | ingest | check | air-summary | report``.
 
 ``indicators run`` is the main job: it writes the demo data if they are not
 there yet and produces the demo city report (or, without the report
@@ -13,28 +13,88 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import IndicatorInputError
 
 console = Console(stderr=True)
 
+#: What a data folder is, for the ``--help`` texts.
+DATA_FOLDER_HELP = (
+    "A data folder holds one Parquet file per table of the contract (stations, station_hours, "
+    "water_results, ...: `indicators check --contract`) and a manifest.json. Make one with "
+    "`indicators ingest SOURCE... --out FOLDER` (or by hand), test it with `indicators check "
+    'FOLDER`; README section "Bring your own data".'
+)
+
 
 def _ensure_demo(data: Path | None) -> Path:
-    from . import demo
+    """The data folder (the demo folder, generated when absent), checked first.
+
+    Raises
+    ------
+    IndicatorInputError
+        The folder's first problem (:func:`indicators.check.require_valid_folder`).
+    """
+    from . import contract, demo
     from .config import demo_dir
 
     folder = data or demo_dir()
-    if not (folder / "station_hours.parquet").is_file():
-        if data is not None:
-            raise IndicatorInputError(
-                "no station_hours.parquet in the data folder",
-                file=str(folder),
-                expected="a folder written by `indicators demo` or with the same tables",
-            )
+    if data is None and any(
+        contract.table_path(folder, t) is None for t in contract.REQUIRED_TABLES
+    ):
         with console.status(f"Generating demo data in {folder} ..."):
             written = demo.write_demo(folder)
         console.print(f"demo data: {len(written)} tables in {folder}")
+    open_folder(folder)
     return folder
+
+
+def open_folder(folder: Path) -> None:
+    """Check a data folder before a command uses it; print its warnings (to stderr).
+
+    Raises
+    ------
+    IndicatorInputError
+        The folder's first problem: the command then produces nothing.
+    """
+    from .check import require_valid_folder, warning_lines
+
+    for line in warning_lines(require_valid_folder(folder)):
+        console.print(f"[yellow]warning:[/yellow] {escape(line)}", soft_wrap=True)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``indicators check``: what a data folder holds and its first problem (exit 1 on one)."""
+    from . import contract
+    from .check import check_folder, first_problem, format_checks
+
+    if args.contract:
+        print(contract.contract_markdown())
+        return 0
+    if args.folder is None:
+        raise IndicatorInputError(
+            "no data folder given", column="FOLDER", expected="indicators check FOLDER"
+        )
+    checks = check_folder(args.folder)
+    print(format_checks(args.folder, checks))
+    return 0 if first_problem(checks) is None else 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """``indicators ingest``: files in, a data folder of the contract out (:mod:`.ingest`)."""
+    from .ingest import ingest
+
+    done = ingest(args.sources, args.out, format=args.format, basis=args.basis)
+    for warning in done["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    for name, table in done["tables"].items():
+        print(f"  {name:<22} {table['rows']:>12,} rows (+{table['added']:,})  {table['file']}")
+    if not done["tables"]:
+        print(f"nothing new: {done['out']} unchanged")
+    else:
+        print(f"data folder: {done['out']} (manifest.json; `indicators check {done['out']}`)")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -93,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicators",
         description="Environmental outcome indicators for Chinese cities (national standards).",
+        epilog=DATA_FOLDER_HELP,
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -100,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--city", default="清河市", help="city for the report (default 清河市)")
     p.add_argument("--year", type=int, default=2026)
     p.add_argument("--edition", default="auto")
-    p.add_argument("--data", type=Path, default=None, help="data folder (default data/demo)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data folder (default data/demo), checked first (indicators check)",
+    )
     p.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
     p.set_defaults(func=cmd_run)
 
@@ -108,10 +174,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="folder (default data/demo)")
     p.set_defaults(func=cmd_demo)
 
+    from .ingest import BASES, FORMATS
+
+    p = sub.add_parser(
+        "ingest",
+        help="read CNEMC, station-list, UCI, water, noise ... files into a data folder",
+        description="Read files (formats detected from their content) into a data folder: one "
+        "Parquet file per table and manifest.json. Incremental: new files are merged with the "
+        "folder's tables, files already ingested (same sha256) are skipped, overlapping data "
+        "with different values is an error. Formats: " + ", ".join(FORMATS) + ".",
+        epilog=DATA_FOLDER_HELP,
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, glob or zip archive")
+    p.add_argument("--out", type=Path, required=True, help="the data folder (created if absent)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *FORMATS],
+        help="force one format for every SOURCE (default: detect from the content)",
+    )
+    p.add_argument(
+        "--basis", choices=list(BASES), default=None, help="data basis of the air data (实况|审核)"
+    )
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "check",
+        help="check a data folder: what each table holds and the first problem",
+        description="Check every table of a data folder against the contract (columns, "
+        "types, values, the other tables) and list what each holds. Exit 0 when no table "
+        "has a problem, 1 when one has.",
+        epilog=DATA_FOLDER_HELP,
+    )
+    p.add_argument("folder", type=Path, nargs="?", default=None, help="the data folder")
+    p.add_argument(
+        "--contract", action="store_true", help="print the contract (Markdown table) and exit"
+    )
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("air-summary", help="annual air-quality evaluation of every city")
     p.add_argument("--year", type=int, default=2026)
     p.add_argument("--edition", default="auto")
-    p.add_argument("--data", type=Path, default=None)
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data folder (default data/demo), checked first (indicators check)",
+    )
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_air_summary)
 
@@ -131,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except IndicatorInputError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         return 2
 
 

@@ -34,13 +34,16 @@ from .errors import IndicatorInputError
 __all__ = [
     "MANIFEST",
     "SCHEMA_VERSION",
+    "REQUIRED_TABLES",
     "TABLES",
     "Column",
     "Table",
     "check_schema",
     "contract_markdown",
     "existing_tables",
+    "require_table",
     "table_file",
+    "table_of_file",
     "table_path",
 ]
 
@@ -73,6 +76,9 @@ class Table:
     keys: tuple[str, ...]
     time_column: str | None = None
     entity_columns: tuple[str, ...] = field(default=())
+    #: ``(column, table)`` pairs: the values of ``column`` are keys of ``table``
+    #: (``station_hours.station`` -> ``stations``).
+    references: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def file(self) -> str:
@@ -152,6 +158,7 @@ TABLES: dict[str, Table] = {
             ("station", "time"),
             time_column="time",
             entity_columns=("station",),
+            references=(("station", "stations"),),
         ),
         Table(
             "dust",
@@ -194,6 +201,7 @@ TABLES: dict[str, Table] = {
             ("site", "date", "item"),
             time_column="date",
             entity_columns=("site",),
+            references=(("site", "water_sections"),),
         ),
         Table(
             "drinking_sources",
@@ -218,6 +226,7 @@ TABLES: dict[str, Table] = {
             ("site", "date", "item"),
             time_column="date",
             entity_columns=("site",),
+            references=(("site", "drinking_sources"),),
         ),
         Table(
             "sea_points",
@@ -241,6 +250,7 @@ TABLES: dict[str, Table] = {
             ("site", "date", "item", "campaign"),
             time_column="date",
             entity_columns=("site",),
+            references=(("site", "sea_points"),),
         ),
         Table(
             "blackodorous_ledger",
@@ -270,6 +280,7 @@ TABLES: dict[str, Table] = {
             ("water_body_id", "date"),
             time_column="date",
             entity_columns=("water_body_id",),
+            references=(("water_body_id", "blackodorous_ledger"),),
         ),
         Table(
             "blackodorous_monitoring",
@@ -289,6 +300,7 @@ TABLES: dict[str, Table] = {
             ("water_body_id", "point", "date"),
             time_column="date",
             entity_columns=("water_body_id",),
+            references=(("water_body_id", "blackodorous_ledger"),),
         ),
         Table(
             "blackodorous_surveys",
@@ -298,11 +310,12 @@ TABLES: dict[str, Table] = {
                 _c("water_body_id", pl.String),
                 _c("date", pl.Date),
                 _c("respondents", pl.Int64),
-                _c("satisfied_share", pl.Float64, "fraction 0-1"),
+                _c("satisfied_share", pl.Float64, "%"),
             ),
             ("water_body_id", "date"),
             time_column="date",
             entity_columns=("water_body_id",),
+            references=(("water_body_id", "blackodorous_ledger"),),
         ),
         Table(
             "noise_functional",
@@ -359,6 +372,10 @@ TABLES: dict[str, Table] = {
 }
 
 
+#: Tables every command that opens a data folder needs (the air part is the reports' core).
+REQUIRED_TABLES: tuple[str, ...] = ("stations", "station_hours")
+
+
 def _spec(name: str) -> Table:
     try:
         return TABLES[name]
@@ -377,6 +394,33 @@ def table_path(folder: str | Path, name: str) -> Path | None:
     """Path of table ``name`` in ``folder`` when the file exists, else None."""
     path = table_file(folder, name)
     return path if path.is_file() else None
+
+
+def require_table(folder: str | Path, name: str) -> Path:
+    """Path of table ``name`` in ``folder``; an error naming the file when it is absent.
+
+    Raises
+    ------
+    IndicatorInputError
+        When ``folder`` has no such table.
+    """
+    path = table_path(folder, name)
+    if path is None:
+        raise IndicatorInputError(
+            f"no {name} table in the data folder",
+            file=str(table_file(folder, name)),
+            expected=f"{_spec(name).description} (see `indicators check --contract`)",
+        )
+    return path
+
+
+def table_of_file(file_name: str) -> str | None:
+    """The contract table stored in a file called ``file_name``, or None.
+
+    >>> table_of_file("station_hours.parquet"), table_of_file("extra.parquet")
+    ('station_hours', None)
+    """
+    return next((t.name for t in TABLES.values() if t.file == file_name), None)
 
 
 def existing_tables(folder: str | Path) -> list[str]:
@@ -429,12 +473,32 @@ def check_schema(name: str, schema: pl.Schema | dict, *, file: str | None = None
             )
 
 
+#: Short type names of the Markdown rendering.
+_TYPE_NAMES = {
+    pl.String: "str",
+    pl.Float64: "float",
+    pl.Int64: "int",
+    pl.Boolean: "bool",
+    pl.Date: "date",
+    pl.Datetime: "datetime",
+}
+
+
 def contract_markdown() -> str:
-    """The contract as a Markdown table (for the README and ``indicators check --contract``)."""
-    lines = ["| table (file) | columns (required in bold) [unit] | keys |", "| --- | --- | --- |"]
+    """The contract as a Markdown table (for the README and ``indicators check --contract``).
+
+    One row per table: file and description, columns as ``name: type [unit]``
+    (required ones in bold), keys.
+    """
+    lines = [
+        "| table (file) | columns: type [unit], required in bold | keys |",
+        "| --- | --- | --- |",
+    ]
     for t in TABLES.values():
         cols = ", ".join(
-            (f"**{c.name}**" if c.required else c.name) + (f" [{c.unit}]" if c.unit else "")
+            (f"**{c.name}**" if c.required else c.name)
+            + f": {_TYPE_NAMES.get(c.dtype, c.dtype.__name__)}"
+            + (f" [{c.unit}]" if c.unit else "")
             for c in t.columns
         )
         lines.append(f"| `{t.file}`: {t.description} | {cols} | {', '.join(t.keys)} |")

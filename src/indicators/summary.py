@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import air
+from . import air, contract
 
 __all__ = ["air_summary", "other_headlines", "print_headlines", "write_summary"]
 
@@ -42,13 +42,13 @@ def air_summary(folder: str | Path, *, year: int, edition: str = "auto") -> pl.D
     """Annual evaluation of every city in ``folder`` with the change on the year before.
 
     HJ 633 daily AQI (``edition``), HJ 663 period evaluation, GB 3095 limits.
-    ``folder`` holds ``station_hours.parquet`` and ``stations.parquet``; with
-    a ``dust.parquet`` of sand-dust flags the PM and composite-index figures
-    are 扣沙 (环办监测〔2016〕120号, see :func:`indicators.air.evaluate_period`).
+    ``folder`` holds the ``station_hours`` and ``stations`` tables; with a
+    ``dust`` table of sand-dust flags the PM and composite-index figures are
+    扣沙 (环办监测〔2016〕120号, see :func:`indicators.air.evaluate_period`).
     """
     folder = Path(folder)
-    hourly = pl.read_parquet(folder / "station_hours.parquet")
-    stations = pl.read_parquet(folder / "stations.parquet")
+    hourly = pl.read_parquet(contract.require_table(folder, "station_hours"))
+    stations = pl.read_parquet(contract.require_table(folder, "stations"))
     daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
     dust = _table(folder, "dust")
     current = air.evaluate_period(daily, start=date(year, 1, 1), end=date(year, 12, 31), dust=dust)
@@ -62,8 +62,8 @@ def air_summary(folder: str | Path, *, year: int, edition: str = "auto") -> pl.D
 
 
 def _table(folder: Path, name: str) -> pl.DataFrame | None:
-    path = folder / f"{name}.parquet"
-    return pl.read_parquet(path) if path.is_file() else None
+    path = contract.table_path(folder, name)
+    return pl.read_parquet(path) if path is not None else None
 
 
 def other_headlines(folder: str | Path, *, year: int) -> pl.DataFrame:

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import contract
+
 __all__ = ["CITIES", "GENERATORS", "DemoCity", "make_cities", "station_list", "write_demo"]
 
 #: Demo period: two full years across the 2026-03-01 edition change.
@@ -143,8 +145,8 @@ def write_demo(
     out.mkdir(parents=True, exist_ok=True)
     stations = station_list(cities)
     written: dict[str, Path] = {}
-    stations.write_parquet(out / "stations.parquet")
-    written["stations"] = out / "stations.parquet"
+    written["stations"] = contract.table_file(out, "stations")
+    stations.write_parquet(written["stations"])
     for domain in GENERATORS:
         try:
             module = importlib.import_module(f"{__name__}.{domain}")
@@ -153,7 +155,7 @@ def write_demo(
                 raise
             continue
         for name, frame in module.generate(cities, stations, start, end, seed).items():
-            path = out / f"{name}.parquet"
+            path = contract.table_file(out, name)
             frame.write_parquet(path)
             written[name] = path
     return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .. import standards
 from ..errors import IndicatorInputError
@@ -16,6 +17,11 @@ _EPILOG = """examples:
   indicators report --city 清河市 --period 2026Q1 --lang en
   indicators report --city 清河市 --city 临江市 --period 2026   two cities and reports/index.html
   indicators report --all --period 2026   every city with station hours in 2026, in parallel
+
+A data folder (--data) holds one Parquet file per table of the contract (stations,
+station_hours, ...: `indicators check --contract`); it is checked first (`indicators check
+FOLDER` shows what it holds and its first problem), and a folder that fails produces no
+report. README section "Bring your own data".
 """
 
 
@@ -59,7 +65,11 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
         + ", ".join(repr(n) for n in standards.edition_names("HJ 633")),
     )
     p.add_argument("--lang", default="zh", choices=LANGS, help="report language")
-    p.add_argument("--data", default="", help="data folder (default: data/demo)")
+    p.add_argument(
+        "--data",
+        default="",
+        help="data folder (default: data/demo), checked first: see indicators check",
+    )
     p.add_argument(
         "--targets",
         default="",
@@ -77,8 +87,7 @@ def _cities(args: argparse.Namespace, data: str, period: str) -> list[str]:
     """The cities asked for: ``--all`` (those with station hours in ``period``) or ``--city``."""
     named = [c for c in args.city if c.strip()]
     if args.all:
-        from pathlib import Path
-
+        from .. import contract
         from ..config import demo_dir
         from .data import cities_with_data
         from .params import known_cities, parse_period
@@ -96,7 +105,7 @@ def _cities(args: argparse.Namespace, data: str, period: str) -> list[str]:
         if not cities:
             raise IndicatorInputError(
                 "no city has station hours in the period",
-                file=str(folder / "station_hours.parquet"),
+                file=str(contract.table_file(folder, "station_hours")),
                 column="--period",
                 found=per.label,
             )
@@ -114,16 +123,18 @@ def run_report(args: argparse.Namespace) -> int:
     """Handle ``indicators report`` and return the exit code.
 
     0 when every report was published, 1 when one failed, 2 when the parameters
-    are invalid (nothing was run).
+    are invalid or the data folder fails its checks (nothing was run).
     """
+    from ..check import require_valid_folder, warning_lines
     from .batch import render_batch
     from .data import ensure_demo_data
     from .params import validate_params
     from .render import ReportError, render_report
 
     try:
-        if not args.data:
-            ensure_demo_data()
+        folder = ensure_demo_data() if not args.data else Path(args.data).expanduser()
+        for line in warning_lines(require_valid_folder(folder)):
+            print(f"warning: {line}", file=sys.stderr)
         period = args.period
         if not period:
             if args.data:

@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from .data import table_path
+from .. import contract
 
 __all__ = [
     "DOMAIN_TABLES",
@@ -35,8 +35,9 @@ __all__ = [
     "water_figures",
 ]
 
-#: Domain -> (module under ``indicators``, tables it needs in the data folder); each domain
-#: has a function ``<domain>_figures(data, city, start, end)`` here.
+#: Domain -> (module under ``indicators``, the contract tables it needs in the data
+#: folder, :data:`indicators.contract.TABLES`); each domain has a function
+#: ``<domain>_figures(data, city, start, end)`` here.
 DOMAIN_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "water": ("water", ("water_sections", "water_results")),
     "drinking": ("drinking", ("drinking_sources", "drinking_results")),
@@ -57,12 +58,7 @@ def standard_of(fn: Callable[..., Any], parameter: str = "edition") -> str:
 
 
 def _read(data: Path, name: str) -> pl.DataFrame:
-    path = table_path(data, name)
-    if path is None:
-        from ..errors import IndicatorInputError
-
-        raise IndicatorInputError("table missing in the data folder", file=f"{name}.parquet")
-    return pl.read_parquet(path)
+    return pl.read_parquet(contract.require_table(data, name))
 
 
 def _registry_and_results(
@@ -232,7 +228,7 @@ def noise_figures(data: Path, city: str, start: date, end: date) -> dict[str, An
     from .. import noise
 
     def rows(name: str) -> pl.DataFrame | None:
-        if table_path(data, name) is None:
+        if contract.table_path(data, name) is None:
             return None
         frame = _read(data, name).filter(
             pl.col("city") == city, pl.col("date").is_between(start, end)

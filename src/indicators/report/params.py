@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import contract
 from ..errors import IndicatorInputError
 from ..standards import resolve_edition
 from .labels import LANGS
@@ -264,20 +265,14 @@ def year_earlier(period: Period) -> Period:
 
 
 def known_cities(data: str | Path) -> list[str]:
-    """Cities in the station list ``stations.parquet`` of the data folder, in file order.
+    """Cities in the station list (the ``stations`` table) of the data folder, in file order.
 
     Raises
     ------
     IndicatorInputError
         When the folder has no station list.
     """
-    path = Path(data) / "stations.parquet"
-    if not path.is_file():
-        raise IndicatorInputError(
-            "no station list in the data folder",
-            file=str(path),
-            expected="stations.parquet (as written by indicators.demo.write_demo)",
-        )
+    path = contract.require_table(data, "stations")
     cities = pl.read_parquet(path, columns=["city"])["city"].drop_nulls()
     return cities.unique(maintain_order=True).to_list()
 
@@ -349,7 +344,7 @@ def validate_params(
     Parameters
     ----------
     city : str
-        A city of the data folder's station list (``stations.parquet``, column ``city``).
+        A city of the data folder's station list (``stations`` table, column ``city``).
     period : str
         See :func:`parse_period`.
     compare : str
@@ -359,7 +354,7 @@ def validate_params(
     lang : str
         ``"zh"`` or ``"en"``.
     data : str or Path
-        Folder with the tables (``stations.parquet``, ``station_hours.parquet``, ...);
+        Data folder with the contract's tables (``stations``, ``station_hours``, ...);
         ``""`` means the demo folder ``data/demo``.
     targets : str or Path
         Targets file (TOML, :func:`indicators.targets.read_targets`); ``""``: the demo
@@ -399,7 +394,7 @@ def validate_params(
     if city not in cities:
         raise IndicatorInputError(
             "unknown city",
-            file=str(folder / "stations.parquet"),
+            file=str(contract.table_file(folder, "stations")),
             column="city",
             expected=f"one of {cities}",
             found=city,
