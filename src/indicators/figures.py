@@ -103,12 +103,7 @@ def city_hours(data: str | Path, stations: pl.DataFrame, start: date, end: date)
     IndicatorInputError
         When the folder has no ``station_hours`` table.
     """
-    path = contract.table_path(data, "station_hours")
-    if path is None:
-        raise IndicatorInputError(
-            "no station hours in the data folder",
-            file=str(contract.table_file(data, "station_hours")),
-        )
+    path = contract.require_table(data, "station_hours")
     first, last = hour_window(start, end)
     return (
         pl.scan_parquet(path)
@@ -161,6 +156,15 @@ def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple
     limits than the period is recomputed under the period's last HJ 633 edition
     and its GB 3095 limits (like for like across the 2026 revision;
     :func:`indicators.ranking.rank_change` refuses mixed editions).
+
+    Examples
+    --------
+    >>> comparison_rules({"aqi_edition": "HJ 633-2012+HJ 633-2026",
+    ...                   "limits_edition": "GB 3095-2026 transitional"},
+    ...                  {"aqi_edition": "HJ 633-2012", "limits_edition": "GB 3095-2012"})
+    ('HJ 633-2026', 'GB 3095-2026 transitional')
+    >>> comparison_rules({"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"},
+    ...                  {"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"})
     """
     edition = summary.get("aqi_edition") or ""
     if not edition or not previous:

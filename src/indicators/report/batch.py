@@ -17,6 +17,8 @@ from typing import Any
 
 import polars as pl
 
+from .. import figures
+from ..errors import IndicatorInputError
 from .display import esc, html_table
 from .labels import label
 from .params import ReportParams, validate_params
@@ -91,6 +93,12 @@ def render_batch(
     cities = list(dict.fromkeys(cities))  # a city named twice is rendered once
     all_params = [validate_params(c, period, compare, edition, lang, data, targets) for c in cities]
     out = output_folder(out_dir)
+    first = all_params[0]
+    # every city's evaluations once, before the workers start: each report reads them
+    try:
+        figures.city_evaluations(first.data, first.period, first.compare, first.edition)
+    except IndicatorInputError:
+        pass  # each report then meets the same error and names it as its failure
     n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))
     batch = BatchResult()
     ctx = multiprocessing.get_context("spawn")

@@ -32,8 +32,9 @@ from typing import Any
 
 import polars as pl
 
-from .. import air, standards
+from .. import air, contract, figures, standards
 from ..errors import IndicatorInputError, IndicatorWarning
+from ..figures import comparison_rules
 from ..glossary import AIR_POLLUTANTS
 from ..ranking import LOWER_IS_BETTER
 from . import charts, domains
@@ -284,51 +285,8 @@ def _air_period(
     edition: str,
     limits: str = "auto",
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
-    """City daily AQI, period evaluation (one row per city of ``stations``) and station hours.
-
-    None without any station hour.
-    """
-    hourly = read_city_hours(params.data, stations, start, end)
-    if hourly.is_empty():
-        return None
-    daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
-    dust = read_dust_flags(params.data, stations["city"].unique().to_list())
-    summary = air.evaluate_period(daily, start=start, end=end, limits=limits, dust=dust)
-    return daily, summary, hourly
-
-
-def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple[str, str] | None:
-    """The rules to recompute the comparison period under, or None when it already shares them.
-
-    A comparison period evaluated under another HJ 633 edition or other GB 3095
-    limits than the period is recomputed under the period's last HJ 633 edition
-    and its GB 3095 limits (the air evaluation table shows both; the change
-    ranking uses the recomputed one, since :func:`indicators.ranking.rank_change`
-    refuses mixed editions).
-
-    Returns
-    -------
-    tuple of str or None
-        ``(HJ 633 edition, GB 3095 limits edition)``.
-
-    Examples
-    --------
-    >>> comparison_rules({"aqi_edition": "HJ 633-2012+HJ 633-2026",
-    ...                   "limits_edition": "GB 3095-2026 transitional"},
-    ...                  {"aqi_edition": "HJ 633-2012", "limits_edition": "GB 3095-2012"})
-    ('HJ 633-2026', 'GB 3095-2026 transitional')
-    >>> comparison_rules({"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"},
-    ...                  {"aqi_edition": "HJ 633-2026", "limits_edition": "GB 3095-2026 final"})
-    """
-    edition = summary.get("aqi_edition")
-    if not edition or not previous:
-        return None
-    if (edition, summary.get("limits_edition")) == (
-        previous.get("aqi_edition"),
-        previous.get("limits_edition"),
-    ):
-        return None
-    return edition.split("+")[-1], summary["limits_edition"]
+    """City daily AQI, period evaluation and station hours (:func:`figures.evaluate_air`)."""
+    return figures.evaluate_air(params.data, stations, start, end, edition, limits)
 
 
 def load_context(params: ReportParams) -> ReportContext:
@@ -352,7 +310,7 @@ def load_context(params: ReportParams) -> ReportContext:
         if current is None:
             raise IndicatorInputError(
                 "no station hours for the city in the period",
-                file="station_hours.parquet",
+                file=str(contract.table_file(params.data, "station_hours")),
                 found=f"{params.city} {p.label}",
             )
         daily, frame, hourly = current
@@ -402,85 +360,18 @@ def _city_history(ctx: ReportContext) -> pl.DataFrame:
     return air.daily_aqi(hourly, stations=ctx.stations, level="city", edition=ctx.history_edition)
 
 
-@dataclass
-class CityFigures:
-    """Air figures of every city of the data folder, for the ranking.
-
-    Attributes
-    ----------
-    summary : polars.DataFrame
-        :func:`indicators.air.evaluate_period` of the period, one row per city.
-    previous : polars.DataFrame or None
-        The same for the comparison period, recomputed under ``rules`` when they
-        are set; None when no city has data in it.
-    rules : tuple of str or None
-        :func:`comparison_rules` of the report city (of the first city when the
-        report city has no data in the comparison period).
-    failed : dict
-        City -> why it is missing from ``summary`` or ``previous`` (its data
-        could not be evaluated, or it has none).
-    """
-
-    summary: pl.DataFrame
-    previous: pl.DataFrame | None
-    rules: tuple[str, str] | None
-    failed: dict[str, str] = field(default_factory=dict)
-
-
-def _evaluate_cities(
-    params: ReportParams,
-    stations: pl.DataFrame,
-    per: Any,
-    edition: str,
-    limits: str,
-    failed: dict[str, str],
-) -> pl.DataFrame | None:
-    """:func:`indicators.air.evaluate_period` of every city of ``stations`` (None without data).
-
-    All cities at once; when that fails (one city's data are bad), city by city,
-    so that the others are still evaluated and the bad one is named in ``failed``.
-    Station hours without any city day (only background stations, or only the
-    00:00 hour closing the day before the period) are no data.
-    """
-    try:
-        got = _air_period(params, stations, per.start, per.end, edition, limits)
-        return None if got is None or got[1].is_empty() else got[1]
-    except IndicatorInputError:
-        pass
-    parts = []
-    for city in stations["city"].unique(maintain_order=True).to_list():
-        try:
-            got = _air_period(
-                params, stations.filter(pl.col("city") == city), per.start, per.end, edition, limits
-            )
-        except IndicatorInputError as err:
-            failed.setdefault(city, f"{per.label}: {err}")
-            continue
-        if got is not None and not got[1].is_empty():
-            parts.append(got[1])
-    return pl.concat(parts, how="diagonal_relaxed") if parts else None
+#: Air figures of every city of the data folder (the figures store's record).
+CityFigures = figures.CityEvaluations
 
 
 def _all_cities(ctx: ReportContext) -> CityFigures:
-    params, p, c = ctx.params, ctx.params.period, ctx.params.compare
-    stations = pl.read_parquet(Path(params.data) / "stations.parquet")
-    failed: dict[str, str] = {}
-    summary = _evaluate_cities(params, stations, p, params.edition, "auto", failed)
-    if summary is None:  # pragma: no cover - load_context found hours of the report city
-        summary = pl.DataFrame([ctx.summary])
-    # the report city's rules (known from load_context), else those of the first city with data
-    rules = comparison_rules(ctx.summary, ctx.previous)
-    edition, limits = rules or (params.edition, "auto")
-    previous = _evaluate_cities(params, stations, c, edition, limits, failed)
-    if previous is not None and not ctx.previous:
-        rules = comparison_rules(ctx.summary, previous.row(0, named=True))
-        if rules is not None:
-            previous = _evaluate_cities(params, stations, c, rules[0], rules[1], failed)
-    have = set(summary["city"].to_list())
-    for city in stations["city"].unique(maintain_order=True).to_list():
-        if city not in have and city not in failed:
-            failed[city] = f"{p.label}: {ctx.t('no_hours')}"
-    return CityFigures(summary, previous, rules, failed)
+    """Every city's evaluations from the figures store (computed once per period)."""
+    p = ctx.params.period
+    got = figures.city_evaluations(ctx.params.data, p, ctx.params.compare, ctx.params.edition)
+    if got is None:  # pragma: no cover - load_context found hours of the report city
+        return CityFigures(pl.DataFrame([ctx.summary]), None, None, {})
+    failed = {city: why or f"{p.label}: {ctx.t('no_hours')}" for city, why in got.failed.items()}
+    return CityFigures(got.summary, got.previous, got.rules, failed)
 
 
 def open_report(
