@@ -159,6 +159,25 @@ def _first_cell(df: pl.DataFrame, masks: dict[str, pl.Expr]) -> tuple[int, str] 
     return int(i), col
 
 
+def _bound_error(
+    quantity: str, value: float, *, file: str, row: int, column: str, prefix: str = ""
+) -> IndicatorInputError:
+    """The error for ``value`` of ``quantity`` beyond its bound (negative: its own wording)."""
+    b = bound(quantity)
+    low = value < b["lower"]
+    negative = low and b["lower"] == 0
+    return IndicatorInputError(
+        _negative_text(b) if negative else "value beyond the plausibility bound",
+        file=file,
+        row=row,
+        column=column,
+        expected=">= 0"
+        if negative and value not in MISSING_CODES
+        else f"{prefix}{_limits_text(quantity, b, low)} (likely: {_mistake(value, quantity)})",
+        found=value,
+    )
+
+
 def _negative_text(b: dict[str, Any]) -> str:
     if b["unit"] in ("µg/m³", "mg/m³", "mg/L"):
         return "negative value (a negative concentration is impossible)"
@@ -275,20 +294,7 @@ def check_bounds(
     hit = _first_cell(df, hard)
     if hit is not None:
         i, col = hit
-        q, value = cols[col], df[col][i]
-        b = bound(q)
-        low = value < b["lower"]
-        negative = low and b["lower"] == 0
-        raise IndicatorInputError(
-            _negative_text(b) if negative else "value beyond the plausibility bound",
-            file=file,
-            row=_row_of(i, rows),
-            column=col,
-            expected=f"{_limits_text(q, b, low)} (likely: {_mistake(value, q)})"
-            if not negative or value in MISSING_CODES
-            else ">= 0",
-            found=value,
-        )
+        raise _bound_error(cols[col], df[col][i], file=file, row=_row_of(i, rows), column=col)
     hit = _first_cell(df, soft)
     if hit is not None:
         i, col = hit
@@ -357,18 +363,8 @@ def check_bounds_by_row(
             expected=">= 0",
             found=value,
         )
-    b = bound(name)
-    low = value < b["lower"]
-    negative = low and b["lower"] == 0
-    raise IndicatorInputError(
-        _negative_text(b) if negative else "value beyond the plausibility bound",
-        file=file,
-        row=_row_of(i, rows),
-        column=col,
-        expected=">= 0"
-        if negative and value not in MISSING_CODES
-        else f"{df[quantity][i]}: {_limits_text(name, b, low)} (likely: {_mistake(value, name)})",
-        found=value,
+    raise _bound_error(
+        name, value, file=file, row=_row_of(i, rows), column=col, prefix=f"{df[quantity][i]}: "
     )
 
 

@@ -277,18 +277,6 @@ def _demo_folder() -> Path:
     return demo_dir().resolve()
 
 
-def _air_period(
-    params: ReportParams,
-    stations: pl.DataFrame,
-    start: Any,
-    end: Any,
-    edition: str,
-    limits: str = "auto",
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None:
-    """City daily AQI, period evaluation and station hours (:func:`figures.evaluate_air`)."""
-    return figures.evaluate_air(params.data, stations, start, end, edition, limits)
-
-
 def load_context(params: ReportParams) -> ReportContext:
     """Compute the air figures of the period and of the comparison period.
 
@@ -306,7 +294,7 @@ def load_context(params: ReportParams) -> ReportContext:
     p, c = params.period, params.compare
 
     def compute() -> ReportContext:
-        current = _air_period(params, stations, p.start, p.end, params.edition)
+        current = figures.evaluate_air(params.data, stations, p.start, p.end, params.edition)
         if current is None:
             raise IndicatorInputError(
                 "no station hours for the city in the period",
@@ -315,7 +303,7 @@ def load_context(params: ReportParams) -> ReportContext:
             )
         daily, frame, hourly = current
         summary = frame.row(0, named=True) if frame.height else {}
-        before = _air_period(params, stations, c.start, c.end, params.edition)
+        before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
         previous, change, recomputed = {}, {}, None
         if before is None:
             notes.append(f"air: no station hours in the comparison period {c.label}")
@@ -326,7 +314,9 @@ def load_context(params: ReportParams) -> ReportContext:
             change = air.compare_periods(frame, before[1]).row(0, named=True)
             rules = comparison_rules(summary, previous)
             if rules is not None:
-                again = _air_period(params, stations, c.start, c.end, rules[0], limits=rules[1])
+                again = figures.evaluate_air(
+                    params.data, stations, c.start, c.end, rules[0], limits=rules[1]
+                )
                 recomputed = again[1].row(0, named=True) if again is not None else None
         return ReportContext(
             params,
