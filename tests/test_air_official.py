@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import polars as pl
 import pytest
 
-from indicators import IndicatorInputError, air
+from indicators import IndicatorInputError, air, standards
 
 POLLUTANTS = ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
 CLEAN = {"SO2": 5.0, "NO2": 10.0, "PM10": 20.0, "CO": 0.2, "O3": 50.0, "PM2.5": 10.0}
@@ -383,3 +383,31 @@ def test_three_year_means_need_three_consecutive_years() -> None:
     ]
     pdf = air.three_year_means(annual.to_pandas())
     assert pdf.shape[0] == 2
+
+
+def test_auto_edition_equals_the_forced_edition_on_either_side_of_the_change() -> None:
+    """edition="auto" takes the single-edition path when every row has one edition (issue 13)
+    and still picks the edition per row across the change: same rows, same values."""
+    change = air.EDITION_CHANGE
+    start = datetime(change.year, change.month, change.day) - timedelta(days=2)
+    times = [start + timedelta(hours=k) for k in range(1, 24 * 4 + 1)]
+    h = pl.DataFrame(
+        {
+            "station": "A",
+            "time": times,
+            "SO2": 10.0,
+            "NO2": 40.0,
+            "PM10": 90.0,
+            "CO": 1.0,
+            "O3": [float(20 + (k % 24) * 8) for k in range(len(times))],
+            "PM2.5": [float(30 + k % 50) for k in range(len(times))],
+        }
+    )
+    names = standards.edition_names("HJ 633")
+    before = h.filter(pl.col("time") <= datetime(change.year, change.month, change.day))
+    assert air.hourly_aqi(before, edition="auto").equals(air.hourly_aqi(before, edition=names[-2]))
+    auto = air.daily_aqi(h, edition="auto")
+    for name in names[-2:]:
+        got = auto.filter(pl.col("edition") == name)
+        forced = air.daily_aqi(h, edition=name).filter(pl.col("date").is_in(got["date"].implode()))
+        assert got.height == 2 and got.equals(forced)

@@ -172,6 +172,12 @@ def _aqi_columns(
     )
 
 
+def _editions_present(lf: pl.LazyFrame, day: pl.Expr) -> list[str]:
+    """HJ 633 editions in force on the days of ``lf`` (one pass over a date column)."""
+    found = lf.select(standards.edition_expr("HJ 633", day).unique().alias("e")).collect()
+    return found["e"].drop_nulls().to_list()
+
+
 def _with_edition(
     lf: pl.LazyFrame,
     edition: str,
@@ -179,7 +185,14 @@ def _with_edition(
     missing: str,
     day: pl.Expr,
     prof: AirMethod | None = None,
+    present: list[str] | None = None,
 ) -> pl.LazyFrame:
+    """AQI columns under ``edition``; ``auto`` picks the edition in force per row.
+
+    ``present`` (the editions in force on the rows' days, when known cheaply)
+    lets ``auto`` skip the split by edition, concatenation and re-sort when the
+    rows all fall under one edition.
+    """
     standards.resolve_edition("HJ 633", edition)
     if missing not in _MISSING_POLICIES:
         raise IndicatorInputError(
@@ -190,6 +203,8 @@ def _with_edition(
         )
     if edition != "auto":
         return _aqi_columns(lf, concrete_edition(edition), report, missing, prof)
+    if present is not None and len(present) == 1:
+        return _aqi_columns(lf, present[0], report, missing, prof)
     lf = lf.with_row_index("_row")
     in_force = standards.edition_expr("HJ 633", day)
     parts = [
@@ -278,7 +293,8 @@ def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard
     lf, was_lazy = to_lazy(hourly, name="hourly")
     lf = _check_hourly(lf, was_lazy, "hourly")
     day = (pl.col("time") - pl.duration(hours=1)).dt.date()
-    return finish(_with_edition(lf, edition, "hourly", missing, day), was_lazy)
+    present = None if was_lazy or edition != "auto" else _editions_present(lf, day)
+    return finish(_with_edition(lf, edition, "hourly", missing, day, present=present), was_lazy)
 
 
 def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
@@ -720,6 +736,10 @@ def daily_aqi(
     else:
         day_stats = daily_concentrations(lf if was_lazy else lf.collect(), method=prof)
         day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats
+    # the days' editions, read from eager-backed daily values (cheap; the groups' days are a subset)
+    present = (
+        None if was_lazy or edition != "auto" else _editions_present(day_stats, pl.col("date"))
+    )
     if group:
         st, _ = to_lazy(stations, name="stations")
         st = st.collect()
@@ -734,5 +754,5 @@ def daily_aqi(
         day_stats = day_stats.with_columns(
             round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in stats_schema
         )
-    out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"), prof)
+    out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"), prof, present)
     return finish(out, was_lazy)
