@@ -201,6 +201,16 @@ def test_unknown_format_is_an_error_naming_the_file_and_the_formats(tmp_path: Pa
         detect_format(_write_bytes(tmp_path / "bad.csv", b"\xff\xfe\x00a,b\n"))
 
 
+def test_a_mostly_utf8_file_with_a_bad_byte_is_an_error_not_gb18030(tmp_path: Path) -> None:
+    """The same strict decoding as the readers (validation.decode_text): 北京 must not become
+    鍖椾含 because one byte of a UTF-8 dust file is bad."""
+    raw = "城市,日期,小时数\n北京,2019-03-27,6\n".encode() + b"\xff\n"
+    bad = _write_bytes(tmp_path / "dust.csv", raw)
+    with pytest.raises(IndicatorInputError, match="not valid UTF-8") as err:
+        ingest([bad], tmp_path / "out", progress=False)
+    assert f"offset {len(raw) - 2}" in str(err.value)
+
+
 def _write_bytes(path: Path, raw: bytes) -> Path:
     path.write_bytes(raw)
     return path

@@ -68,7 +68,7 @@ from typing import Any
 
 import polars as pl
 
-from . import contract
+from . import contract, validation
 from . import io as readers
 from .errors import IndicatorInputError
 from .glossary import AIR_POLLUTANTS, TERMS
@@ -290,23 +290,6 @@ def _head(path: Path) -> bytes:
         ) from None
 
 
-def _decode_strict(raw: bytes, file: str) -> str:
-    """Text as UTF-8 (with or without BOM), else GB18030; an error otherwise."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise IndicatorInputError(
-            "cannot decode the text",
-            file=file,
-            expected="UTF-8, UTF-8 with BOM or GB18030",
-            found=f"byte {raw[utf8_error.start]:#04x} at offset {utf8_error.start}",
-        ) from None
-
-
 def _header_of(path: Path) -> tuple[str, list[str], bytes]:
     """``(kind, columns, header bytes)`` of a data file: kind is csv, parquet or xlsx."""
     head = _head(path)
@@ -343,7 +326,7 @@ def _header_of(path: Path) -> tuple[str, list[str], bytes]:
             expected="a header line naming the columns",
             found="an empty first line" if head.strip() else "0 bytes",
         )
-    text = _decode_strict(line.rstrip(b"\r"), str(path))
+    text = validation.decode_text(line.rstrip(b"\r"), file=str(path))
     return "csv", next(csv.reader([text]), []), line
 
 
@@ -493,10 +476,7 @@ def _read_text_frame(source: _Source) -> pl.DataFrame:
         return pl.read_parquet(source.path)
     if source.kind == "xlsx":
         return pl.read_excel(source.path, sheet_id=1, infer_schema_length=0)
-    raw = source.path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = _decode_strict(raw, source.name)
+    text = validation.decode_text(validation.read_bytes(source.path), file=source.name)
     try:
         return pl.read_csv(_stdio.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
@@ -509,7 +489,7 @@ def _read_station_hours(source: _Source) -> pl.DataFrame:
     """Tidy station-hours: the reader for English CSV/Parquet, else headers mapped first."""
     if source.kind in ("csv", "parquet"):
         df = pl.read_parquet_schema(source.path) if source.kind == "parquet" else None
-        line = _decode_strict(source.header, source.name) if df is None else ""
+        line = validation.decode_text(source.header, file=source.name) if df is None else ""
         columns = list(df) if df is not None else next(csv.reader([line]), [])
         if all(_norm(c) == c.lower() and c in _STATION_HOUR_ALIASES for c in columns):
             return readers.read_station_hours(source.path)
