@@ -20,7 +20,6 @@ indicators.errors.IndicatorInputError: no/such/folder: no such data folder (expe
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,13 +114,9 @@ def _read_manifest(folder: Path) -> tuple[dict[str, Any] | None, TableCheck | No
         return None, None
     entry = TableCheck(contract.MANIFEST, str(path))
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("not a JSON object")
-    except (ValueError, UnicodeDecodeError) as exc:
-        entry.error = IndicatorInputError(
-            "the manifest is not readable", file=str(path), expected="a JSON object", found=str(exc)
-        )
+        manifest = contract.read_manifest(folder)
+    except IndicatorInputError as exc:
+        entry.error = exc
         return None, entry
     entry.manifest = {k: v for k, v in manifest.items() if k != "tables"}
     version = manifest.get("schema_version")

@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ __all__ = [
     "check_schema",
     "contract_markdown",
     "existing_tables",
+    "read_manifest",
     "require_table",
     "table_file",
     "table_of_file",
@@ -412,6 +414,31 @@ def require_table(folder: str | Path, name: str) -> Path:
             expected=f"{_spec(name).description} (see `indicators check --contract`)",
         )
     return path
+
+
+def read_manifest(folder: str | Path) -> dict:
+    """The folder's ``manifest.json`` as a dict (``{}`` when the folder has none).
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the file when it is not a readable JSON object.
+    """
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndicatorInputError(
+            "the manifest is not readable",
+            file=str(path),
+            expected="a JSON object, as indicators ingest writes it",
+            found=str(exc),
+        ) from None
+    return manifest
 
 
 def table_of_file(file_name: str) -> str | None:

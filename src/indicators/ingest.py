@@ -805,26 +805,6 @@ def _iso(v: Any) -> Any:
     return v.isoformat(timespec="minutes") if isinstance(v, datetime) else str(v)
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
-    path = folder / contract.MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise IndicatorInputError(
-            "the manifest is not readable",
-            file=str(path),
-            expected="the JSON written by indicators ingest",
-            found=str(exc),
-        ) from None
-    if not isinstance(manifest, dict):
-        raise IndicatorInputError(
-            "the manifest is not readable", file=str(path), expected="a JSON object"
-        )
-    return manifest
-
-
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
@@ -981,7 +961,7 @@ def ingest(
         raise IndicatorInputError(
             "the output is not a folder", file=str(folder), expected="a folder (or a new name)"
         )
-    manifest = _read_manifest(folder) if folder.is_dir() else {}
+    manifest = contract.read_manifest(folder)
     known: dict[str, str] = {}
     for entry in (manifest.get("tables") or {}).values():
         for s in entry.get("sources", []) if isinstance(entry, dict) else []:
