@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import air, contract
+from . import air, contract, figures
 
 __all__ = ["air_summary", "other_headlines", "print_headlines", "write_summary"]
 
@@ -50,7 +50,7 @@ def air_summary(folder: str | Path, *, year: int, edition: str = "auto") -> pl.D
     hourly = pl.read_parquet(contract.require_table(folder, "station_hours"))
     stations = pl.read_parquet(contract.require_table(folder, "stations"))
     daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
-    dust = _table(folder, "dust")
+    dust = figures.dust_flags(folder)  # the report's reader: the same 扣沙 figures
     current = air.evaluate_period(daily, start=date(year, 1, 1), end=date(year, 12, 31), dust=dust)
     first_day = daily["date"].min()
     if first_day is not None and first_day <= date(year - 1, 1, 1):
