@@ -205,6 +205,31 @@ def _evaluate_cities(
     return pl.concat(parts, how="diagonal_relaxed") if parts else None
 
 
+def _first_city_rules(
+    data: str | Path, stations: pl.DataFrame, summary: pl.DataFrame, compare: Span, edition: str
+) -> tuple[bool, tuple[str, str] | None]:
+    """``(known, rules)``: :func:`comparison_rules` told by the first city's comparison.
+
+    One city's comparison evaluation tells the rules, so that every city's
+    comparison is evaluated once, under them; ``known`` is False when that city
+    has no comparison value (then the rules come from all cities' values).
+    """
+    first = summary.row(0, named=True)
+    try:
+        got = evaluate_air(
+            data,
+            stations.filter(pl.col("city") == first["city"]),
+            compare.start,
+            compare.end,
+            edition,
+        )
+    except IndicatorInputError:
+        return False, None  # its comparison data are bad: _evaluate_cities names it
+    if got is None or got[1].is_empty():
+        return False, None
+    return True, comparison_rules(first, got[1].row(0, named=True))
+
+
 def compute_city_evaluations(
     data: str | Path, period: Span, compare: Span, edition: str = "auto"
 ) -> CityEvaluations | None:
@@ -218,16 +243,20 @@ def compute_city_evaluations(
     summary = _evaluate_cities(data, stations, period, edition, "auto", failed)
     if summary is None:
         return None
-    previous = _evaluate_cities(data, stations, compare, edition, "auto", failed)
-    rules = None
-    if previous is not None:
-        both = summary.join(previous.select("city"), on="city", how="semi")
-        if both.height:
-            first = both.row(0, named=True)
-            prev = previous.filter(pl.col("city") == first["city"]).row(0, named=True)
-            rules = comparison_rules(first, prev)
-        if rules is not None:
-            previous = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
+    known, rules = _first_city_rules(data, stations, summary, compare, edition)
+    if known:  # evaluated once, under the period's rules when they differ
+        edition_c, limits_c = rules or (edition, "auto")
+        previous = _evaluate_cities(data, stations, compare, edition_c, limits_c, failed)
+    else:
+        previous = _evaluate_cities(data, stations, compare, edition, "auto", failed)
+        if previous is not None:
+            both = summary.join(previous.select("city"), on="city", how="semi")
+            if both.height:
+                first = both.row(0, named=True)
+                prev = previous.filter(pl.col("city") == first["city"]).row(0, named=True)
+                rules = comparison_rules(first, prev)
+            if rules is not None:
+                previous = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
     have = set(summary["city"].to_list())
     for city in stations["city"].unique(maintain_order=True).to_list():
         if city not in have and city not in failed:
