@@ -88,3 +88,68 @@ def test_ruff_clean():
         [ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True
     )
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+# --------------------------------------------------------------------------- layering
+
+PACKAGE = ROOT / "src" / "indicators"
+#: Layers from the bottom: a module may import its own layer and the layers below.
+GROUND = {"errors", "standards", "glossary", "validation", "contract", "_frames", "config"}
+READERS = {"io"}
+DOMAINS = {"air", "water", "drinking", "sea", "blackodorous", "noise", "trends", "targets"}
+
+
+def _imports(path, source=None):
+    """(line, top-level package module imported, names) of every relative import."""
+    import ast
+
+    parts = path.relative_to(PACKAGE).parts
+    source = path.read_text(encoding="utf-8") if source is None else source
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(parts[:-1])[: len(parts) - node.level]
+            target = base + [m for m in (node.module or "").split(".") if m]
+            names = [a.name for a in node.names]
+            yield node.lineno, (target[0] if target else names[0]), target, names
+
+
+def _top(path):
+    return path.relative_to(PACKAGE).with_suffix("").parts[0]
+
+
+@pytest.mark.parametrize(
+    ("layer", "allowed"),
+    [
+        (GROUND, GROUND),
+        (READERS, GROUND | READERS),
+        (DOMAINS, GROUND | DOMAINS),
+    ],
+    ids=["ground", "readers", "domains"],
+)
+def test_imports_run_downward_only(layer, allowed):
+    """Domains never import readers and readers never import domains (guide: layering)."""
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        if _top(path) not in layer:
+            continue
+        for line, top, _, _ in _imports(path):
+            if top not in allowed and top != "__version__":
+                bad.append(f"{path.relative_to(PACKAGE)}:{line} imports {top}")
+    assert not bad, bad
+
+
+def test_no_private_name_imported_across_modules():
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        for line, _, _, names in _imports(path):
+            private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+            if private:
+                bad.append(f"{path.relative_to(PACKAGE)}:{line} imports {private}")
+    assert not bad, bad
+
+
+def test_import_scan_resolves_relative_imports():
+    """The scan names the top-level module of each relative import (so the checks can fail)."""
+    source = "from ..water import item_class\nfrom .. import noise\nfrom .air import read_cnemc\n"
+    found = [(top, names) for _, top, _, names in _imports(PACKAGE / "io" / "x.py", source)]
+    assert found == [("water", ["item_class"]), ("noise", ["noise"]), ("io", ["read_cnemc"])]

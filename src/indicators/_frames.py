@@ -145,3 +145,15 @@ def reject_rows(
             expected=expected,
             found=df[column][bad - 1],
         )
+
+
+def key_list(by: str | Sequence[str] | None) -> list[str]:
+    """Grouping keys as a list: None -> [], a name -> [name], a sequence -> list."""
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def null_if_empty(expr: pl.Expr) -> pl.Expr:
+    """``expr`` with empty strings as null (blank cells of a table)."""
+    return pl.when(expr == "").then(None).otherwise(expr)

@@ -69,19 +69,28 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import validation
 from ._frames import (
     Frame,
     as_date,
     finish,
     first_bad_row,
     float_columns,
-    reject_rows,
+    key_list,
     require_columns,
     to_lazy,
 )
 from .errors import IndicatorInputError
 from .standards import table
+from .validation.blackodorous import (
+    INDICATORS,
+    NON_NEGATIVE,
+    STATUSES,
+    TYPES,
+    validate_ledger,
+    validate_monitoring,
+    validate_status_history,
+    validate_surveys,
+)
 
 __all__ = [
     "GUIDE",
@@ -115,22 +124,9 @@ __all__ = [
 #: Standards key of the 2015 guide (the ``standard`` column of the grading tables).
 GUIDE = "城市黑臭水体整治工作指南-2015"
 
-#: The four grading indicators, in the order of the guide's table.
-INDICATORS: tuple[str, ...] = ("transparency", "DO", "ORP", "NH3-N")
-
 #: Levels from best to worst, with their Chinese terms.
 LEVELS: dict[str, str] = {"none": "不黑臭", "light": "轻度黑臭", "severe": "重度黑臭"}
 _LEVELS_EN: dict[str, str] = {"none": "not black-odorous", "light": "light", "severe": "severe"}
-
-#: Water-body types of the ledger.
-TYPES: dict[str, tuple[str, str]] = {"river": ("河流", "river"), "lake_pond": ("湖塘", "lake/pond")}
-
-#: Ledger status codes, in stage order (see table ``blackodorous_statuses``).
-STATUSES: tuple[str, ...] = tuple(table("blackodorous_statuses")["status"].to_list())
-
-# Physically non-negative quantities (a negative value is an input error, not a
-# regulatory number).
-_NON_NEGATIVE = ("transparency", "DO", "NH3-N", "depth", "position_km")
 
 #: Display labels of :func:`ledger_table`: column -> (中文, English).
 LEDGER_LABELS: dict[str, tuple[str, str]] = {
@@ -151,16 +147,6 @@ LEDGER_LABELS: dict[str, tuple[str, str]] = {
     "returned": ("是否返黑返臭", "Returned"),
 }
 
-_LEDGER_REQUIRED = ["water_body_id", "city", "name", "type", "identified_date"]
-_LEDGER_OPTIONAL: dict[str, pl.DataType] = {
-    "district": pl.String(),
-    "length_km": pl.Float64(),
-    "area_km2": pl.Float64(),
-    "grade_identified": pl.String(),
-    "responsible_unit": pl.String(),
-    "plan_date": pl.Date(),
-}
-
 By = str | Sequence[str] | None
 DateLike = date | datetime | str
 
@@ -168,40 +154,9 @@ DateLike = date | datetime | str
 # ----------------------------------------------------------------------------- helpers
 
 
-def _keys(by: By) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
-
-
 def _rule(name: str) -> float:
     rows = table("blackodorous_rules").filter(pl.col("rule") == name)
     return float(rows["value"].item())
-
-
-def _date_column(df: pl.DataFrame, column: str, *, name: str) -> pl.DataFrame:
-    """Cast ``column`` to pl.Date; strings must be ISO dates."""
-    dtype = df.schema[column]
-    if dtype == pl.Date:
-        return df
-    if isinstance(dtype, pl.Datetime):
-        return df.with_columns(pl.col(column).dt.date())
-    if dtype in (pl.String, pl.Null):
-        parsed = pl.col(column).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-        reject_rows(
-            df,
-            pl.col(column).is_not_null() & parsed.is_null(),
-            name=name,
-            column=column,
-            message="not a date",
-            expected="YYYY-MM-DD",
-        )
-        return df.with_columns(parsed)
-    raise IndicatorInputError(
-        "not a date column", file=name, column=column, expected="Date", found=str(dtype)
-    )
 
 
 def _collect(data: Any, name: str) -> tuple[pl.DataFrame, bool]:
@@ -351,7 +306,7 @@ def indicator_level_expr(
     """
     ind = _indicator_name(indicator, standard)
     v = (pl.col(value) if isinstance(value, str) else value).cast(pl.Float64).fill_nan(None)
-    if ind in _NON_NEGATIVE:
+    if ind in NON_NEGATIVE:
         v = pl.when(v >= 0).then(v)
     grading = grading_thresholds(standard) if thresholds is None else _check_thresholds(thresholds)
     rows = {r["level"]: r for r in grading.filter(pl.col("indicator") == ind).to_dicts()}
@@ -454,7 +409,7 @@ def indicator_level(
             )
         frame = frame.with_columns(pl.Series("depth", dvals, dtype=pl.Float64, strict=False))
     frame = float_columns(
-        frame.rename({"value": ind}), [ind, "depth"], name="value", non_negative=_NON_NEGATIVE
+        frame.rename({"value": ind}), [ind, "depth"], name="value", non_negative=NON_NEGATIVE
     )
     out = frame.select(
         indicator_level_expr(
@@ -468,84 +423,6 @@ def indicator_level(
     if scalar:
         return out[0]
     return out if isinstance(value, pl.Series) else out.to_list()
-
-
-def validate_monitoring(
-    monitoring: Any, *, name: str = "monitoring", need_position: bool = True
-) -> pl.DataFrame:
-    """Check a monitoring frame and return it eagerly with Float64 indicator columns.
-
-    Parameters
-    ----------
-    monitoring : DataFrame or LazyFrame
-        One row per point and sampling (see the module notes).
-    name : str
-        File or argument name for error messages.
-    need_position : bool
-        Require ``position_km`` on every row (needed for the consecutive-points rule).
-
-    Returns
-    -------
-    polars.DataFrame
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing column, a point with no position, two positions for one point,
-        negative values, text where a number is expected.
-
-    Notes
-    -----
-    Indicators of 城市黑臭水体整治工作指南 (2015) table 城市黑臭水体污染程度分级标准; points
-    along the water body (every
-    200-600 m).
-
-    Examples
-    --------
-    >>> m = pl.DataFrame({"water_body_id": ["W1"], "point": ["P1"], "position_km": [None],
-    ...     "transparency": [20.0], "DO": [1.0], "ORP": [10.0], "NH3-N": [9.0]})
-    >>> validate_monitoring(m)
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: monitoring, row 1, ...: point has no position ...
-    """
-    df, _ = _collect(monitoring, name)
-    need = ["water_body_id", "point", *INDICATORS] + (["position_km"] if need_position else [])
-    require_columns(df.schema, need, name=name)
-    df = float_columns(
-        df, [*INDICATORS, "depth", "position_km"], name=name, non_negative=_NON_NEGATIVE
-    )
-    if "date" in df.columns:
-        df = _date_column(df, "date", name=name)
-    for c in ("water_body_id", "point"):
-        bad = first_bad_row(df, pl.col(c).is_null())
-        if bad is not None:
-            raise IndicatorInputError(
-                "missing identifier", file=name, row=bad, column=c, expected="a value"
-            )
-    if need_position:
-        bad = first_bad_row(df, pl.col("position_km").is_null())
-        if bad is not None:
-            raise IndicatorInputError(
-                "point has no position",
-                file=name,
-                row=bad,
-                column="position_km",
-                expected="distance along the water body [km]",
-                found=df["point"][bad - 1],
-            )
-        n_pos = pl.col("position_km").n_unique().over("water_body_id", "point")
-        reject_rows(
-            df,
-            n_pos > 1,
-            name=name,
-            column="position_km",
-            message="one point with two positions",
-            expected="one position per point",
-        )
-    # DO, NH3-N, ORP, transparency against the project plausibility bounds
-    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
-    return df
 
 
 def sample_levels(
@@ -670,7 +547,7 @@ def point_grade(
     >>> point_grade(m).select("severe_share_transparency", "grade", "severe_rule").row(0)
     (60.0, 'severe', 'one_indicator')
     """
-    keys = [*_keys(by), "water_body_id", "point"]
+    keys = [*key_list(by), "water_body_id", "point"]
     df, was_lazy = _collect(monitoring, "monitoring")
     df = validate_monitoring(df)
     require_columns(df.schema, keys, name="monitoring")
@@ -806,7 +683,7 @@ def severe_stretches(points: Any, *, by: By = None, standard: str = GUIDE) -> Fr
     >>> s["first_point"].item(), s["last_point"].item(), round(s["length_km"].item(), 3)
     ('B', 'D', 0.8)
     """
-    keys = [*_keys(by), "water_body_id"]
+    keys = [*key_list(by), "water_body_id"]
     df, was_lazy = _points(points, keys)
     min_run = _rule("consecutive_severe_points")
     severe = (pl.col("grade") == "severe").fill_null(False)
@@ -880,7 +757,7 @@ def water_body_grade(points: Any, *, by: By = None, standard: str = GUIDE) -> Fr
     >>> water_body_grade(p).select("severe_point_share", "grade", "n_severe_stretches").row(0)
     (60.0, 'severe', 0)
     """
-    keys = [*_keys(by), "water_body_id"]
+    keys = [*key_list(by), "water_body_id"]
     df, was_lazy = _points(points, keys)
     share = _rule("water_body_severe_points")
     min_points = _rule("min_points_per_water_body")
@@ -932,90 +809,6 @@ def water_body_grade(points: Any, *, by: By = None, standard: str = GUIDE) -> Fr
 
 
 # ----------------------------------------------------------------------------- surveys
-
-
-def validate_surveys(surveys: Any, *, name: str = "surveys") -> pl.DataFrame:
-    """Check a public-survey frame; add ``satisfied_share`` from ``n_satisfied`` if needed.
-
-    Parameters
-    ----------
-    surveys : DataFrame or LazyFrame
-        ``water_body_id``, ``respondents`` and ``satisfied_share`` [percent] or
-        ``n_satisfied``; optional ``date``.
-    name : str
-        File or argument name for error messages.
-
-    Returns
-    -------
-    polars.DataFrame
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing columns, respondents not a positive whole number, a share outside
-        0-100, more satisfied than respondents.
-
-    Notes
-    -----
-    Public survey of the effect evaluation, 城市黑臭水体整治工作指南 (2015) (公众调查评议).
-
-    Examples
-    --------
-    >>> s = pl.DataFrame({"water_body_id": ["W1"], "respondents": [200], "n_satisfied": [183]})
-    >>> validate_surveys(s)["satisfied_share"].item()
-    91.5
-    """
-    df, _ = _collect(surveys, name)
-    require_columns(df.schema, ["water_body_id", "respondents"], name=name)
-    if "satisfied_share" not in df.columns and "n_satisfied" not in df.columns:
-        require_columns(df.schema, ["water_body_id", "respondents", "satisfied_share"], name=name)
-    if "date" in df.columns:
-        df = _date_column(df, "date", name=name)
-    df = float_columns(
-        df,
-        [c for c in ("respondents", "satisfied_share", "n_satisfied") if c in df.columns],
-        name=name,
-        non_negative=_NON_NEGATIVE,
-    )
-    checks = [
-        (
-            "respondents",
-            (pl.col("respondents") <= 0)
-            | (pl.col("respondents") % 1 != 0)
-            | pl.col("respondents").is_null(),
-            "a whole number > 0",
-        ),
-    ]
-    if "n_satisfied" in df.columns:
-        checks.append(
-            (
-                "n_satisfied",
-                (pl.col("n_satisfied") < 0)
-                | (pl.col("n_satisfied") % 1 != 0)
-                | (pl.col("n_satisfied") > pl.col("respondents")),
-                "0 <= n_satisfied <= respondents",
-            )
-        )
-    if "satisfied_share" in df.columns:
-        checks.append(
-            (
-                "satisfied_share",
-                (pl.col("satisfied_share") < 0) | (pl.col("satisfied_share") > 100),
-                "a percentage 0-100",
-            )
-        )
-    for column, mask, expected in checks:
-        reject_rows(
-            df,
-            mask,
-            name=name,
-            column=column,
-            message="invalid survey value",
-            expected=expected,
-        )
-    if "satisfied_share" not in df.columns:
-        df = df.with_columns(satisfied_share=pl.col("n_satisfied") * 100 / pl.col("respondents"))
-    return df.with_columns(pl.col("respondents").cast(pl.Int64))
 
 
 def survey_satisfaction(surveys: Any, *, satisfaction_threshold: float | None = None) -> Frame:
@@ -1106,7 +899,7 @@ def remediation_evaluation(
     >>> remediation_evaluation(wb, s)["evaluation_ok"].to_list()
     [True, False]
     """
-    keys = [*_keys(by), "water_body_id"]
+    keys = [*key_list(by), "water_body_id"]
     wb, was_lazy = _collect(water_bodies, "water_bodies")
     require_columns(wb.schema, [*keys, "grade"], name="water_bodies")
     sv = survey_satisfaction(
@@ -1142,257 +935,6 @@ def remediation_evaluation(
 
 
 # ----------------------------------------------------------------------------- ledger
-
-
-def validate_ledger(ledger: Any, *, name: str = "ledger") -> pl.DataFrame:
-    """Check a water-body ledger (黑臭水体清单/台账) and return it with typed columns.
-
-    Parameters
-    ----------
-    ledger : DataFrame or LazyFrame
-        One row per water body (see the module notes). Optional columns that are
-        absent are added as nulls.
-    name : str
-        File or argument name for error messages.
-
-    Returns
-    -------
-    polars.DataFrame
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing column or identifier, duplicate ``water_body_id``, unknown type or
-        grade, negative length or area, missing identification date, a plan date
-        before identification.
-
-    Notes
-    -----
-    Ledger fields of the 城市黑臭水体整治工作指南 (2015) lists (清单): name, place, type, length
-    or area,
-    grade.
-
-    Examples
-    --------
-    >>> lg = pl.DataFrame({"water_body_id": ["W1"], "city": ["A"], "name": ["x"],
-    ...     "type": ["canal"], "identified_date": ["2016-03-01"]})
-    >>> validate_ledger(lg)
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: ledger, row 1, column 'type': unknown water-body type
-    ...found 'canal')
-    """
-    df, _ = _collect(ledger, name)
-    require_columns(df.schema, _LEDGER_REQUIRED, name=name)
-    for c, dtype in _LEDGER_OPTIONAL.items():
-        if c not in df.columns:
-            df = df.with_columns(pl.lit(None, dtype).alias(c))
-    df = df.with_columns(pl.col("water_body_id").cast(pl.String))
-    for c in ("water_body_id", "city", "name", "identified_date"):
-        bad = first_bad_row(df, pl.col(c).is_null())
-        if bad is not None:
-            raise IndicatorInputError(
-                "missing value", file=name, row=bad, column=c, expected="a value"
-            )
-    reject_rows(
-        df,
-        pl.col("water_body_id").is_duplicated(),
-        name=name,
-        column="water_body_id",
-        message="duplicate water body",
-        expected="one row per water body",
-    )
-    for c, allowed, what, nullable in (
-        ("type", list(TYPES), "water-body type", False),
-        ("grade_identified", ["light", "severe"], "grade", True),
-    ):
-        invalid = ~pl.col(c).is_in(allowed)
-        bad = first_bad_row(
-            df, invalid & pl.col(c).is_not_null() if nullable else invalid | pl.col(c).is_null()
-        )
-        if bad is not None:
-            raise IndicatorInputError(
-                f"unknown {what}",
-                file=name,
-                row=bad,
-                column=c,
-                expected=f"one of {allowed}",
-                found=df[c][bad - 1],
-            )
-    for c in ("length_km", "area_km2"):
-        df = float_columns(df, [c], name=name, non_negative=_NON_NEGATIVE)
-        reject_rows(
-            df,
-            pl.col(c) < 0,
-            name=name,
-            column=c,
-            message="negative value",
-            expected=">= 0",
-        )
-    df = _date_column(df, "identified_date", name=name)
-    df = _date_column(df, "plan_date", name=name)
-    bad = first_bad_row(df, pl.col("plan_date") < pl.col("identified_date"))
-    if bad is not None:
-        raise IndicatorInputError(
-            "plan date before identification",
-            file=name,
-            row=bad,
-            column="plan_date",
-            expected=f">= identified_date {df['identified_date'][bad - 1]}",
-            found=df["plan_date"][bad - 1],
-        )
-    return df
-
-
-def validate_status_history(
-    history: Any, ledger: Any | None = None, *, name: str = "status_history"
-) -> pl.DataFrame:
-    """Check a status history against the allowed transitions; return it sorted.
-
-    Parameters
-    ----------
-    history : DataFrame or LazyFrame
-        Long frame ``water_body_id``, ``status``, ``date``.
-    ledger : DataFrame or LazyFrame, optional
-        When given: every history water body must be in the ledger, every ledger
-        water body must have a history, and the ``identified`` date must equal the
-        ledger's ``identified_date``.
-    name : str
-        File or argument name for error messages.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``water_body_id``, ``status``, ``date``, ``row`` (1-based input row),
-        sorted by water body and date (input order kept for equal dates).
-
-    Raises
-    ------
-    IndicatorInputError
-        Unknown status, missing date, a status date before identification, a
-        history not starting with ``identified``, or a transition not in table
-        ``blackodorous_status_transitions`` (a skip, a reverse step that is not a
-        documented return, a repeated status).
-
-    Notes
-    -----
-    Allowed: identified -> under_remediation -> remediation_completed ->
-    eliminated or basically_eliminated (-> eliminated) -> long_term_clear; from
-    remediation_completed or any eliminated status -> returned (返黑返臭) ->
-    under_remediation.
-    Ledger vocabulary of 城市黑臭水体整治工作指南 (2015) and 建城〔2018〕104号 (长制久清).
-
-    Examples
-    --------
-    >>> h = pl.DataFrame({"water_body_id": ["W1"] * 3,
-    ...     "status": ["identified", "under_remediation", "eliminated"],
-    ...     "date": ["2016-03-01", "2017-01-10", "2018-06-30"]})
-    >>> validate_status_history(h)
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: status_history, row 3, column 'status':
-    transition not allowed
-    (expected one of ['remediation_completed'] after 'under_remediation', found 'eliminated')
-    """
-    df, _ = _collect(history, name)
-    require_columns(df.schema, ["water_body_id", "status", "date"], name=name)
-    df = df.select("water_body_id", "status", "date").with_columns(
-        pl.col("water_body_id").cast(pl.String), pl.col("status").cast(pl.String)
-    )
-    df = df.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
-    for c in ("water_body_id", "status", "date"):
-        bad = first_bad_row(df, pl.col(c).is_null())
-        if bad is not None:
-            raise IndicatorInputError(
-                "missing value", file=name, row=bad, column=c, expected="a value"
-            )
-    reject_rows(
-        df,
-        ~pl.col("status").is_in(list(STATUSES)),
-        name=name,
-        column="status",
-        message="unknown status",
-        expected=f"one of {list(STATUSES)}",
-    )
-    df = _date_column(df, "date", name=name)
-    ident = (
-        df.filter(pl.col("status") == "identified")
-        .group_by("water_body_id")
-        .agg(__ident=pl.col("date").min())
-    )
-    if ledger is not None:
-        lg = validate_ledger(ledger)
-        missing = df.join(lg.select("water_body_id"), on="water_body_id", how="anti")
-        if missing.height:
-            r = missing.row(0, named=True)
-            raise IndicatorInputError(
-                "water body not in the ledger",
-                file=name,
-                row=r["row"],
-                column="water_body_id",
-                expected="a ledger water_body_id",
-                found=r["water_body_id"],
-            )
-        no_hist = lg.join(df.select("water_body_id").unique(), on="water_body_id", how="anti")
-        if no_hist.height:
-            raise IndicatorInputError(
-                "water body has no status history",
-                file=name,
-                column="water_body_id",
-                expected="an 'identified' row per ledger water body",
-                found=no_hist["water_body_id"][0],
-            )
-        ident = lg.select("water_body_id", __ident=pl.col("identified_date"))
-        mism = (
-            df.filter(pl.col("status") == "identified")
-            .join(ident, on="water_body_id")
-            .filter(pl.col("date") != pl.col("__ident"))
-        )
-        if mism.height:
-            r = mism.row(0, named=True)
-            raise IndicatorInputError(
-                "identification date differs from the ledger",
-                file=name,
-                row=r["row"],
-                column="date",
-                expected=f"ledger identified_date {r['__ident']}",
-                found=r["date"],
-            )
-    before = df.join(ident, on="water_body_id", how="left").filter(
-        pl.col("date") < pl.col("__ident")
-    )
-    if before.height:
-        r = before.sort("row").row(0, named=True)
-        raise IndicatorInputError(
-            "status date before identification",
-            file=name,
-            row=r["row"],
-            column="date",
-            expected=f">= identification date {r['__ident']}",
-            found=r["date"],
-        )
-    df = df.sort(["water_body_id", "date", "row"])
-    trans = table("blackodorous_status_transitions").with_columns(
-        pl.col("from_status").fill_null("")
-    )
-    allowed: dict[str, list[str]] = {}
-    for f, t in trans.select("from_status", "to_status").rows():
-        allowed.setdefault(f, []).append(t)
-    prev_id, prev = None, ""
-    for wid, status, row in df.select("water_body_id", "status", "row").rows():
-        if wid != prev_id:
-            prev_id, prev = wid, ""
-        if status not in allowed.get(prev, []):
-            raise IndicatorInputError(
-                "transition not allowed",
-                file=name,
-                row=row,
-                column="status",
-                expected=f"one of {allowed.get(prev, [])} after {prev or 'the start'!r}",
-                found=status,
-            )
-        prev = status
-    return df.select("water_body_id", "status", "date", "row")
 
 
 def _status_table() -> pl.DataFrame:
@@ -1527,7 +1069,7 @@ def elimination_ratio(
     (13, 92.86, True)
     """
     state, was_lazy = _state(ledger, history, on)
-    keys = _keys(by)
+    keys = key_list(by)
     require_columns(state.schema, keys, name="ledger")
     thr = _rule("elimination_target") if target is None else float(target)
     dec = int(_rule("elimination_ratio_decimals"))
@@ -1629,7 +1171,7 @@ def elimination_ratio_change(
     ...     "elimination_ratio_compare", "elimination_ratio", "change_pp").row(0)
     (0.0, 50.0, 50.0)
     """
-    keys = _keys(by)
+    keys = key_list(by)
     now = elimination_ratio(ledger, history, on, by=by, target=target)
     then = elimination_ratio(ledger, history, compare, by=by, target=target)
     was_lazy = isinstance(now, pl.LazyFrame)
@@ -1689,7 +1231,7 @@ def status_counts(ledger: Any, history: Any, on: DateLike, *, by: By = "city") -
     ('identified', 2.5)
     """
     state, was_lazy = _state(ledger, history, on)
-    keys = _keys(by)
+    keys = key_list(by)
     require_columns(state.schema, keys, name="ledger")
     counts = state.group_by([*keys, "status"]).agg(n=pl.len(), length_km=pl.col("length_km").sum())
     st = _status_table().select("status", "status_zh", "status_en", "stage").with_row_index("__o")

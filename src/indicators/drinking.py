@@ -31,21 +31,19 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ._frames import Frame, finish, to_lazy
+from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
 from .errors import IndicatorInputError
-from .io.water import item_code, normalise_drinking_sources, normalise_results, unit_factor
 from .standards import table
+from .validation.water import item_code, normalise_drinking_sources, normalise_results, unit_factor
 from .water import (
-    _EDITION,
     CLASSES,
+    GB3838,
     BelowDL,
-    _by_list,
-    _item_classes_lazy,
-    _label,
-    _null_if_empty,
-    _param,
-    _period_means,
-    _rank,
+    class_rank,
+    classify_period_means,
+    evaluation_parameter,
+    exceedance_label,
+    period_means,
 )
 
 __all__ = ["compliance_rate", "item_compliance", "item_meets", "source_compliance"]
@@ -82,7 +80,7 @@ def _lims(r: dict[str, Any]) -> tuple[str, float | None, float | None]:
 
 
 def item_meets(
-    item: str, value: float, *, source_type: SourceType = "river", edition: str = _EDITION
+    item: str, value: float, *, source_type: SourceType = "river", edition: str = GB3838
 ) -> bool | None:
     """Whether one value meets the drinking-source limit of its item.
 
@@ -121,7 +119,7 @@ def item_meets(
     else:
         cls = item_class(code, value, waterbody=source_type, edition=edition)
         if cls is not None:
-            return _rank(cls) <= _rank(_param("drinking_source_class"))
+            return class_rank(cls) <= class_rank(evaluation_parameter("drinking_source_class"))
         lim = _single_limits().filter((pl.col("_kind") == "surface") & (pl.col("item") == code))
     if lim.height == 0:
         return None
@@ -139,12 +137,12 @@ def _items_lazy(
     lf: pl.LazyFrame, reg: pl.DataFrame, *, period: str, below_dl: str, edition: str
 ) -> pl.LazyFrame:
     """Per source, period and item: value, basis, fails, multiple."""
-    iii = _rank(_param("drinking_source_class"))
+    iii = class_rank(evaluation_parameter("drinking_source_class"))
     surface_reg = reg.filter(pl.col("type") != "groundwater").with_columns(
         target_class=pl.lit(CLASSES[iii - 1])
     )
     surface_sites = surface_reg["site"].implode()
-    ic = _item_classes_lazy(
+    ic = classify_period_means(
         lf.filter(pl.col("site").is_in(surface_sites)),
         surface_reg,
         period=period,
@@ -166,7 +164,7 @@ def _items_lazy(
         "exceedance_III",
         _kind=pl.lit("surface"),
     )
-    ground = _period_means(
+    ground = period_means(
         lf.filter(~pl.col("site").is_in(surface_sites)), ["site"], period, below_dl
     ).with_columns(
         _kind=pl.lit("groundwater"),
@@ -238,7 +236,7 @@ def item_compliance(
     *,
     period: Period = "month",
     below_dl: BelowDL = "half",
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> Frame:
     """Every item of every source and period against its drinking-source limit.
 
@@ -248,9 +246,9 @@ def item_compliance(
     Parameters
     ----------
     results : polars or pandas frame
-        Long-form results (:mod:`indicators.io.water`).
+        Long-form results (:mod:`indicators.validation.water`).
     sources : frame
-        Source registry (:func:`indicators.io.water.normalise_drinking_sources`).
+        Source registry (:func:`indicators.validation.water.normalise_drinking_sources`).
     period : {"sampling", "month", "quarter", "year", "all"}
         Averaging period (arithmetic mean of each item, as for sections).
     below_dl : {"half", "limit", "zero"}
@@ -291,7 +289,7 @@ def source_compliance(
     below_dl: BelowDL = "half",
     count_reference: bool = False,
     count_supplementary: bool = True,
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> Frame:
     """Compliance of each drinking-water source per period (水源地达标情况).
 
@@ -344,13 +342,13 @@ def source_compliance(
     counted = pl.col("basis").is_in(counted_bases) & pl.col("fails").is_not_null()
     ranks = {c: i + 1 for i, c in enumerate(CLASSES)}
     items = items.with_columns(
-        _lab=_label("multiple"),
-        _rank=pl.col("class").replace_strict(ranks, default=None, return_dtype=pl.Int8),
+        _lab=exceedance_label("multiple"),
+        class_rank=pl.col("class").replace_strict(ranks, default=None, return_dtype=pl.Int8),
     )
     agg = items.group_by(["site", "period_start", "period_end"]).agg(
         n_items=counted.sum().cast(pl.Int32),
         _any_fail=(counted & pl.col("fails")).any(),
-        _class_rank=pl.col("_rank").filter(pl.col("basis") == "GB 3838 Table 1").max(),
+        _class_rank=pl.col("class_rank").filter(pl.col("basis") == "GB 3838 Table 1").max(),
         exceeding_items=pl.col("_lab").filter(counted & pl.col("fails")).str.join(";"),
         reference_exceedances=pl.col("_lab")
         .filter((pl.col("basis") == "reference") & pl.col("fails").fill_null(False))
@@ -366,9 +364,9 @@ def source_compliance(
                     inv, default=None, return_dtype=pl.String
                 )
             },
-            exceeding_items=_null_if_empty(pl.col("exceeding_items")),
-            reference_exceedances=_null_if_empty(pl.col("reference_exceedances")),
-            not_evaluated=_null_if_empty(pl.col("not_evaluated")),
+            exceeding_items=null_if_empty(pl.col("exceeding_items")),
+            reference_exceedances=null_if_empty(pl.col("reference_exceedances")),
+            not_evaluated=null_if_empty(pl.col("not_evaluated")),
         )
         .join(reg.lazy().select("site", "name", "type", "city", "volume"), on="site", how="left")
         .select(
@@ -428,7 +426,7 @@ def compliance_rate(source_compliance: Any, *, by: str | Sequence[str] | None = 
     >>> compliance_rate(sc).select("compliance_count", "compliance_volume").row(0)
     (66.7, 90.0)
     """
-    keys = _by_list(by)
+    keys = key_list(by)
     lf, was_lazy = to_lazy(source_compliance, name="source_compliance")
     per = ["period_start", "period_end"]
     valid = pl.col("compliant").is_not_null()
@@ -452,7 +450,7 @@ def compliance_rate(source_compliance: Any, *, by: str | Sequence[str] | None = 
             compliance_volume=pl.when(pl.col("volume_total") > 0)
             .then((100 * pl.col("volume_compliant") / pl.col("volume_total")).round(1))
             .otherwise(None),
-            failing_sources=_null_if_empty(pl.col("failing_sources")),
+            failing_sources=null_if_empty(pl.col("failing_sources")),
         )
         .select(
             *keys,

@@ -46,18 +46,23 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import standards, validation
+from . import standards
 from ._frames import (
     Frame,
     finish,
     first_bad_row,
     float_columns,
-    reject_rows,
+    key_list,
     require_columns,
     to_lazy,
 )
 from .errors import IndicatorInputError
 from .standards import table
+from .validation.noise import (
+    validate_functional_monitoring,
+    validate_regional,
+    validate_traffic,
+)
 
 __all__ = [
     "CLASSES",
@@ -88,12 +93,6 @@ _PERIODS = ("day", "night")
 _KINDS = ("regional", "traffic")
 
 By = str | Sequence[str] | None
-
-
-def _keys(by: By) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 def _rule(name: str) -> float:
@@ -329,82 +328,6 @@ def _grade_labels(lang: str, standard: str) -> dict[int, str]:
     return dict(zip(t["grade"].to_list(), t[f"label_{lang}"].to_list(), strict=True))
 
 
-def validate_functional_monitoring(
-    monitoring: Any, *, name: str = "monitoring", standard: str = GB3096
-) -> pl.DataFrame:
-    """Check functional-area monitoring and normalise ``functional_class`` to text.
-
-    Parameters
-    ----------
-    monitoring : DataFrame or LazyFrame
-        One row per point-time: ``point``, ``functional_class``, and ``leq_day``
-        and/or ``leq_night`` [dB(A)].
-    name : str
-        File or argument name for error messages.
-    standard : str
-        Edition whose classes are accepted.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``functional_class`` as lower-case text (``1`` -> ``'1'``, ``4A`` ->
-        ``'4a'``), Leq columns as Float64 (NaN -> null); a missing Leq column is
-        added as nulls.
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing column, unknown or missing class, negative or non-numeric Leq.
-
-    Notes
-    -----
-    Classes of GB 3096-2008 Table 1 (0, 1, 2, 3, 4a, 4b; railway_existing).
-
-    Examples
-    --------
-    >>> m = pl.DataFrame({"point": ["N1"], "functional_class": ["5"], "leq_day": [50.0]})
-    >>> validate_functional_monitoring(m)
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: monitoring, row 1, column 'functional_class':
-    unknown functional-area class ...
-    """
-    lf, _ = to_lazy(monitoring, name=name)
-    df = lf.collect()
-    require_columns(df.schema, ["point", "functional_class"], name=name)
-    if "leq_day" not in df.columns and "leq_night" not in df.columns:
-        require_columns(df.schema, ["point", "functional_class", "leq_day"], name=name)
-    for c in ("leq_day", "leq_night"):
-        if c not in df.columns:
-            df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    df = df.with_columns(
-        pl.col("functional_class").cast(pl.String).str.strip_chars().str.to_lowercase()
-    )
-    known = _limits(standard)["functional_class"].unique(maintain_order=True).to_list()
-    bad = first_bad_row(
-        df, ~pl.col("functional_class").is_in(known) | pl.col("functional_class").is_null()
-    )
-    if bad is not None:
-        raise IndicatorInputError(
-            "unknown functional-area class",
-            file=name,
-            row=bad,
-            column="functional_class",
-            expected=f"one of {known}",
-            found=df["functional_class"][bad - 1],
-        )
-    bad = first_bad_row(df, pl.col("point").is_null())
-    if bad is not None:
-        raise IndicatorInputError(
-            "missing point", file=name, row=bad, column="point", expected="a point code"
-        )
-    df = float_columns(
-        df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
-    )
-    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
-    return df
-
-
 def functional_area_compliance(monitoring: Any, *, standard: str = GB3096) -> Frame:
     """Compliance of each point-time with its class limit (功能区达标情况).
 
@@ -494,7 +417,7 @@ def compliance_rate(
     ...     "compliance_rate_night").rows()
     [('1', 50.0, 50.0), ('2', 100.0, 50.0), ('all', 75.0, 50.0)]
     """
-    keys = _keys(by)
+    keys = key_list(by)
     lf, was_lazy = to_lazy(monitoring, name="monitoring")
     flagged = functional_area_compliance(lf.collect(), standard=standard)
     assert isinstance(flagged, pl.DataFrame)
@@ -551,110 +474,6 @@ def compliance_rate(
         + [f"{s}_{p}" for p in _PERIODS for s in ("n_monitored", "n_compliant", "compliance_rate")]
     )
     return finish(out.lazy(), was_lazy)
-
-
-def validate_regional(grid: Any, *, name: str = "grid") -> pl.DataFrame:
-    """Check regional-noise grid data (``point``, ``leq_day`` and/or ``leq_night``).
-
-    Parameters
-    ----------
-    grid : DataFrame or LazyFrame
-        One row per grid point (and survey); Leq [dB(A)].
-    name : str
-        File or argument name for error messages.
-
-    Returns
-    -------
-    polars.DataFrame
-        Leq columns as Float64 (NaN -> null; an absent one added as nulls).
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing column, negative or non-numeric Leq.
-
-    Notes
-    -----
-    Grid-point survey of regional environmental noise (HJ 640-2012).
-
-    Examples
-    --------
-    >>> validate_regional(pl.DataFrame({"point": ["G1"], "leq_day": ["x"]}))
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: grid, row 1, column 'leq_day': not a number ...
-    """
-    lf, _ = to_lazy(grid, name=name)
-    df = lf.collect()
-    require_columns(df.schema, ["point"], name=name)
-    if "leq_day" not in df.columns and "leq_night" not in df.columns:
-        require_columns(df.schema, ["point", "leq_day"], name=name)
-    for c in ("leq_day", "leq_night"):
-        if c not in df.columns:
-            df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    df = float_columns(
-        df, ["leq_day", "leq_night"], name=name, non_negative=["leq_day", "leq_night"]
-    )
-    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
-    return df
-
-
-def validate_traffic(sections: Any, *, name: str = "sections") -> pl.DataFrame:
-    """Check road-traffic noise data (``section``, ``length_km``, ``leq_day``/``leq_night``).
-
-    Parameters
-    ----------
-    sections : DataFrame or LazyFrame
-        One row per road section (and survey): ``length_km`` [km], Leq [dB(A)].
-    name : str
-        File or argument name for error messages.
-
-    Returns
-    -------
-    polars.DataFrame
-
-    Raises
-    ------
-    IndicatorInputError
-        Missing column, a length missing or not > 0, negative or non-numeric Leq.
-
-    Notes
-    -----
-    Road-section survey of road traffic noise (HJ 640-2012).
-
-    Examples
-    --------
-    >>> s = pl.DataFrame({"section": ["R1"], "length_km": [0.0], "leq_day": [66.0]})
-    >>> validate_traffic(s)
-    Traceback (most recent call last):
-    ...
-    indicators.errors.IndicatorInputError: sections, row 1, column 'length_km':
-    road section length not positive ...
-    """
-    lf, _ = to_lazy(sections, name=name)
-    df = lf.collect()
-    require_columns(df.schema, ["section", "length_km"], name=name)
-    if "leq_day" not in df.columns and "leq_night" not in df.columns:
-        require_columns(df.schema, ["section", "length_km", "leq_day"], name=name)
-    for c in ("leq_day", "leq_night"):
-        if c not in df.columns:
-            df = df.with_columns(pl.lit(None, pl.Float64).alias(c))
-    df = float_columns(
-        df,
-        ["leq_day", "leq_night", "length_km"],
-        name=name,
-        non_negative=["leq_day", "leq_night", "length_km"],
-    )
-    reject_rows(
-        df,
-        (pl.col("length_km") <= 0) | pl.col("length_km").is_null(),
-        name=name,
-        column="length_km",
-        message="road section length not positive",
-        expected="> 0 km (the weight of the section)",
-    )
-    validation.check_bounds(df, validation.column_quantities(df.columns), file=name)
-    return df
 
 
 def _graded_means(
@@ -736,7 +555,7 @@ def regional_mean_leq(grid: Any, *, by: By = "city", standard: str = HJ640) -> F
     >>> regional_mean_leq(g).select("leq_day", "grade_day", "grade_label_day").row(0)
     (56.3, 3, '一般')
     """
-    keys = _keys(by)
+    keys = key_list(by)
     lf, was_lazy = to_lazy(grid, name="grid")
     df = validate_regional(lf.collect())
     require_columns(df.schema, keys, name="grid")
@@ -777,7 +596,7 @@ def traffic_mean_leq(sections: Any, *, by: By = "city", standard: str = HJ640) -
     >>> traffic_mean_leq(s).select("length_km_day", "leq_day", "grade_day").row(0)
     (4.0, 69.0, 2)
     """
-    keys = _keys(by)
+    keys = key_list(by)
     lf, was_lazy = to_lazy(sections, name="sections")
     df = validate_traffic(lf.collect())
     require_columns(df.schema, keys, name="sections")
@@ -832,7 +651,7 @@ def day_night_leq(
     >>> round(r["leq_day"], 6), r["n_hours_day"], round(r["leq_night"], 6), r["n_hours_night"]
     (60.0, 16, 50.0, 8)
     """
-    keys = _keys(by)
+    keys = key_list(by)
     ds = int(_rule("day_start")) if day_start is None else int(day_start)
     ns = int(_rule("night_start")) if night_start is None else int(night_start)
     if not (0 <= ds < ns <= 24):

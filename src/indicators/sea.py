@@ -29,11 +29,11 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, to_lazy
+from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
 from .errors import IndicatorInputError
-from .io.water import item_code, normalise_results, normalise_sea_points
 from .standards import table
-from .water import BelowDL, _by_list, _class_expr, _null_if_empty, _param, _period_means
+from .validation.water import item_code, normalise_results, normalise_sea_points
+from .water import BelowDL, class_expr, evaluation_parameter, period_means
 
 __all__ = ["CLASSES", "DEFAULT_ITEMS", "class_shares", "item_class", "point_classes"]
 
@@ -87,7 +87,7 @@ def _classify(lf: pl.LazyFrame, edition: str) -> pl.LazyFrame:
     ranks = {c: i + 1 for i, c in enumerate(CLASSES)}
     lf = lf.join(_limits(edition).lazy(), on="item", how="left", maintain_order="left")
     lf = lf.with_columns(
-        cls=_class_expr(pl.col("value"), CLASSES[:-1], _WORST, lo_open=pl.col("direction") == "gt")
+        cls=class_expr(pl.col("value"), CLASSES[:-1], _WORST, lo_open=pl.col("direction") == "gt")
     )
     return lf.with_columns(
         class_rank=pl.col("cls").replace_strict(ranks, default=None, return_dtype=pl.Int8)
@@ -159,10 +159,10 @@ def point_classes(
     Parameters
     ----------
     results : polars or pandas frame
-        Long-form results (:mod:`indicators.io.water`); a ``campaign`` column (航次,
+        Long-form results (:mod:`indicators.validation.water`); a ``campaign`` column (航次,
         e.g. ``2025-spring``) groups the samplings of one survey.
     points : frame, optional
-        Point registry (:func:`indicators.io.water.normalise_sea_points`): every result
+        Point registry (:func:`indicators.validation.water.normalise_sea_points`): every result
         site must be in it; its ``name``, ``city`` and ``area`` are attached.
     period : {"campaign", "sampling", "year"}
         ``campaign``: per ``campaign`` value (each sampling date when the column is
@@ -214,12 +214,12 @@ def point_classes(
         bounds = lf.group_by("campaign").agg(
             period_start=pl.col("date").min(), period_end=pl.col("date").max()
         )
-        means = _period_means(lf, ["site", "campaign"], "all", below_dl).drop(
+        means = period_means(lf, ["site", "campaign"], "all", below_dl).drop(
             "period_start", "period_end"
         )
         means = means.join(bounds, on="campaign", how="left")
     elif period in ("sampling", "year"):
-        means = _period_means(lf, ["site"], period, below_dl).with_columns(
+        means = period_means(lf, ["site"], period, below_dl).with_columns(
             campaign=pl.lit(None, dtype=pl.String)
         )
     else:
@@ -230,7 +230,7 @@ def point_classes(
             found=period,
         )
     classed = _classify(means.filter(pl.col("item").is_in(codes)), edition)
-    good = CLASSES.index(_param("sea_good_classes_up_to")) + 1
+    good = CLASSES.index(evaluation_parameter("sea_good_classes_up_to")) + 1
     keys = ["site", "campaign", "period_start", "period_end"]
     agg = (
         classed.sort(["class_rank", "item"], descending=[True, False])
@@ -256,7 +256,7 @@ def point_classes(
                 )
             },
             n_items=pl.col("n_items").fill_null(0),
-            items_worse_than_II=_null_if_empty(pl.col("items_worse_than_II")),
+            items_worse_than_II=null_if_empty(pl.col("items_worse_than_II")),
         )
         .select(*keys, "class", "class_rank", "n_items", "items_worse_than_II", "not_classed")
     )
@@ -301,7 +301,7 @@ def class_shares(
     >>> class_shares(pc).select("share_I_II", "share_I_II_area", "n_worse_IV").row(0)
     (50.0, 30.0, 1)
     """
-    keys = _by_list(by)
+    keys = key_list(by)
     lf, was_lazy = to_lazy(point_classes, name="point_classes")
     schema = lf.collect_schema()
     if points is not None:
@@ -311,7 +311,7 @@ def class_shares(
             lf = lf.join(reg.lazy().select("site", *add), on="site", how="left")
     if "area" not in lf.collect_schema():
         lf = lf.with_columns(area=pl.lit(None, dtype=pl.Float64))
-    good = CLASSES.index(_param("sea_good_classes_up_to")) + 1
+    good = CLASSES.index(evaluation_parameter("sea_good_classes_up_to")) + 1
     good_classes = list(CLASSES[:good])
 
     def count_name(c: str) -> str:

@@ -21,7 +21,7 @@ Conventions
 -----------
 Classes are strings ``"I"``, ``"II"``, ``"III"``, ``"IV"``, ``"V"``, ``"劣V"`` (rank 1-6 in
 ``class_rank``); the limits, classes, wording, colours and thresholds are rows of the
-``water_*`` standards tables. Results are long form (see :mod:`indicators.io.water`);
+``water_*`` standards tables. Results are long form (see :mod:`indicators.validation.water`);
 values below the detection limit count as half the limit by default (``below_dl``).
 Comparisons use the unrounded value (period means and exceedance multiples are rounded
 to 10 decimal places only to remove binary floating-point noise; no GB/T 8170 reporting
@@ -47,10 +47,10 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, to_lazy
+from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
 from .errors import IndicatorInputError
-from .io.water import item_code, normalise_results, normalise_sections
 from .standards import table
+from .validation.water import item_code, normalise_results, normalise_sections
 
 __all__ = [
     "CLASSES",
@@ -77,7 +77,7 @@ Period = Literal["sampling", "month", "quarter", "year", "all"]
 BelowDL = Literal["half", "limit", "zero"]
 Waterbody = Literal["river", "lake", "reservoir"]
 
-_EDITION = standards.newest_edition("GB 3838")
+GB3838 = standards.newest_edition("GB 3838")
 _MEAN_DECIMALS = 10  # float-noise removal only; see the module docstring
 
 #: The classes of GB 3838-2002 in rank order, from ``water_gb3838_classes``.
@@ -96,16 +96,40 @@ EVALUATION_ITEMS: tuple[str, ...] = tuple(
 
 
 @cache
-def _param(name: str) -> str:
+def evaluation_parameter(name: str) -> str:
+    """A parameter of the 2011 evaluation method (table ``water_evaluation_parameters``).
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, e.g. ``good_classes_up_to`` or ``drinking_source_class``.
+
+    Returns
+    -------
+    str
+        Its value as written in the table.
+
+    Examples
+    --------
+    >>> evaluation_parameter("good_classes_up_to")
+    'III'
+    """
     found = table("water_evaluation_parameters").filter(pl.col("parameter") == name)
     return str(found["value"].item())
 
 
 def _param_float(name: str) -> float:
-    return float(_param(name))
+    return float(evaluation_parameter(name))
 
 
-def _rank(cls: str) -> int:
+def class_rank(cls: str) -> int:
+    """Rank of a GB 3838-2002 class: 1 for I ... 6 for 劣V (table ``water_gb3838_classes``).
+
+    Examples
+    --------
+    >>> class_rank("III")
+    3
+    """
     return CLASSES.index(cls) + 1
 
 
@@ -140,12 +164,6 @@ def _kind(waterbody: str) -> str:
         expected="'river', 'lake' or 'reservoir'",
         found=waterbody,
     )
-
-
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 # --------------------------------------------------------------------------- limits
@@ -185,7 +203,7 @@ def _item_info() -> pl.DataFrame:
     )
 
 
-def _class_expr(
+def class_expr(
     value: pl.Expr, classes: Sequence[str], worse: str, *, lo_open: pl.Expr | None = None
 ) -> pl.Expr:
     """First class whose limits hold (``lo_<c>``/``hi_<c>`` columns), else ``worse``.
@@ -226,11 +244,11 @@ def _multiple(value: pl.Expr, limit: pl.Expr) -> pl.Expr:
 
 def _attach_classes(lf: pl.LazyFrame, edition: str) -> pl.LazyFrame:
     """Add class, class_rank, limit_III, exceedance_III (needs item, value, kind)."""
-    iii = CLASSES[_rank(_param("main_pollutant_above_class")) - 1]
+    iii = CLASSES[class_rank(evaluation_parameter("main_pollutant_above_class")) - 1]
     limits = _limits(edition).lazy()
     ranks = {c: i + 1 for i, c in enumerate(CLASSES)}
     lf = lf.join(limits, on=["item", "kind"], how="left", maintain_order="left")
-    lf = lf.with_columns(cls=_class_expr(pl.col("value"), _GRADED, _WORST))
+    lf = lf.with_columns(cls=class_expr(pl.col("value"), _GRADED, _WORST))
     return lf.with_columns(
         class_rank=pl.col("cls").replace_strict(ranks, default=None, return_dtype=pl.Int8),
         limit_III=pl.when(pl.col("direction") == "ge")
@@ -264,7 +282,7 @@ def _scalar_frame(item: str, value: Any, kind: str) -> tuple[pl.LazyFrame, bool]
 
 
 def item_class(
-    item: str, value: Any, *, waterbody: Waterbody = "river", edition: str = _EDITION
+    item: str, value: Any, *, waterbody: Waterbody = "river", edition: str = GB3838
 ) -> Any:
     """Single-factor class of one item (单因子水质类别), GB 3838-2002 Table 1.
 
@@ -312,7 +330,7 @@ def exceedance_multiple(
     *,
     against: str = "III",
     waterbody: Waterbody = "river",
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> float | None:
     """Exceedance multiple (超标倍数) of one value against a class limit.
 
@@ -569,8 +587,26 @@ def _used_value(below_dl: str) -> pl.Expr:
     )
 
 
-def _period_means(lf: pl.LazyFrame, keys: list[str], period: str, below_dl: str) -> pl.LazyFrame:
-    """Arithmetic mean of each item per key and period (null values are not counted)."""
+def period_means(lf: pl.LazyFrame, keys: list[str], period: str, below_dl: str) -> pl.LazyFrame:
+    """Arithmetic mean of each item per key and period (2011 method; nulls not counted).
+
+    Parameters
+    ----------
+    lf : polars.LazyFrame
+        Checked long-form results (:func:`indicators.validation.water.normalise_results`).
+    keys : list of str
+        Grouping columns besides period and item (e.g. ``["site"]``).
+    period : {"sampling", "month", "quarter", "year", "all"}
+        Averaging period.
+    below_dl : {"half", "limit", "zero"}
+        Value used for a result below the detection limit.
+
+    Returns
+    -------
+    polars.LazyFrame
+        One row per key, period and item: ``period_start``, ``period_end``, ``value``
+        (canonical unit), ``n`` and ``n_below_dl``.
+    """
     start, end = _period_columns(period)
     lf = lf.with_columns(period_start=start, period_end=end, _v=_used_value(below_dl))
     return lf.group_by([*keys, "period_start", "period_end", "item"]).agg(
@@ -586,7 +622,7 @@ def _prepare(results: Any, registry: pl.DataFrame, name: str) -> tuple[pl.LazyFr
     return checked, was_lazy
 
 
-def _item_classes_lazy(
+def classify_period_means(
     lf: pl.LazyFrame,
     registry: pl.DataFrame,
     *,
@@ -594,12 +630,27 @@ def _item_classes_lazy(
     below_dl: str,
     edition: str,
 ) -> pl.LazyFrame:
-    """Period means per site and item, their classes and multiples.
+    """Period means per site and item, their GB 3838-2002 classes and exceedance multiples.
 
-    ``registry`` needs ``site``, ``type`` and ``target_class``.
+    The body of :func:`item_classes` for results already checked; other domains
+    (drinking-water sources) call it with their own registry.
+
+    Parameters
+    ----------
+    lf : polars.LazyFrame
+        Checked long-form results.
+    registry : polars.DataFrame
+        ``site``, ``type`` and ``target_class`` per site.
+    period, below_dl, edition
+        As :func:`item_classes`.
+
+    Returns
+    -------
+    polars.LazyFrame
+        The columns of :func:`item_classes` plus ``item_order``.
     """
     _check_edition(edition)
-    means = _period_means(lf, ["site"], period, below_dl)
+    means = period_means(lf, ["site"], period, below_dl)
     reg = registry.lazy().select("site", "type", "target_class")
     means = means.join(reg, on="site", how="left").with_columns(
         kind=pl.when(pl.col("type") == "river").then(pl.lit("river")).otherwise(pl.lit("lake"))
@@ -646,17 +697,17 @@ def item_classes(
     *,
     period: Period = "sampling",
     below_dl: BelowDL = "half",
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> Frame:
     """Class of every item per section and period (单因子评价), with exceedance multiples.
 
     Parameters
     ----------
     results : polars or pandas frame
-        Long-form results (see :mod:`indicators.io.water`): ``site``, ``date``, ``item``,
+        Long-form results (see :mod:`indicators.validation.water`): ``site``, ``date``, ``item``,
         ``value`` [canonical unit], optional ``unit``, ``below_dl``, ``detection_limit``.
     sections : frame
-        Section registry (:func:`indicators.io.water.normalise_sections` layout): gives
+        Section registry (:func:`indicators.validation.water.normalise_sections` layout): gives
         each site's ``type`` (TP form, TN applicability) and ``target_class``.
     period : {"sampling", "month", "quarter", "year", "all"}
         Averaging period. Several samplings in a period: arithmetic mean of each item
@@ -682,7 +733,7 @@ def item_classes(
     Raises
     ------
     IndicatorInputError
-        Bad results (see :func:`indicators.io.water.normalise_results`) or registry,
+        Bad results (see :func:`indicators.validation.water.normalise_results`) or registry,
         sites missing from the registry, unknown period or policy.
 
     Examples
@@ -697,22 +748,30 @@ def item_classes(
     """
     reg = normalise_sections(sections)
     lf, was_lazy = _prepare(results, reg, "results")
-    out = _item_classes_lazy(lf, reg, period=period, below_dl=below_dl, edition=edition)
+    out = classify_period_means(lf, reg, period=period, below_dl=below_dl, edition=edition)
     return finish(out.drop("item_order"), was_lazy)
 
 
-def _label(value_col: str, name_col: str = "item") -> pl.Expr:
-    """``NAME(multiple)`` with the multiple rounded to 2 decimals, or ``NAME``."""
+def exceedance_label(value_col: str, name_col: str = "item") -> pl.Expr:
+    """Label of an exceeding item as bulletins write it: ``NAME(multiple)`` or ``NAME``.
+
+    Parameters
+    ----------
+    value_col : str
+        Column of the exceedance multiple (rounded to 2 decimals in the label).
+    name_col : str
+        Column of the item name.
+
+    Returns
+    -------
+    polars.Expr
+    """
     m = pl.col(value_col).round(2).cast(pl.String)
     return (
         pl.when(pl.col(value_col).is_not_null())
         .then(pl.format("{}({})", pl.col(name_col), m))
         .otherwise(pl.col(name_col))
     )
-
-
-def _null_if_empty(expr: pl.Expr) -> pl.Expr:
-    return pl.when(expr == "").then(None).otherwise(expr)
 
 
 def _pollutant_order() -> tuple[list[pl.Expr], list[bool]]:
@@ -728,7 +787,7 @@ def _pollutant_order() -> tuple[list[pl.Expr], list[bool]]:
 
 def _section_aggregate(ic: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     """Section class, failing items and main pollutants from item classes (per key set)."""
-    iii = _rank(_param("main_pollutant_above_class"))
+    iii = class_rank(evaluation_parameter("main_pollutant_above_class"))
     count = int(_param_float("main_pollutant_count"))
     evaluated = (pl.col("role") == "class") & pl.col("class").is_not_null()
     over_iii = evaluated & (pl.col("class_rank") > iii)
@@ -736,9 +795,9 @@ def _section_aggregate(ic: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     order, desc = _pollutant_order()
     # group_by keeps the frame order within each group: sort once by the 2011 ordering
     ic = ic.with_columns(
-        _lab3=_label("exceedance_III"),
-        _labt=_label("exceedance_target"),
-        _zh3=_label("exceedance_III", "item_zh"),
+        _lab3=exceedance_label("exceedance_III"),
+        _labt=exceedance_label("exceedance_target"),
+        _zh3=exceedance_label("exceedance_III", "item_zh"),
     ).sort(order, descending=desc)
     agg = ic.group_by(keys).agg(
         n_items=evaluated.sum().cast(pl.Int32),
@@ -767,10 +826,10 @@ def _section_aggregate(ic: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
         meets_target=pl.when(pl.col("class_rank").is_null())
         .then(None)
         .otherwise(pl.col("class_rank") <= target_rank),
-        items_over_III=_null_if_empty(pl.col("items_over_III")),
-        items_over_target=_null_if_empty(pl.col("items_over_target")),
-        main_pollutants=_null_if_empty(pl.col("main_pollutants")),
-        main_pollutants_text=_null_if_empty(pl.col("main_pollutants_text")),
+        items_over_III=null_if_empty(pl.col("items_over_III")),
+        items_over_target=null_if_empty(pl.col("items_over_target")),
+        main_pollutants=null_if_empty(pl.col("main_pollutants")),
+        main_pollutants_text=null_if_empty(pl.col("main_pollutants_text")),
     )
 
 
@@ -796,7 +855,7 @@ def section_classes(
     *,
     period: Period = "month",
     below_dl: BelowDL = "half",
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> Frame:
     """Section class (断面水质类别), target compliance and main pollutants per period.
 
@@ -843,7 +902,7 @@ def section_classes(
     """
     reg = normalise_sections(sections)
     lf, was_lazy = _prepare(results, reg, "results")
-    ic = _item_classes_lazy(lf, reg, period=period, below_dl=below_dl, edition=edition)
+    ic = classify_period_means(lf, reg, period=period, below_dl=below_dl, edition=edition)
     agg = _section_aggregate(ic, ["site", "period_start", "period_end"])
     info = reg.lazy().drop("target_class", "lon", "lat")
     out = (
@@ -874,7 +933,7 @@ def summary(
     below_dl: BelowDL = "half",
     min_sections: int | None = None,
     mixed_tp: Waterbody = "river",
-    edition: str = _EDITION,
+    edition: str = GB3838,
 ) -> Frame:
     """City, river or basin water-quality figures (水质状况) per period, 环办〔2011〕22号.
 
@@ -927,7 +986,7 @@ def summary(
     (5, 60.0, 1, '中度污染')
     """
     reg = normalise_sections(sections)
-    keys = _by_list(by)
+    keys = key_list(by)
     for k in keys:
         if k not in reg.columns:
             raise IndicatorInputError(
@@ -940,13 +999,13 @@ def summary(
         int(_param_float("share_method_min_sections")) if min_sections is None else min_sections
     )
     lf, was_lazy = _prepare(results, reg, "results")
-    ic = _item_classes_lazy(lf, reg, period=period, below_dl=below_dl, edition=edition)
+    ic = classify_period_means(lf, reg, period=period, below_dl=below_dl, edition=edition)
     group_info = reg.lazy().select("site", *keys)
     ic = ic.join(group_info, on="site", how="left") if keys else ic
     per = ["period_start", "period_end"]
     sc = _section_aggregate(ic, ["site", *keys, *per]).filter(pl.col("class").is_not_null())
 
-    iii = _rank(_param("good_classes_up_to"))
+    iii = class_rank(evaluation_parameter("good_classes_up_to"))
     counts = [(pl.col("class") == c).sum().cast(pl.Int32).alias(_count_name(c)) for c in CLASSES]
     groups = sc.group_by([*keys, *per]).agg(
         *counts,
@@ -1035,10 +1094,10 @@ def summary(
             .otherwise(pl.col("_status_mean")),
             status_method=pl.when(use_share).then(pl.lit("share")).otherwise(pl.lit("mean")),
             mean_class=pl.when(use_share).then(None).otherwise(pl.col("mean_class")),
-            main_pollutants=_null_if_empty(
+            main_pollutants=null_if_empty(
                 pl.when(use_share).then(pl.col("_mp_share")).otherwise(pl.col("_mp_mean"))
             ),
-            main_pollutants_text=_null_if_empty(
+            main_pollutants_text=null_if_empty(
                 pl.when(use_share).then(pl.col("_mpt_share")).otherwise(pl.col("_mpt_mean"))
             ),
         )
@@ -1107,10 +1166,10 @@ def compare_periods(
     >>> compare_periods(cur, prev).select("delta_g_minus_d", "change").row(0)
     (40.0, '明显好转')
     """
-    keys = _by_list(by)
+    keys = key_list(by)
     cur, was_lazy = to_lazy(current, name="current")
     prev, _ = to_lazy(previous, name="previous")
-    iii = _rank(_param("good_classes_up_to"))
+    iii = class_rank(evaluation_parameter("good_classes_up_to"))
     good_cols = [_count_name(c) for c in CLASSES[:iii]]
 
     def shares(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -1362,12 +1421,12 @@ def trophic_state(
     (48.02, '中营养')
     """
     reg = normalise_sections(sections)
-    keys = _by_list(by) or ["site"]
+    keys = key_list(by) or ["site"]
     lf, was_lazy = _prepare(results, reg, "results")
     codes = list(_TLI_ARGS.values())
     lakes = reg.filter(pl.col("type").is_in(["lake", "reservoir"]))
     lf = lf.filter(pl.col("item").is_in(codes) & pl.col("site").is_in(lakes["site"].implode()))
-    means = _period_means(lf, ["site"], period, below_dl)
+    means = period_means(lf, ["site"], period, below_dl)
     means = means.join(lakes.lazy().select("site", *[k for k in keys if k != "site"]), on="site")
     per = ["period_start", "period_end"]
     wide = means.group_by([*keys, *per]).agg(
@@ -1457,7 +1516,7 @@ def cwqi_index(item: str, value: float, *, waterbody: Waterbody = "river") -> fl
         )
     frame, _ = _scalar_frame(code, value, _kind(waterbody))
     out = (
-        frame.join(_limits(_EDITION).lazy(), on=["item", "kind"], how="left")
+        frame.join(_limits(GB3838).lazy(), on=["item", "kind"], how="left")
         .select(_cwqi_expr())
         .collect()
         .item()
@@ -1523,10 +1582,10 @@ def cwqi(
             found=aggregation,
         )
     reg = normalise_sections(sections)
-    keys = _by_list(by)
+    keys = key_list(by)
     lf, was_lazy = _prepare(results, reg, "results")
     lf = lf.filter(pl.col("item").is_in(list(EVALUATION_ITEMS)))
-    means = _period_means(lf, ["site"], period, below_dl)
+    means = period_means(lf, ["site"], period, below_dl)
     means = means.join(reg.lazy().select("site", "type", *keys), on="site").with_columns(
         kind=pl.when(pl.col("type") == "river").then(pl.lit("river")).otherwise(pl.lit("lake"))
     )
@@ -1534,7 +1593,7 @@ def cwqi(
     space = means.group_by([*keys, *per, "kind", "item"]).agg(
         value=pl.col("value").mean(), _n_sites=pl.col("site").n_unique()
     )
-    space = space.join(_limits(_EDITION).lazy(), on=["item", "kind"], how="left").with_columns(
+    space = space.join(_limits(GB3838).lazy(), on=["item", "kind"], how="left").with_columns(
         _cwqi_expr()
     )
     agg_expr = {

@@ -1,6 +1,6 @@
 """Synthetic water monitoring for the demo cities (fictional, never real data).
 
-Six tables, in the layouts of :mod:`indicators.io.water`:
+Six tables, in the layouts of :mod:`indicators.validation.water`:
 
 * ``water_sections``: the section registry. The named cities have rivers and a lake or
   reservoir (清河市 7 sections, 临江市 9, 北原市 4, so one city is rated by the mean
@@ -38,7 +38,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from ..io.water import RESULT_COLUMNS, canonical_unit
+from ..validation.water import RESULT_COLUMNS, canonical_unit
 from . import DemoCity
 
 __all__ = ["generate"]
@@ -491,7 +491,7 @@ def generate(
 
 
 def _registry_schema(kind: str) -> dict[str, pl.DataType]:
-    from ..io.water import REGISTRY_COLUMNS
+    from ..validation.water import REGISTRY_COLUMNS
 
     floats = {"lon", "lat", "volume", "area"}
     return {c: (pl.Float64 if c in floats else pl.String) for c in REGISTRY_COLUMNS[kind]}

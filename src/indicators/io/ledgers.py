@@ -28,9 +28,10 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import blackodorous, noise, validation
+from .. import validation
 from ..errors import IndicatorInputError
 from ..standards import table
+from ..validation import blackodorous, noise
 
 __all__ = [
     "HEADER_ALIASES",
@@ -220,7 +221,7 @@ def read_blackodorous_ledger(path: str | Path, *, sheet: str | int | None = None
     Returns
     -------
     polars.DataFrame
-        The ledger as :func:`indicators.blackodorous.validate_ledger` returns it.
+        The ledger as :func:`indicators.validation.blackodorous.validate_ledger` returns it.
         Type values 河流/河道 -> ``river``, 湖塘/湖泊/坑塘 -> ``lake_pond``; grades
         轻度/重度 -> ``light``/``severe``.
 
@@ -261,7 +262,7 @@ def read_blackodorous_status(path: str | Path, *, sheet: str | int | None = None
         ``water_body_id``, ``status`` (codes of table ``blackodorous_statuses``;
         the Chinese terms of that table and 已认定, 整治中, 完成整治, 已消除, 返黑返臭
         are accepted) and ``date``, in file order, after
-        :func:`indicators.blackodorous.validate_status_history` (without a ledger;
+        :func:`indicators.validation.blackodorous.validate_status_history` (without a ledger;
         the ledger checks run when both are used together).
 
     Raises
@@ -298,7 +299,7 @@ def read_blackodorous_monitoring(
     Returns
     -------
     polars.DataFrame
-        As :func:`indicators.blackodorous.validate_monitoring` returns it.
+        As :func:`indicators.validation.blackodorous.validate_monitoring` returns it.
 
     Raises
     ------
@@ -333,7 +334,7 @@ def read_blackodorous_surveys(path: str | Path, *, sheet: str | int | None = Non
     Returns
     -------
     polars.DataFrame
-        As :func:`indicators.blackodorous.validate_surveys` returns it.
+        As :func:`indicators.validation.blackodorous.validate_surveys` returns it.
 
     Examples
     --------
@@ -370,7 +371,7 @@ def read_noise_functional(path: str | Path, *, sheet: str | int | None = None) -
     Returns
     -------
     polars.DataFrame
-        As :func:`indicators.noise.validate_functional_monitoring` returns it;
+        As :func:`indicators.validation.noise.validate_functional_monitoring` returns it;
         ``year`` and ``quarter`` as Int64.
 
     Examples
@@ -402,7 +403,7 @@ def read_noise_regional(path: str | Path, *, sheet: str | int | None = None) -> 
     Returns
     -------
     polars.DataFrame
-        As :func:`indicators.noise.validate_regional` returns it.
+        As :func:`indicators.validation.noise.validate_regional` returns it.
 
     Examples
     --------
@@ -430,7 +431,7 @@ def read_noise_traffic(path: str | Path, *, sheet: str | int | None = None) -> p
     Returns
     -------
     polars.DataFrame
-        As :func:`indicators.noise.validate_traffic` returns it.
+        As :func:`indicators.validation.noise.validate_traffic` returns it.
 
     Examples
     --------

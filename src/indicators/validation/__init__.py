@@ -48,10 +48,10 @@ from typing import Any
 
 import polars as pl
 
-from . import standards
-from ._frames import Frame
-from .contract import TABLES, check_schema
-from .errors import IndicatorInputError, IndicatorWarning
+from .. import standards
+from .._frames import Frame
+from ..contract import TABLES, check_schema
+from ..errors import IndicatorInputError, IndicatorWarning
 
 __all__ = [
     "MISSING_CODES",
