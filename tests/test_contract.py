@@ -370,6 +370,18 @@ def test_co_in_micrograms_is_rejected(copy: Path, tmp_path: Path, capsys):
     assert cli.main([*argv, "--out", str(out_dir)]) == 2
     assert capsys.readouterr().err.strip() == f"error: {problem}"
     assert not out_dir.exists()
+    # the Python entry points check the folder too (nothing runs, nothing is written)
+    from indicators.report import render_city_report
+    from indicators.report.batch import render_batch
+
+    for render in (
+        lambda: render_city_report("清河市", "2026", data=copy, out_dir=out_dir),
+        lambda: render_batch(["清河市"], "2026", data=copy, out_dir=out_dir, progress=False),
+    ):
+        with pytest.raises(IndicatorInputError) as err:
+            render()
+        assert str(err.value) == str(problem)
+    assert not out_dir.exists()
 
 
 # --------------------------------------------------------------------------- documentation

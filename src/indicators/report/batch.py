@@ -64,6 +64,7 @@ def render_batch(
     out_dir: str | Path | None = None,
     workers: int | None = None,
     progress: bool = True,
+    check: bool = True,
 ) -> BatchResult:
     """Render the report of each city in parallel worker processes; write the index.
 
@@ -79,6 +80,9 @@ def render_batch(
         Worker processes; default the number of CPUs (at most the number of cities).
     progress : bool
         Show a progress bar (rich) on the terminal.
+    check : bool
+        Check the data folder first (:func:`indicators.check.require_valid_folder`);
+        the CLI, which has checked it already, passes False.
 
     Returns
     -------
@@ -88,10 +92,15 @@ def render_batch(
     Raises
     ------
     IndicatorInputError
-        A parameter or a city is invalid (nothing was run).
+        A parameter or a city is invalid, or the data folder fails its checks
+        (nothing was run).
     """
+    from ..check import require_valid_folder
+
     cities = list(dict.fromkeys(cities))  # a city named twice is rendered once
     all_params = [validate_params(c, period, compare, edition, lang, data, targets) for c in cities]
+    if check:
+        require_valid_folder(all_params[0].data)
     out = output_folder(out_dir)
     first = all_params[0]
     # every city's evaluations once, before the workers start: each report reads them

@@ -583,11 +583,15 @@ def render_city_report(
     Raises
     ------
     IndicatorInputError
-        A parameter is invalid (nothing was run).
+        A parameter is invalid or the data folder fails its checks
+        (:func:`indicators.check.require_valid_folder`; nothing was run).
     ReportError
         A cell failed (no HTML was written; the executed notebook names the cell).
     """
+    from ..check import require_valid_folder
+
     params = validate_params(city, period, compare, edition, lang, data, targets)
+    require_valid_folder(params.data)
     return render_report(params, out_dir, keep_notebook=keep_notebook).path
 
 
