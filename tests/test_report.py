@@ -813,6 +813,47 @@ def test_ranking_section_is_the_ranking_module(data):
     assert f"{BROKEN} (2026: " in html.unescape(page)
 
 
+def test_one_change_per_figure_across_the_report(data):
+    """Headline card, evaluation table and ranking give one change of each figure.
+
+    2026 (HJ 633-2026, GB 3095-2026 limits) against 2025 (2012 editions): every
+    change is like for like, against 2025 recomputed under 2026's rules.
+    """
+    ctx = open_report("清河市", "2026", data=str(data), lang="en")
+    assert ctx.recomputed is not None
+    values = sec.headline_values(ctx)
+    mine = sec.ranking_table(ctx).filter(city="清河市").row(0, named=True)
+    ci = values["composite_index"]
+    assert ci["change"] == mine["composite_index_change"]
+    assert ci["previous"] == ctx.recomputed["composite_index"] != ctx.previous["composite_index"]
+    expected = round((ci["value"] - ci["previous"]) / ci["previous"] * 100, 1)
+    assert ci["change"] == expected
+    good = values["good_day_ratio"]
+    assert good["change"] == round(good["value"] - ctx.recomputed["good_day_ratio"], 1)
+    # the evaluation table shows the same change, after the recomputed column
+    page = html.unescape(sec.air_evaluation(ctx)._repr_html_())
+    row = next(r for r in page.split("<tr>") if r.startswith("<td>Composite index"))
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[-1] == f"{ci['change']:+g}%"
+    assert cells[-2] == f"{ctx.recomputed['composite_index']:g}"
+
+
+def test_blackodorous_section_shows_the_card_target(data):
+    """The card and the section give one target: the city's (95 %) when set, else the guide's."""
+    with_targets = open_report(
+        "清河市", "2026", data=str(data), lang="en", targets=str(targets.demo_targets_path())
+    )
+    card = sec.headline_values(with_targets)["blackodorous_elimination"]
+    assert card["target"] == 95.0
+    text = re.sub("<[^>]+>", "", html.unescape(sec.blackodorous(with_targets)._repr_html_()))
+    assert "City target: ≥ 95%" in text and "National requirement" not in text
+    bare = open_report("清河市", "2026", data=str(data), lang="en")
+    bare.targets = None
+    assert sec.headline_values(bare)["blackodorous_elimination"]["target"] is None
+    text = re.sub("<[^>]+>", "", html.unescape(sec.blackodorous(bare)._repr_html_()))
+    assert "National requirement: ≥ 90%" in text and "City target" not in text
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

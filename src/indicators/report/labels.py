@@ -49,6 +49,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # headline
     "headline": ("核心指标", "Headline figures"),
     "target": ("目标", "Target"),
+    "target_city": ("考核目标", "City target"),
+    "target_national": ("国家要求", "National requirement"),
     "target_met": ("达标", "met"),
     "target_missed": ("未达标", "not met"),
     "no_target": ("无目标", "no target"),
@@ -87,9 +89,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "mode_forced": ("指定版本", "edition forced"),
     "same_edition": (
         "对比时段与本时段所用标准版本不同，下表同时给出对比时段按 {edition}"
-        "（评价限值 {limits}）重新计算的结果。",
+        "（评价限值 {limits}）重新计算的结果；变化按重新计算的结果（同口径）计。",
         "The comparison period used a different edition or other limits; the table also gives "
-        "it recomputed with {edition} and the {limits} limits.",
+        "it recomputed with {edition} and the {limits} limits, and changes are against the "
+        "recomputed values (like for like).",
     ),
     "days": ("天数", "Days"),
     "no_valid_aqi": ("无有效 AQI", "No valid AQI"),

@@ -126,7 +126,8 @@ class ReportContext:
         :func:`indicators.air.evaluate_period` of the period and of the comparison
         period (``previous`` is empty when the comparison period has no data).
     change : dict
-        :func:`indicators.air.compare_periods` of the two.
+        :func:`indicators.air.compare_periods` of the two; against ``recomputed``
+        when that is set (like for like, as the ranking's change).
     recomputed : dict or None
         The comparison period under the period's last HJ 633 edition and its
         GB 3095 limits, when the two periods were computed under different editions
@@ -254,11 +255,13 @@ def _city_air_only(
 def load_targets(params: ReportParams) -> pl.DataFrame | None:
     """The targets of the report (:func:`indicators.targets.read_targets`), or None.
 
-    ``targets=""`` means the demo targets file for the demo data and no targets
-    otherwise. Targets are set per city and calendar year, so only a period
-    that starts on 1 January and ends in the same year (the year, or the year
-    to date: ``2026Q1``, ``2026-01``, ``2026-01-01..2026-08-31``) is compared with
-    them; other periods show no target.
+    ``targets=""`` (no targets file given) means the data folder's ``targets``
+    table (``indicators ingest targets.toml --out FOLDER``) when it has one,
+    else the demo targets file for the demo data, else no targets. Targets are
+    set per city and calendar year, so only a period that starts on 1 January
+    and ends in the same year (the year, or the year to date: ``2026Q1``,
+    ``2026-01``, ``2026-01-01..2026-08-31``) is compared with them; other
+    periods show no target.
     """
     from .. import targets
 
@@ -317,7 +320,10 @@ def load_context(params: ReportParams) -> ReportContext:
                 again = figures.evaluate_air(
                     params.data, stations, c.start, c.end, rules[0], limits=rules[1]
                 )
-                recomputed = again[1].row(0, named=True) if again is not None else None
+                if again is not None and again[1].height:
+                    # the change is like for like (the ranking's too): one change per figure
+                    recomputed = again[1].row(0, named=True)
+                    change = air.compare_periods(frame, again[1]).row(0, named=True)
         return ReportContext(
             params,
             stations,
@@ -488,9 +494,11 @@ def _air_headline(ctx: ReportContext) -> dict[str, dict[str, Any]]:
     out = {}
     for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
         change = ctx.change.get(f"{key}_change_pp", ctx.change.get(f"{key}_change_pct"))
+        # the comparison value the change is taken against (like for like across editions)
+        previous = ctx.recomputed if ctx.recomputed is not None else ctx.previous
         out[key] = {
             "value": ctx.summary.get(key),
-            "previous": ctx.previous.get(key),
+            "previous": previous.get(key),
             "change": change,
         }
     return out
@@ -750,10 +758,12 @@ def air_evaluation(ctx: ReportContext) -> Section:
             row["recomputed"] = _fmt(ctx.recomputed.get(col))
         rows.append(row)
     rules = comparison_rules(ctx.summary, ctx.previous) if ctx.recomputed is not None else None
-    if rules is not None:
+    if rules is not None:  # the change column follows the values it is taken against
+        change_header = columns.pop("change")
         columns["recomputed"] = ctx.t(
             "recomputed", compare=ctx.params.compare.display(lang), edition=rules[0]
         )
+        columns["change"] = change_header
     table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-eval")
     mode = ctx.t("mode_auto" if ctx.params.edition == "auto" else "mode_forced")
     parts = [
@@ -1662,6 +1672,13 @@ def blackodorous(ctx: ReportContext) -> Section:
         return f
     ctx.cited["blackodorous"] = ctx.t("cite_blackodorous", standard=f["standard"])
     r = f["ratio"] or {}
+    # one target per figure: the city's target of the headline card when it has one,
+    # else the national requirement of the guide (the ratio's default target)
+    card = headline_values(ctx)["blackodorous_elimination"]
+    if card["target"] is not None:
+        target, met, which = card["target"], card["met"], "target_city"
+    else:
+        target, met, which = r.get("target"), r.get("target_met"), "target_national"
     parts: list[Any] = [
         _paragraph(
             ctx,
@@ -1669,8 +1686,8 @@ def blackodorous(ctx: ReportContext) -> Section:
                 (ctx.t("n_water_bodies"), r.get("n_water_bodies")),
                 (ctx.t("n_eliminated"), r.get("n_eliminated")),
                 (ctx.t("blackodorous_elimination"), f"{_fmt(r.get('elimination_ratio'))}%"),
-                (ctx.t("target"), f"≥ {_fmt(r.get('target'))}%"),
-                (ctx.t("target_met"), _yes_no(ctx, r.get("target_met"))),
+                (ctx.t(which), f"≥ {_fmt(target)}%"),
+                (ctx.t("target_met"), _yes_no(ctx, met)),
             ],
         )
     ]
