@@ -72,3 +72,83 @@ def test_a_city_without_hours_is_named_with_no_reason_text(folder: Path) -> None
     pl.concat([stations, extra]).write_parquet(folder / "stations.parquet")
     got = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
     assert got.failed == {"无数据市": ""}
+
+
+def test_store_holds_daily_changes_and_the_monthly_series(folder: Path) -> None:
+    p, c = parse_period("2026Q2"), parse_period("2025Q2")
+    got = figures.city_evaluations(folder, p, c)
+    city = CITIES[0].name
+    hours = pl.read_parquet(folder / "station_hours.parquet")
+    stations = pl.read_parquet(folder / "stations.parquet").filter(city=city)
+    daily = air.daily_aqi(
+        hours.filter(pl.col("station").is_in(stations["station"].implode())),
+        stations=stations,
+        level="city",
+    )
+    mine = got.daily.filter(city=city).sort("date")
+    assert mine["date"].min() == date(2026, 4, 1) and mine["date"].max() == date(2026, 6, 30)
+    direct = daily.filter(pl.col("date").is_between(date(2026, 4, 1), date(2026, 6, 30)))
+    cols = ["date", "aqi", "level", "primary_pollutant"]
+    assert mine.select(cols).equals(direct.sort("date").select(cols))
+    # the monthly series: one row per city and month, each the month's own evaluation
+    assert got.monthly.filter(city=city)["month"].to_list() == ["2026-04", "2026-05", "2026-06"]
+    may = air.evaluate_period(daily, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    row = got.monthly.filter(city=city, month="2026-05").row(0, named=True)
+    assert row["good_day_ratio"] == may["good_day_ratio"].item()
+    assert row["PM2.5"] == may["PM2.5"].item()
+    # the change: like for like against the stored (recomputed) comparison
+    change = got.city(city)["change"]
+    prev = got.city(city)["previous"]
+    cur = got.city(city)["summary"]
+    assert change["good_day_ratio_change_pp"] == round(
+        cur["good_day_ratio"] - prev["good_day_ratio"], 1
+    )
+    assert got.city("no such city") == {"summary": {}, "previous": {}, "change": {}}
+    # read back from the store: the same tables
+    again = figures.city_evaluations(folder, p, c)
+    for name in ("daily", "changes", "monthly"):
+        assert getattr(again, name).equals(getattr(got, name)), name
+
+
+def test_compute_gives_a_month_and_its_year_to_date(folder: Path, capsys) -> None:
+    from indicators import cli
+
+    stored = figures.compute(folder, parse_period("2026-03"))
+    assert list(stored) == ["period", "year_to_date"]
+    per, cmp, got = stored["year_to_date"]
+    assert (per.start, per.end, cmp.start, cmp.end) == (
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        date(2025, 1, 1),
+        date(2025, 3, 31),
+    )
+    assert got.monthly["month"].unique().sort().to_list() == ["2026-01", "2026-02", "2026-03"]
+    assert list(figures.compute(folder, parse_period("2026-01"))) == ["period"]
+    assert list(figures.compute(folder, parse_period("2026"))) == ["period"]
+    # the command: checks the folder, computes (or reuses) and says where the figures are
+    code = cli.main(["compute", "--data", str(folder), "--period", "2026-03"])
+    out = " ".join(capsys.readouterr().err.split())  # the console writes to stderr
+    assert code == 0
+    assert "period 2026-03 vs 2025-03: 3 cities" in out
+    assert "year_to_date 2026-01-01..2026-03-31 vs 2025-01-01..2025-03-31: 3 cities" in out
+    assert str(figures.figures_folder(folder, parse_period("2026-03"), cmp, "auto").parent) in out
+    assert cli.main(["compute", "--data", str(folder), "--period", "2026-13"]) == 2
+
+
+def test_warnings_are_kept_with_the_figures(folder: Path) -> None:
+    """A warning raised while computing is stored, so a report read from the store shows it."""
+    path = folder / "station_hours.parquet"
+    hours = pl.read_parquet(path)
+    first = hours.filter(pl.col("time").dt.year() == 2026).row(0, named=True)
+    hours.with_columns(
+        pl.when((pl.col("station") == first["station"]) & (pl.col("time") == first["time"]))
+        .then(1600.0)  # above the usual range (1500 µg/m³), below the bound
+        .otherwise(pl.col("PM2.5"))
+        .alias("PM2.5")
+    ).write_parquet(path)
+    p, c = parse_period("2026"), parse_period("2025")
+    with pytest.warns(Warning):
+        got = figures.city_evaluations(folder, p, c)
+    assert got.warnings and "PM2.5" in " ".join(got.warnings)
+    again = figures.city_evaluations(folder, p, c)
+    assert again.warnings == got.warnings

@@ -148,6 +148,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compute(args: argparse.Namespace) -> int:
+    """``indicators compute``: the figures stage for every city of a data folder."""
+    import time
+
+    from . import contract, figures
+    from .periods import parse_period
+
+    folder = _ensure_demo(args.data)
+    period = parse_period(args.period)
+    compare = parse_period(args.compare, column="compare") if args.compare else None
+    start = time.perf_counter()
+    with console.status(f"Computing the figures of {period.label} ..."):
+        stored = figures.compute(folder, period, compare, args.edition, recompute=args.recompute)
+    for key, (per, cmp, got) in stored.items():
+        if got is None:
+            console.print(f"{key} {per.label}: no city has station hours in the period")
+            continue
+        where = figures.figures_folder(folder, per, cmp, args.edition)
+        rows = ", ".join(
+            f"{name} {getattr(got, name).height}"
+            for name in contract.FIGURES_TABLES
+            if getattr(got, name) is not None
+        )
+        console.print(
+            f"{key} {per.label} vs {cmp.label}: {got.summary.height} cities ({rows})",
+            soft_wrap=True,
+        )
+        failed = {c: why for c, why in got.failed.items() if why}
+        if failed:
+            city, why = next(iter(failed.items()))
+            first = f"{escape(city)}: {escape(why)}"
+            console.print(f"  not evaluated: {len(failed)} cities, e.g. {first}")
+        console.print(f"  figures store: {escape(str(where))}", soft_wrap=True)
+    console.print(f"computed in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -211,6 +248,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--contract", action="store_true", help="print the contract (Markdown table) and exit"
     )
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "compute",
+        help="compute every city's figures of a period once, into the folder's figures store",
+        description="The figures stage: every city's air evaluation of the period and of its "
+        "comparison period (like for like across editions), city daily AQI, changes and the "
+        "monthly series (for a month also the year to date), written as Parquet under "
+        "FOLDER/figures/ and reused by every report until the data change.",
+        epilog=DATA_FOLDER_HELP,
+    )
+    p.add_argument("--data", type=Path, default=None, help="data folder (default data/demo)")
+    p.add_argument("--period", required=True, help="2026, 2026Q1, 2026-03 or a..b date range")
+    p.add_argument("--compare", default="", help="comparison period (default a year earlier)")
+    p.add_argument("--edition", default="auto", help="HJ 633 edition (default auto)")
+    p.add_argument("--recompute", action="store_true", help="ignore stored figures")
+    p.set_defaults(func=cmd_compute)
 
     p = sub.add_parser("air-summary", help="annual air-quality evaluation of every city")
     p.add_argument("--year", type=int, default=2026)

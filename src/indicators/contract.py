@@ -530,3 +530,28 @@ def contract_markdown() -> str:
         )
         lines.append(f"| `{t.file}`: {t.description} | {cols} | {', '.join(t.keys)} |")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- figures store
+
+#: Folder of the figures store inside a data folder (:mod:`indicators.figures`): computed
+#: figures, not data; ``indicators check`` ignores it.
+FIGURES_DIR = "figures"
+
+#: Tables of one figures-store entry (``<data>/figures/<key>/<name>.parquet``).
+FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly")
+
+
+def figures_table_file(store: str | Path, name: str) -> Path:
+    """Path of table ``name`` of a figures-store entry (whether it exists or not).
+
+    Raises
+    ------
+    IndicatorInputError
+        When ``name`` is not one of :data:`FIGURES_TABLES`.
+    """
+    if name not in FIGURES_TABLES:
+        raise IndicatorInputError(
+            "unknown figures table", expected=f"one of {list(FIGURES_TABLES)}", found=name
+        )
+    return Path(store) / f"{name}.parquet"

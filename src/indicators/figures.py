@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "CityEvaluations",
     "city_evaluations",
     "city_hours",
+    "compute",
     "compute_city_evaluations",
     "comparison_rules",
     "data_fingerprint",
@@ -42,11 +44,11 @@ __all__ = [
     "evaluate_air",
     "figures_folder",
     "hour_window",
+    "monthly_evaluations",
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 1
-_STORE = "figures"
+FIGURES_VERSION = 3
 
 
 class Span(Protocol):
@@ -74,12 +76,49 @@ class CityEvaluations:
     failed : dict
         City -> why it is missing from ``summary`` or ``previous``; ``""`` for a
         city without station hours in the period (the report words it).
+    daily : polars.DataFrame or None
+        City daily AQI (:func:`indicators.air.daily_aqi`, ``level="city"``) of
+        every city in the period.
+    changes : polars.DataFrame or None
+        :func:`indicators.air.compare_periods` of ``summary`` against
+        ``previous`` (like for like), one row per city.
+    monthly : polars.DataFrame or None
+        :func:`indicators.air.evaluate_period` of each calendar month of the
+        period (cut to the period), one row per city and month, with ``month``
+        (the month's period label) first after ``city``.
+    warnings : list of str
+        Warnings raised while computing (values outside their usual range, IAQI
+        capped at 500), kept with the figures so that a report read from the
+        store still shows them.
     """
 
     summary: pl.DataFrame
     previous: pl.DataFrame | None
     rules: tuple[str, str] | None
     failed: dict[str, str] = field(default_factory=dict)
+    daily: pl.DataFrame | None = None
+    changes: pl.DataFrame | None = None
+    monthly: pl.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def city(self, name: str) -> dict[str, Any]:
+        """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
+
+        The report's cards, tables and ranking read these rows, so a figure shown
+        twice is one value.
+        """
+
+        def row(frame: pl.DataFrame | None) -> dict[str, Any]:
+            if frame is None:
+                return {}
+            got = frame.filter(pl.col("city") == name)
+            return got.row(0, named=True) if got.height else {}
+
+        return {
+            "summary": row(self.summary),
+            "previous": row(self.previous),
+            "change": row(self.changes),
+        }
 
 
 def hour_window(start: date, end: date) -> tuple[datetime, datetime]:
@@ -184,14 +223,18 @@ def _evaluate_cities(
     edition: str,
     limits: str,
     failed: dict[str, str],
-) -> pl.DataFrame | None:
-    """Every city at once; when that fails, city by city so the others are still evaluated."""
+) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """``(summary, daily)`` of every city at once; when that fails, city by city.
+
+    City by city, a city whose data fail is named in ``failed`` and the others
+    are still evaluated.
+    """
     try:
         got = evaluate_air(data, stations, per.start, per.end, edition, limits)
-        return None if got is None or got[1].is_empty() else got[1]
+        return None if got is None or got[1].is_empty() else (got[1], got[0])
     except IndicatorInputError:
         pass
-    parts = []
+    parts, days = [], []
     for city in stations["city"].unique(maintain_order=True).to_list():
         try:
             got = evaluate_air(
@@ -202,7 +245,49 @@ def _evaluate_cities(
             continue
         if got is not None and not got[1].is_empty():
             parts.append(got[1])
-    return pl.concat(parts, how="diagonal_relaxed") if parts else None
+            days.append(got[0])
+    if not parts:
+        return None
+    return pl.concat(parts, how="diagonal_relaxed"), pl.concat(days, how="diagonal_relaxed")
+
+
+def monthly_evaluations(
+    daily: pl.DataFrame, period: Span, dust: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Evaluation of each calendar month of a period, every city (the monthly series).
+
+    HJ 663 period evaluation (:func:`indicators.air.evaluate_period`) of each
+    month the period touches, cut to the period (:func:`indicators.periods.months`),
+    from the city daily AQI, with the folder's dust flags.
+
+    Parameters
+    ----------
+    daily : polars.DataFrame
+        City daily AQI covering the period.
+    period : period
+        Object with ``start`` and ``end`` (dates).
+    dust : polars.DataFrame, optional
+        Sand-dust flags (the ``dust`` table).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per city and month: ``city``, ``month`` (period label, e.g.
+        ``2026-03``), then the columns of :func:`indicators.air.evaluate_period`.
+    """
+    from .periods import months, parse_period
+
+    whole = parse_period(f"{period.start.isoformat()}..{period.end.isoformat()}")
+    parts = []
+    for month in months(whole):
+        days = daily.filter(pl.col("date").is_between(month.start, month.end))
+        if days.is_empty():
+            continue
+        got = air.evaluate_period(days, start=month.start, end=month.end, dust=dust)
+        parts.append(got.select("city", pl.lit(month.label).alias("month"), pl.exclude("city")))
+    if not parts:
+        return pl.DataFrame(schema={"city": pl.String, "month": pl.String})
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def _first_city_rules(
@@ -236,32 +321,52 @@ def compute_city_evaluations(
     """Evaluate every city of the folder in ``period`` and ``compare`` (no cache).
 
     The comparison is recomputed under the period's rules (:func:`comparison_rules`
-    of the first city with data in both). None when no city has data in the period.
+    of the first city with data in both). Also the city daily AQI of the period,
+    the changes (:func:`indicators.air.compare_periods`, like for like) and the
+    monthly series (:func:`monthly_evaluations`). None when no city has data in
+    the period.
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = _compute_city_evaluations(data, period, compare, edition)
+    for w in caught:  # the caller sees them too
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if figures is not None:
+        figures.warnings = list(dict.fromkeys(str(w.message) for w in caught))
+    return figures
+
+
+def _compute_city_evaluations(
+    data: str | Path, period: Span, compare: Span, edition: str
+) -> CityEvaluations | None:
     stations = pl.read_parquet(contract.table_file(data, "stations"))
     failed: dict[str, str] = {}
-    summary = _evaluate_cities(data, stations, period, edition, "auto", failed)
-    if summary is None:
+    got = _evaluate_cities(data, stations, period, edition, "auto", failed)
+    if got is None:
         return None
+    summary, daily = got
     known, rules = _first_city_rules(data, stations, summary, compare, edition)
     if known:  # evaluated once, under the period's rules when they differ
         edition_c, limits_c = rules or (edition, "auto")
-        previous = _evaluate_cities(data, stations, compare, edition_c, limits_c, failed)
+        before = _evaluate_cities(data, stations, compare, edition_c, limits_c, failed)
     else:
-        previous = _evaluate_cities(data, stations, compare, edition, "auto", failed)
-        if previous is not None:
-            both = summary.join(previous.select("city"), on="city", how="semi")
+        before = _evaluate_cities(data, stations, compare, edition, "auto", failed)
+        if before is not None:
+            both = summary.join(before[0].select("city"), on="city", how="semi")
             if both.height:
                 first = both.row(0, named=True)
-                prev = previous.filter(pl.col("city") == first["city"]).row(0, named=True)
+                prev = before[0].filter(pl.col("city") == first["city"]).row(0, named=True)
                 rules = comparison_rules(first, prev)
             if rules is not None:
-                previous = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
+                before = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
+    previous = None if before is None else before[0]
     have = set(summary["city"].to_list())
     for city in stations["city"].unique(maintain_order=True).to_list():
         if city not in have and city not in failed:
             failed[city] = ""
-    return CityEvaluations(summary, previous, rules, failed)
+    changes = None if previous is None else air.compare_periods(summary, previous)
+    monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
+    return CityEvaluations(summary, previous, rules, failed, daily, changes, monthly)
 
 
 def data_fingerprint(data: str | Path) -> str:
@@ -288,7 +393,7 @@ def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) 
     key = f"{period.label}__{compare.label}__{edition}__official"
     safe = re.sub(r"[^0-9A-Za-z._-]+", "_", key)
     digest = hashlib.sha256(key.encode()).hexdigest()[:8]
-    return Path(data) / _STORE / f"{safe}-{digest}"
+    return Path(data) / contract.FIGURES_DIR / f"{safe}-{digest}"
 
 
 def _read_store(folder: Path, fingerprint: str) -> CityEvaluations | None:
@@ -298,29 +403,39 @@ def _read_store(folder: Path, fingerprint: str) -> CityEvaluations | None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("version") != FIGURES_VERSION or meta.get("data") != fingerprint:
         return None
-    previous = folder / "previous.parquet"
+    files = {name: contract.figures_table_file(folder, name) for name in contract.FIGURES_TABLES}
+    frames = {name: pl.read_parquet(f) if f.is_file() else None for name, f in files.items()}
     return CityEvaluations(
-        pl.read_parquet(folder / "summary.parquet"),
-        pl.read_parquet(previous) if previous.is_file() else None,
-        tuple(meta["rules"]) if meta.get("rules") else None,
-        dict(meta.get("failed", {})),
+        rules=tuple(meta["rules"]) if meta.get("rules") else None,
+        failed=dict(meta.get("failed", {})),
+        warnings=list(meta.get("warnings", [])),
+        **frames,
     )
 
 
-def _write_store(folder: Path, figures: CityEvaluations, fingerprint: str) -> None:
+def _write_store(
+    folder: Path, figures: CityEvaluations, fingerprint: str, about: dict[str, Any]
+) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     try:
-        figures.summary.write_parquet(tmp / "summary.parquet")
-        if figures.previous is not None:
-            figures.previous.write_parquet(tmp / "previous.parquet")
+        rows = {}
+        for name in contract.FIGURES_TABLES:
+            frame = getattr(figures, name)
+            if frame is not None:
+                frame.write_parquet(contract.figures_table_file(tmp, name))
+                rows[name] = frame.height
         meta = {
             "version": FIGURES_VERSION,
             "data": fingerprint,
+            **about,
             "rules": list(figures.rules) if figures.rules else None,
             "failed": figures.failed,
+            "warnings": figures.warnings,
+            "rows": rows,
         }
-        (tmp / "figures.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(meta, ensure_ascii=False, indent=1)
+        (tmp / "figures.json").write_text(text, encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder, ignore_errors=True)
         try:
@@ -330,6 +445,21 @@ def _write_store(folder: Path, figures: CityEvaluations, fingerprint: str) -> No
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _about(data: str | Path, period: Span, compare: Span, edition: str) -> dict[str, Any]:
+    """What a store was computed from: the key and the data manifest's table hashes."""
+    sources = {
+        name: sorted(s.get("sha256", "") for s in entry.get("sources", []))
+        for name, entry in contract.read_manifest(data).get("tables", {}).items()
+    }
+    return {
+        "period": period.label,
+        "compare": compare.label,
+        "edition": edition,
+        "method": "official",
+        "manifest_sources": sources,
+    }
 
 
 def city_evaluations(
@@ -366,5 +496,52 @@ def city_evaluations(
             return stored
     figures = compute_city_evaluations(data, period, compare, edition)
     if figures is not None:
-        _write_store(folder, figures, fingerprint)
+        _write_store(folder, figures, fingerprint, _about(data, period, compare, edition))
     return figures
+
+
+def compute(
+    data: str | Path,
+    period: Span,
+    compare: Span | None = None,
+    edition: str = "auto",
+    *,
+    recompute: bool = False,
+) -> dict[str, tuple[Span, Span, CityEvaluations | None]]:
+    """The figures stage: every figure the reports of a period need, for every city, stored.
+
+    Runs :func:`city_evaluations` for the period against its comparison period
+    (default: the same period a year earlier) and, for a month, for the year to
+    date against the year to date a year earlier (1—N月累计 of the monthly
+    bulletins). Figures already stored for the same data are reused.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (checked by the caller: :func:`indicators.check.require_valid_folder`).
+    period : Period
+        The period (:func:`indicators.periods.parse_period`).
+    compare : Period, optional
+        Comparison period (default :func:`indicators.periods.year_earlier`).
+    edition : str
+        HJ 633 edition of the daily AQI (``auto``: the edition in force each day).
+    recompute : bool
+        Recompute even when stored figures are current.
+
+    Returns
+    -------
+    dict
+        ``{"period": (period, compare, figures), "year_to_date": ...}``, figures
+        a :class:`CityEvaluations` or None when no city has data (the second key
+        only for a month other than January).
+    """
+    from .periods import year_earlier, year_to_date
+
+    wanted = {"period": (period, year_earlier(period) if compare is None else compare)}
+    if getattr(period, "kind", "") == "month" and period.start.month > 1:
+        ytd = year_to_date(period)
+        wanted["year_to_date"] = (ytd, year_earlier(ytd))
+    return {
+        key: (per, cmp, city_evaluations(data, per, cmp, edition, recompute=recompute))
+        for key, (per, cmp) in wanted.items()
+    }

@@ -23,18 +23,17 @@ indicators.errors.IndicatorInputError: column 'period': malformed period (expect
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from .. import contract
 from ..errors import IndicatorInputError
+from ..periods import PERIOD_FORMS, Period, parse_period, year_earlier
 from ..standards import resolve_edition
 from .labels import LANGS
 
@@ -49,17 +48,6 @@ __all__ = [
     "year_earlier",
 ]
 
-#: The period forms a report accepts, as shown in error messages.
-PERIOD_FORMS = (
-    "a year '2026', a quarter '2026Q1', a month '2026-03' "
-    "or a date range '2026-01-01..2026-06-30' (both ends included)"
-)
-
-_YEAR = re.compile(r"(\d{4})", re.ASCII)
-_QUARTER = re.compile(r"(\d{4})[Qq]([1-4])", re.ASCII)
-_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
-_RANGE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\.\.(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_YEARS = (1980, 2100)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DOTS = re.compile(r"\.{2,}")
 #: Names Windows reserves for devices, whatever the extension (case-insensitive).
@@ -116,152 +104,6 @@ def safe_file_name(name: str) -> str:
         return kept
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{kept}~{digest}"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A report period: first and last day (both included) and its canonical label."""
-
-    start: date
-    end: date
-    label: str
-    kind: str  # "year", "quarter", "month" or "range"
-
-    @property
-    def slug(self) -> str:
-        """The label as used in file names (``..`` becomes ``_``)."""
-        return self.label.replace("..", "_")
-
-    @property
-    def days(self) -> int:
-        """Calendar days in the period."""
-        return (self.end - self.start).days + 1
-
-    def display(self, lang: str) -> str:
-        """The period in words.
-
-        >>> parse_period("2026Q1").display("zh"), parse_period("2026-03").display("en")
-        ('2026年第1季度', '2026-03')
-        """
-        y = self.start.year
-        if lang == "zh":
-            return {
-                "year": f"{y}年",
-                "quarter": f"{y}年第{(self.start.month - 1) // 3 + 1}季度",
-                "month": f"{y}年{self.start.month}月",
-            }.get(self.kind, f"{self.start}至{self.end}")
-        return self.label.replace("..", " to ")
-
-
-def _fail_period(text: object, column: str = "period") -> IndicatorInputError:
-    return IndicatorInputError("malformed period", column=column, expected=PERIOD_FORMS, found=text)
-
-
-def _day(y: str, m: str, d: str, text: str, column: str) -> date:
-    try:
-        return date(int(y), int(m), int(d))
-    except ValueError:
-        raise _fail_period(text, column) from None
-
-
-def parse_period(text: str, *, column: str = "period") -> Period:
-    """Parse a period string into first day, last day and canonical label.
-
-    Parameters
-    ----------
-    text : str
-        ``"2026"`` (year), ``"2026Q1"`` (quarter), ``"2026-03"`` (month) or
-        ``"2026-01-01..2026-06-30"`` (date range, both ends included).
-    column : str
-        Parameter name used in the error message.
-
-    Returns
-    -------
-    Period
-
-    Raises
-    ------
-    IndicatorInputError
-        When ``text`` is none of these forms, names an impossible date, has
-        its end before its start, or a year outside 1980-2100.
-
-    Examples
-    --------
-    >>> parse_period("2024-02").end
-    datetime.date(2024, 2, 29)
-    >>> parse_period("2026-01-01..2026-06-30").days
-    181
-    """
-    if not isinstance(text, str):
-        raise _fail_period(text, column)
-    s = text
-    if m := _YEAR.fullmatch(s):
-        y = int(m[1])
-        start, end, label, kind = date(y, 1, 1), date(y, 12, 31), s, "year"
-    elif m := _QUARTER.fullmatch(s):
-        y, q = int(m[1]), int(m[2])
-        last = 3 * q
-        start = date(y, last - 2, 1)
-        end = date(y, last, calendar.monthrange(y, last)[1])
-        label, kind = f"{y}Q{q}", "quarter"
-    elif m := _MONTH.fullmatch(s):
-        y, mo = int(m[1]), int(m[2])
-        if not 1 <= mo <= 12:
-            raise _fail_period(text, column)
-        start, end = date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
-        label, kind = s, "month"
-    elif m := _RANGE.fullmatch(s):
-        start = _day(m[1], m[2], m[3], text, column)
-        end = _day(m[4], m[5], m[6], text, column)
-        if end < start:
-            raise IndicatorInputError(
-                "period ends before it starts", column=column, expected=PERIOD_FORMS, found=text
-            )
-        label, kind = f"{start.isoformat()}..{end.isoformat()}", "range"
-    else:
-        raise _fail_period(text, column)
-    if not (_YEARS[0] <= start.year and end.year <= _YEARS[1]):
-        raise IndicatorInputError(
-            "period out of range",
-            column=column,
-            expected=f"years {_YEARS[0]}-{_YEARS[1]}",
-            found=text,
-        )
-    return Period(start, end, label, kind)
-
-
-def _shift_year(d: date, years: int, *, keep_month_end: bool) -> date:
-    """``d`` moved by whole years; 29 February becomes 28 February."""
-    y = d.year + years
-    last = calendar.monthrange(y, d.month)[1]
-    if keep_month_end and d.day == calendar.monthrange(d.year, d.month)[1]:
-        return date(y, d.month, last)
-    return date(y, d.month, min(d.day, last))
-
-
-def year_earlier(period: Period) -> Period:
-    """The same period one year earlier (the default comparison period).
-
-    A date range ending on a month's last day ends on that month's last day in
-    the earlier year too (29 February 2024 <-> 28 February 2025).
-
-    Examples
-    --------
-    >>> year_earlier(parse_period("2024-01-01..2024-02-29")).label
-    '2023-01-01..2023-02-28'
-    >>> year_earlier(parse_period("2025-01-01..2025-02-28")).label
-    '2024-01-01..2024-02-29'
-    """
-    y = period.start.year - 1
-    if period.kind == "year":
-        return parse_period(f"{y}")
-    if period.kind == "quarter":
-        return parse_period(f"{y}Q{(period.start.month - 1) // 3 + 1}")
-    if period.kind == "month":
-        return parse_period(f"{y}-{period.start.month:02d}")
-    start = _shift_year(period.start, -1, keep_month_end=False)
-    end = _shift_year(period.end, -1, keep_month_end=True)
-    return parse_period(f"{start.isoformat()}..{end.isoformat()}")
 
 
 def known_cities(data: str | Path) -> list[str]:

@@ -281,8 +281,13 @@ def _demo_folder() -> Path:
 
 
 def load_context(params: ReportParams) -> ReportContext:
-    """Compute the air figures of the period and of the comparison period.
+    """The air figures of the period and of the comparison period, from the figures store.
 
+    The city's rows of :func:`indicators.figures.city_evaluations` (computed once
+    for every city of the folder, like for like across editions) give the
+    summary, the comparison and the change, so the cards, the evaluation table and
+    the ranking show one value of each figure. The comparison period as it was
+    evaluated under its own editions is computed for the evaluation table only.
     A comparison period without data leaves ``previous`` empty (a note says so).
     A city whose stations are all background stations has no city daily AQI:
     ``daily`` is empty and ``summary`` is ``{}`` (the air sections say so).
@@ -290,40 +295,62 @@ def load_context(params: ReportParams) -> ReportContext:
     Raises
     ------
     IndicatorInputError
-        When the data folder has no station hours for the city in the period.
+        When the data folder has no station hours for the city in the period, or
+        the city's station hours fail their checks.
     """
     notes: list[str] = []
     stations = read_city_stations(params.data, params.city)
     p, c = params.period, params.compare
 
+    def no_hours() -> IndicatorInputError:
+        return IndicatorInputError(
+            "no station hours for the city in the period",
+            file=str(contract.table_file(params.data, "station_hours")),
+            found=f"{params.city} {p.label}",
+        )
+
     def compute() -> ReportContext:
-        current = figures.evaluate_air(params.data, stations, p.start, p.end, params.edition)
-        if current is None:
-            raise IndicatorInputError(
-                "no station hours for the city in the period",
-                file=str(contract.table_file(params.data, "station_hours")),
-                found=f"{params.city} {p.label}",
+        with warnings.catch_warnings():  # kept with the figures: noted below, once
+            warnings.simplefilter("ignore")
+            store = figures.city_evaluations(params.data, p, c, params.edition)
+        mine = store.city(params.city) if store is not None else {}
+        if not mine.get("summary"):
+            # not in the store: this city's own evaluation names its error, or gives
+            # the empty figures of a city without a city value (background stations)
+            current = figures.evaluate_air(params.data, stations, p.start, p.end, params.edition)
+            if current is None:
+                raise no_hours()
+            daily, frame, hourly = current
+            summary = frame.row(0, named=True) if frame.height else {}
+            notes.append(f"air: no city air value in {p.label}")
+            return ReportContext(
+                params,
+                stations,
+                daily,
+                summary,
+                {},
+                {},
+                None,
+                hourly,
+                targets=load_targets(params),
+                notes=notes,
             )
-        daily, frame, hourly = current
-        summary = frame.row(0, named=True) if frame.height else {}
-        before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
-        previous, change, recomputed = {}, {}, None
-        if before is None:
-            notes.append(f"air: no station hours in the comparison period {c.label}")
-        elif not summary or before[1].is_empty():
-            notes.append(f"air: no city air value in {p.label if not summary else c.label}")
+        notes.extend(f"figures: {w}" for w in store.warnings)
+        daily = store.daily.filter(pl.col("city") == params.city)
+        hourly = figures.city_hours(params.data, stations, p.start, p.end)
+        summary, previous, change, recomputed = mine["summary"], mine["previous"], {}, None
+        if not previous:
+            before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
+            if before is None:
+                notes.append(f"air: no station hours in the comparison period {c.label}")
+            else:
+                notes.append(f"air: no city air value in {c.label}")
         else:
-            previous = before[1].row(0, named=True)
-            change = air.compare_periods(frame, before[1]).row(0, named=True)
-            rules = comparison_rules(summary, previous)
-            if rules is not None:
-                again = figures.evaluate_air(
-                    params.data, stations, c.start, c.end, rules[0], limits=rules[1]
-                )
-                if again is not None and again[1].height:
-                    # the change is like for like (the ranking's too): one change per figure
-                    recomputed = again[1].row(0, named=True)
-                    change = air.compare_periods(frame, again[1]).row(0, named=True)
+            change = mine["change"]
+            if store.rules is not None:  # the comparison as evaluated under its own rules
+                recomputed = previous
+                before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
+                previous = before[1].row(0, named=True) if before and before[1].height else {}
         return ReportContext(
             params,
             stations,
