@@ -152,3 +152,14 @@ def test_warnings_are_kept_with_the_figures(folder: Path) -> None:
     assert got.warnings and "PM2.5" in " ".join(got.warnings)
     again = figures.city_evaluations(folder, p, c)
     assert again.warnings == got.warnings
+
+
+def test_demo_command_writes_n_cities(tmp_path: Path) -> None:
+    from indicators import cli
+
+    assert cli.main(["demo", "--cities", "5", "--out", str(tmp_path / "d")]) == 0
+    stations = pl.read_parquet(tmp_path / "d" / "stations.parquet")
+    assert stations["city"].n_unique() == 5
+    assert stations.group_by("city").len()["len"].min() >= 5
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--cities", "0", "--out", str(tmp_path / "e")])

@@ -614,7 +614,7 @@ def test_export_refuses_network_references():
 def test_explore_notebook_runs(data, tmp_path):
     import papermill
 
-    from indicators.report.render import KERNEL_NAME, _kernel_classes
+    from indicators.report.render import KERNEL_NAME, kernel_classes
 
     nb = papermill.execute_notebook(
         str(notebook_path("explore_air")),
@@ -622,7 +622,7 @@ def test_explore_notebook_runs(data, tmp_path):
         parameters={"city": "清河市", "period": "2026-01", "data": str(data)},
         kernel_name=KERNEL_NAME,
         progress_bar=False,
-        kernel_manager_class=_kernel_classes()[1],
+        kernel_manager_class=kernel_classes()[1],
     )
     page = export_html(nb, lang="zh", title="explore")
     assert "jp-OutputArea-error" not in page

@@ -2,9 +2,9 @@
 
 Checks that every chart is drawn, that no JavaScript error occurs, that the page
 fetches nothing but itself, and that a station named ``<script>alert(1)</script>``
-is shown as text and never runs. A screenshot of the first screen is saved under
-``reports/`` (not committed). Needs Debian's ``chromium`` (``.ci/run`` installs it):
-skipped locally without it, a failure in CI.
+is shown as text and never runs. A screenshot of the first screen is taken (under
+pytest's temporary folder: tests never write into the repository). Needs Debian's
+``chromium`` (``.ci/run`` installs it): skipped locally without it, a failure in CI.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import ROOT
 
 from indicators.demo import write_demo
 from indicators.report import render_report, validate_params
@@ -131,8 +130,7 @@ def test_report_in_headless_chromium(report: Path, tmp_path: Path):
     assert XSS not in page  # escaped in the file itself
     probe = tmp_path / "probe.html"
     probe.write_text(page.replace("<head>", "<head>" + HARNESS, 1), encoding="utf-8")
-    shot = ROOT / "reports" / f"{report.stem}.png"
-    shot.parent.mkdir(exist_ok=True)
+    shot = tmp_path / f"{report.stem}.png"
     dump = subprocess.Popen(
         _command(exe, tmp_path / "p1", "--dump-dom", probe.as_uri()),
         stdout=subprocess.PIPE,

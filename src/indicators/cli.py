@@ -101,8 +101,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """``indicators demo``: write the demo data."""
     from . import demo
 
-    with console.status("Generating demo data ..."):
-        written = demo.write_demo(args.out)
+    cities = demo.make_cities(args.cities) if args.cities else demo.CITIES
+    with console.status(f"Generating demo data for {len(cities)} cities ..."):
+        written = demo.write_demo(args.out, cities=cities)
     for name, path in written.items():
         console.print(f"  {name:<22} {path}")
     return 0
@@ -185,6 +186,17 @@ def cmd_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -209,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="write the synthetic demo data (Parquet)")
     p.add_argument("--out", type=Path, default=None, help="folder (default data/demo)")
+    p.add_argument(
+        "--cities",
+        type=_positive_int,
+        default=None,
+        help="number of cities (default the 3 named demo cities; more are numbered variants "
+        "with about 5-8 stations each, for national-size benchmarks)",
+    )
     p.set_defaults(func=cmd_demo)
 
     from .ingest import BASES, FORMATS

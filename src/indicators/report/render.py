@@ -189,8 +189,15 @@ def output_folder(out_dir: str | Path | None = None) -> Path:
 # --------------------------------------------------------------------------- kernel
 
 
-def _kernel_classes() -> tuple[type, type]:
-    """The kernel spec manager and kernel manager classes of the project's kernel."""
+def kernel_classes() -> tuple[type, type]:
+    """The kernel spec manager and kernel manager classes of the project's kernel (papermill).
+
+    Returns
+    -------
+    tuple of type
+        ``(KernelSpecManager subclass, AsyncKernelManager subclass)`` that run
+        notebooks in the Python running this code, whatever kernels are installed.
+    """
     from ipykernel.kernelspec import RESOURCES
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
     from jupyter_client.manager import AsyncKernelManager
@@ -276,7 +283,7 @@ def execute(
 
     parameters = params.notebook_parameters()
     _check_injectable(parameters)
-    _, manager = _kernel_classes()
+    _, manager = kernel_classes()
     try:
         nb = papermill.execute_notebook(
             str(notebook_path(notebook)),
