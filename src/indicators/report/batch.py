@@ -1,8 +1,13 @@
 """Render many city reports in parallel and write ``reports/index.html``.
 
-Each city runs in its own worker process (and its own kernel); a failing city
-never stops the others. The index links every published report and ranks the
-cities by composite index and good-day ratio (:func:`indicators.ranking.rank_cities`).
+Each city runs in a worker process (and its own kernel): a local process pool, or
+the workers of a Dask distributed cluster (``scheduler=``: ``"local"`` starts a
+``LocalCluster``, ``"tcp://host:8786"`` uses a running one whose workers have the
+package and reach the data folder on a shared path). A failing city never stops
+the others. The figures of every city are computed once, before the workers
+start (:func:`indicators.figures.city_evaluations`); each report reads them. The
+index links every published report and ranks the cities by composite index and
+good-day ratio (:func:`indicators.ranking.rank_cities`).
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ def render_batch(
     workers: int | None = None,
     progress: bool = True,
     check: bool = True,
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Render the report of each city in parallel worker processes; write the index.
 
@@ -83,6 +89,12 @@ def render_batch(
     check : bool
         Check the data folder first (:func:`indicators.check.require_valid_folder`);
         the CLI, which has checked it already, passes False.
+    scheduler : str, optional
+        None: a local process pool of ``workers``; ``"local"``: a Dask
+        ``LocalCluster`` of ``workers`` single-threaded worker processes; else the
+        address of a Dask scheduler (``tcp://host:8786``) whose workers run the
+        reports (they need the package and the data folder and ``out_dir`` on the
+        same paths).
 
     Returns
     -------
@@ -97,6 +109,13 @@ def render_batch(
     """
     from ..check import require_valid_folder
 
+    if scheduler is not None and scheduler != "local" and "://" not in scheduler:
+        raise IndicatorInputError(
+            "unknown scheduler",
+            column="--scheduler",
+            expected="'local' or a Dask scheduler address such as tcp://host:8786",
+            found=scheduler,
+        )
     cities = list(dict.fromkeys(cities))  # a city named twice is rendered once
     all_params = [validate_params(c, period, compare, edition, lang, data, targets) for c in cities]
     if check:
@@ -110,21 +129,75 @@ def render_batch(
         pass  # each report then meets the same error and names it as its failure
     n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))
     batch = BatchResult()
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool, _progress(progress) as bar:
+    with _progress(progress) as bar:
         task = bar.add_task(label("batch_progress", lang, period=period), total=len(cities))
-        futures = {pool.submit(_render_one, p, out): p for p in all_params}
-        for future in as_completed(futures):
-            p = futures[future]
+
+        def done(p: ReportParams, future: Any) -> None:
             try:
                 batch.results.append(future.result())
             except Exception as exc:  # one city's failure must not stop the others
                 batch.failures[p.city] = describe_failure(exc)
             bar.advance(task)
+
+        if scheduler is None:
+            _run_pool(all_params, out, n, done)
+        else:
+            _run_dask(all_params, out, n, scheduler, done)
     order = {c: i for i, c in enumerate(cities)}
     batch.results.sort(key=lambda r: order[r.params.city])
     batch.index = write_index(batch, out, lang=lang, period=all_params[0].period.display(lang))
     return batch
+
+
+def _run_pool(all_params: list[ReportParams], out: Path, n: int, done: Any) -> None:
+    """Render in ``n`` local worker processes; ``done(params, future)`` as each finishes."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        futures = {pool.submit(_render_one, p, out): p for p in all_params}
+        for future in as_completed(futures):
+            done(futures[future], future)
+
+
+def _run_dask(all_params: list[ReportParams], out: Path, n: int, scheduler: str, done: Any) -> None:
+    """Render as tasks of a Dask distributed cluster; ``done(params, future)`` as each ends.
+
+    Raises
+    ------
+    IndicatorInputError
+        When the scheduler cannot be reached (nothing was rendered).
+    """
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_completed
+
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise IndicatorInputError(
+            "cannot reach the Dask scheduler",
+            column="--scheduler",
+            expected="'local' or the address of a running scheduler (tcp://host:8786)",
+            found=f"{scheduler} ({exc})",
+        ) from None
+    try:
+        futures = {
+            client.submit(_render_one, p, out, key=f"report-{p.file_stem}", pure=False): p
+            for p in all_params
+        }
+        for future in dask_completed(futures):
+            done(futures[future], future)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 class _NoProgress:

@@ -73,9 +73,17 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--targets",
         default="",
-        help="targets file (TOML, see indicators.targets; default: the demo targets for demo data)",
+        help="targets file (TOML, see indicators.targets; default: the data folder's targets "
+        "table, ingested with indicators ingest; the demo targets for demo data)",
     )
     p.add_argument("--workers", type=int, default=None, help="parallel workers for several cities")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="run the reports on a Dask cluster: 'local' (a LocalCluster of --workers "
+        "processes) or a scheduler address tcp://HOST:8786 (workers need the package and "
+        "the data folder and --out on the same paths); default a local process pool",
+    )
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
     p.add_argument(
         "--keep-notebook", action="store_true", help="keep the executed notebook beside the HTML"
@@ -164,7 +172,13 @@ def run_report(args: argparse.Namespace) -> int:
             print(result.path)
             return 0
         batch = render_batch(
-            cities, period, out_dir=args.out, workers=args.workers, check=False, **common
+            cities,
+            period,
+            out_dir=args.out,
+            workers=args.workers,
+            check=False,
+            scheduler=args.scheduler,
+            **common,
         )
     except IndicatorInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
