@@ -546,6 +546,27 @@ def test_batch_publishes_good_cities_and_isolates_the_broken_one(batch, data):
     assert links[0] == quote(f"{min(ci, key=ci.get)}-2026-en.html")
 
 
+def test_a_warm_kernel_renders_many_reports_and_is_dropped_after_a_failure(data, tmp_path):
+    """Batch workers reuse one kernel (``reuse_kernel=True``): same reports as fresh kernels."""
+    from indicators.report import render
+
+    cold = render.render_report(validate_params("临江市", "2026-02", data=str(data)), tmp_path)
+    first = render.render_report(
+        validate_params("清河市", "2026-02", data=str(data)), tmp_path, reuse_kernel=True
+    )
+    (km,) = render._WARM_KERNELS.values()
+    warm = render.render_report(
+        validate_params("临江市", "2026-02", data=str(data)), tmp_path, reuse_kernel=True
+    )
+    assert list(render._WARM_KERNELS.values()) == [km]  # the same kernel, kept
+    assert warm.headline == cold.headline and first.headline != warm.headline
+    with pytest.raises(render.ReportError):  # 北原市's data fail inside the notebook
+        render.render_report(
+            validate_params(BROKEN, "2026-02", data=str(data)), tmp_path, reuse_kernel=True
+        )
+    assert render._WARM_KERNELS == {}  # dropped: the next report starts a fresh kernel
+
+
 def test_failing_cell_publishes_nothing(data, tmp_path):
     target = tmp_path / f"{BROKEN}-2026-03.html"
     target.write_text("previous report", encoding="utf-8")

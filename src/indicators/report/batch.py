@@ -54,7 +54,8 @@ class BatchResult:
 
 
 def _render_one(params: ReportParams, out_dir: Path) -> ReportResult:
-    return render_report(params, out_dir)
+    """One report in a batch worker, in the worker's warm kernel (started once per worker)."""
+    return render_report(params, out_dir, reuse_kernel=True)
 
 
 def render_batch(

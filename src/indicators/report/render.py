@@ -19,6 +19,7 @@ file ever has the final name.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import gzip
 import os
@@ -259,16 +260,104 @@ def _failed_cell_id(nb: Any) -> str | None:
     return None
 
 
+#: The warm kernel of this process (``execute(reuse_kernel=True)``), by working folder.
+_WARM_KERNELS: dict[str | None, Any] = {}
+
+
+def _warm_kernel(cwd: str | None) -> Any:
+    """A started kernel manager kept for this process; started again if it died."""
+    from jupyter_core.utils import run_sync
+
+    km = _WARM_KERNELS.get(cwd)
+    if km is not None and run_sync(km.is_alive)():
+        return km
+    _, manager = kernel_classes()
+    km = manager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(cwd=cwd)
+    _WARM_KERNELS[cwd] = km
+    atexit.register(_discard_kernel, cwd)
+    return km
+
+
+def _discard_kernel(cwd: str | None) -> None:
+    """Shut the warm kernel down (after a failure, or when the process ends)."""
+    from jupyter_core.utils import run_sync
+
+    km = _WARM_KERNELS.pop(cwd, None)
+    if km is not None:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # already dead: nothing to shut down
+            pass
+
+
+def _papermill(
+    params: ReportParams, executed: Path, notebook: str, timeout: int, reuse_kernel: bool
+) -> Any:
+    """The papermill run of :func:`execute` (its errors as papermill raises them)."""
+    import nbformat
+    import papermill
+
+    from ..config import project_root
+
+    parameters = params.notebook_parameters()
+    _check_injectable(parameters)
+    _, manager = kernel_classes()
+    cwd = str(project_root()) if project_root().is_dir() else None
+    source: Any = str(notebook_path(notebook))
+    extra: dict[str, Any] = {"kernel_manager_class": manager}
+    if reuse_kernel:
+        source = nbformat.read(source, as_version=4)
+        reset = nbformat.v4.new_code_cell("%reset -f", metadata={"tags": ["report-hide"]})
+        source.cells.insert(0, reset)
+        extra = {"km": _warm_kernel(cwd)}
+    try:
+        nb = papermill.execute_notebook(
+            source,
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            cwd=cwd,
+            execution_timeout=timeout,
+            shutdown_kernel="immediate",
+            **extra,
+        )
+    except BaseException:
+        if reuse_kernel:  # a failed, timed-out or interrupted run: the next one starts afresh
+            _discard_kernel(cwd)
+        raise
+    return nb
+
+
 def execute(
     params: ReportParams,
     executed: Path,
     *,
     notebook: str = "city_report",
     timeout: int = 900,
+    reuse_kernel: bool = False,
 ) -> Any:
     """Run the notebook with ``params`` under the project's kernel; return the executed notebook.
 
     The executed notebook is saved to ``executed`` after each cell.
+
+    Parameters
+    ----------
+    params : ReportParams
+        Checked parameters.
+    executed : Path
+        Where the executed notebook is written.
+    notebook : str
+        Name of a notebook of the package.
+    timeout : int
+        Seconds a cell may run.
+    reuse_kernel : bool
+        Run in this process's warm kernel (started on first use, its namespace
+        cleared with ``%reset -f`` before each notebook) instead of a new one: a
+        worker that renders many reports pays the kernel start and the imports
+        once. After a failure the warm kernel is discarded.
 
     Raises
     ------
@@ -276,27 +365,10 @@ def execute(
         When a cell fails, the kernel dies or a cell runs longer than ``timeout`` seconds.
     """
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from ..config import project_root
-
-    parameters = params.notebook_parameters()
-    _check_injectable(parameters)
-    _, manager = kernel_classes()
     try:
-        nb = papermill.execute_notebook(
-            str(notebook_path(notebook)),
-            str(executed),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            language="python",
-            progress_bar=False,
-            cwd=str(project_root()) if project_root().is_dir() else None,
-            execution_timeout=timeout,
-            kernel_manager_class=manager,
-            shutdown_kernel="immediate",
-        )
+        return _papermill(params, executed, notebook, timeout, reuse_kernel)
     except PapermillExecutionError as exc:
         cell_id = (
             _failed_cell_id(nbformat.read(executed, as_version=4)) if executed.is_file() else None
@@ -318,7 +390,6 @@ def execute(
             ename=type(exc).__name__,
             evalue=str(exc),
         ) from exc
-    return nb
 
 
 # --------------------------------------------------------------------------- export
@@ -469,19 +540,12 @@ def _toc(body: str, lang: str) -> str:
     return body.replace("<!--ind-toc-->", nav, 1)
 
 
-def export_html(nb: Any, *, lang: str, title: str) -> str:
-    """The executed notebook as one self-contained HTML page (no inputs, no prompts).
-
-    Raises
-    ------
-    ReportError
-        When the page would reference anything on the network.
-    """
+@cache
+def _exporter() -> Any:
+    """The HTML exporter, built once per process (its templates compile in seconds)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
-
-    from .. import __version__
 
     exporter = HTMLExporter(
         template_name="lab",
@@ -494,6 +558,20 @@ def export_html(nb: Any, *, lang: str, title: str) -> str:
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True), enabled=True
     )
+    return exporter
+
+
+def export_html(nb: Any, *, lang: str, title: str) -> str:
+    """The executed notebook as one self-contained HTML page (no inputs, no prompts).
+
+    Raises
+    ------
+    ReportError
+        When the page would reference anything on the network.
+    """
+    from .. import __version__
+
+    exporter = _exporter()
     resources = {
         "ind": {
             "lang": lang,
@@ -543,13 +621,18 @@ def render_report(
     *,
     keep_notebook: bool = False,
     notebook: str = "city_report",
+    reuse_kernel: bool = False,
 ) -> ReportResult:
-    """Render one city report from checked parameters (see :func:`render_city_report`)."""
+    """Render one city report from checked parameters (see :func:`render_city_report`).
+
+    ``reuse_kernel``: run in this process's warm kernel (:func:`execute`), as the
+    batch workers do.
+    """
     start = time.perf_counter()
     out = output_folder(out_dir)
     target = out / f"{params.file_stem}.html"
     executed = out / f"{params.file_stem}.executed.ipynb"
-    nb = execute(params, executed, notebook=notebook)
+    nb = execute(params, executed, notebook=notebook, reuse_kernel=reuse_kernel)
     title = label("report_title", params.lang, city=params.city)
     title = f"{title} · {params.period.display(params.lang)}"
     atomic_write(target, export_html(nb, lang=params.lang, title=title))
