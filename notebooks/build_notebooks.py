@@ -89,14 +89,16 @@ def explore_air() -> nbformat.NotebookNode:
             id="parameters",
         ),
         new_code_cell(
-            "from indicators import air, trends\n"
-            "from indicators.report import charts, explore, parse_period, show\n\n"
+            "from indicators import air, plot\n"
+            "from indicators.report import explore, parse_period, show\n\n"
             "hourly, stations = explore.load(city, period, station=station, data=data)\n"
             "stations",
             id="load",
         ),
         new_code_cell("hourly.describe()", id="describe"),
-        new_code_cell("show(explore.timeseries(hourly, pollutant, names=stations))", id="series"),
+        new_code_cell(
+            "show(explore.timeseries(hourly, pollutant, names=stations, lang=lang))", id="series"
+        ),
         new_code_cell(
             'level = "station" if station else "city"\n'
             "daily = air.daily_aqi(hourly, stations=stations, level=level, edition=edition)\n"
@@ -105,7 +107,7 @@ def explore_air() -> nbformat.NotebookNode:
         ),
         new_code_cell(
             "p = parse_period(period)\n"
-            "show(charts.aqi_calendar(daily, start=p.start, end=p.end, lang=lang))",
+            "show(plot.calendar(daily, start=p.start, end=p.end, lang=lang))",
             id="calendar",
         ),
         new_code_cell(
@@ -113,8 +115,7 @@ def explore_air() -> nbformat.NotebookNode:
             id="evaluation",
         ),
         new_code_cell(
-            "profiles = trends.time_variation(hourly, [pollutant])\n"
-            "show(trends.time_variation_figure(profiles, title=pollutant))",
+            "show(plot.time_variation(hourly, pollutant, lang=lang))  # one line per station",
             id="profiles",
         ),
     ]

@@ -140,6 +140,10 @@ def test_day_counts_and_ratio() -> None:
         1,
         6,
     ]
+    # exceedance days (AQI > 100, level >= 3): 101, 160, 210, 310, all with PM2.5 primary; the
+    # PM10;PM2.5 day (AQI 90) and the O3 day (AQI 80) are not exceedance days
+    assert s["exceedance_days"] == 4
+    assert [s[f"primary_exceedance_days_{p}"] for p in ("PM10", "O3", "PM2.5")] == [0, 0, 4]
     assert s["aqi_edition"] == "HJ 633-2012"
 
 

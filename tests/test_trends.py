@@ -647,3 +647,29 @@ def test_trend_test_settings_checked_before_groups(kwargs: dict, column: str) ->
     with pytest.raises(IndicatorInputError) as err:
         trends.trend_test(short, "PM2.5", **kwargs)
     assert err.value.column == column
+
+
+def test_deseasonalise_is_the_series_the_trend_test_sees() -> None:
+    y = _seasonal_series(-0.25, n=48)
+    y[[5, 17]] = np.nan  # gaps keep their place
+    flat = trends.deseasonalise(y)
+    assert np.isnan(flat[[5, 17]]).all()
+    # Theil-Sen on the deseasonalised values = theil_sen(deseasonalise=True)
+    assert theil_sen(flat).slope == pytest.approx(theil_sen(y, deseasonalise=True).slope)
+    # the 12-month cycle of amplitude 12 is gone: what remains is the trend and the wiggle
+    ok = ~np.isnan(flat)
+    resid = flat[ok] - (50.0 - 0.25 * np.arange(48)[ok])
+    assert np.abs(resid).max() < 1.5
+    with pytest.raises(IndicatorInputError):
+        trends.deseasonalise([np.nan] * 30)
+
+
+def test_time_variation_median_and_quantiles_by_hand() -> None:
+    # Monday 01:00 on five weeks: 10, 40, 20, 50, 30 -> sorted 10..50: median 30,
+    # q25 = 20 and q75 = 40 (linear interpolation at ranks 2 and 4 of 5)
+    t = [datetime(2025, 1, 6, 1) + timedelta(days=7 * k) for k in range(5)]
+    h = pl.DataFrame({"time": t, "NO2": [10.0, 40.0, 20.0, 50.0, 30.0]})
+    row = trends.time_variation(h, statistic="median").filter(profile="hour").row(0, named=True)
+    assert (row["key"], row["median"], row["q25"], row["q75"], row["n"]) == (1, 30.0, 20.0, 40.0, 5)
+    with pytest.raises(IndicatorInputError):
+        trends.time_variation(h, statistic="mode")

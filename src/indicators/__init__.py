@@ -10,7 +10,8 @@ Modules: :mod:`indicators.air` (HJ 633, GB 3095, HJ 663),
 :mod:`indicators.drinking` (GB 3838-2002, GB/T 14848-2017), :mod:`indicators.sea`
 (GB 3097-1997), :mod:`indicators.blackodorous` (城市黑臭水体整治工作指南, 2015),
 :mod:`indicators.noise` (GB 3096-2008, HJ 640-2012), :mod:`indicators.trends`,
-:mod:`indicators.targets`, :mod:`indicators.ranking`, :mod:`indicators.io`
+:mod:`indicators.targets`, :mod:`indicators.ranking`, :mod:`indicators.plot`
+(figures: ``from indicators import plot``), :mod:`indicators.io`
 (readers), :mod:`indicators.demo` (synthetic demo data), :mod:`indicators.standards`
 (the standards tables), :mod:`indicators.glossary` (column names and units).
 """

@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 3
+FIGURES_VERSION = 4
 
 
 class Span(Protocol):

@@ -88,6 +88,13 @@ TERMS: dict[str, Term] = {
     "good_days": Term("day", "优良天数", "days with AQI <= 100"),
     "excellent_days": Term("day", "优天数", "days with AQI <= 50"),
     "heavy_days": Term("day", "重度及以上污染天数", "days with AQI > 200"),
+    "exceedance_days": Term("day", "超标天数", "days with AQI > 100 (HJ 633 level 3 and above)"),
+    "primary_days_<pollutant>": Term(
+        "day", "首要污染物天数", "days with the pollutant among the primary pollutants"
+    ),
+    "primary_exceedance_days_<pollutant>": Term(
+        "day", "超标天中首要污染物天数", "exceedance days with the pollutant primary"
+    ),
     "good_day_ratio": Term("percent", "优良天数比例", "good days / valid days x 100"),
     "CO_P95": Term("mg/m3", "一氧化碳日均值第95百分位数", "95th percentile of CO daily means"),
     "O3_MDA8_P90": Term("ug/m3", "臭氧日最大8小时平均第90百分位数", "90th percentile of O3 MDA8"),

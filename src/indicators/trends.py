@@ -10,6 +10,7 @@ Functions
 ---------
 - :func:`theil_sen`: Theil–Sen slope with the Mann–Kendall test on one series.
 - :func:`seasonal_kendall`: the seasonal Kendall test and slope for monthly data.
+- :func:`deseasonalise`: a series without its STL seasonal component.
 - :func:`period_statistic`: monthly or annual values from daily values, with the
   validity rule of the standards (invalid periods become null, counted).
 - :func:`trend_test`: :func:`theil_sen` or :func:`seasonal_kendall` per group of
@@ -18,6 +19,9 @@ Functions
 - :func:`time_variation` and :func:`time_variation_figure`: diurnal, weekday and
   monthly profiles with confidence intervals, from hourly data.
 - :func:`trend_figure`: a series with its Sen line.
+
+Figures for analysts and reports are in :mod:`indicators.plot` (``plot.trend``,
+``plot.time_variation``), which draws from these functions.
 
 Conventions
 -----------
@@ -80,6 +84,7 @@ from .glossary import AIR_POLLUTANTS
 
 __all__ = [
     "TrendResult",
+    "deseasonalise",
     "period_statistic",
     "seasonal_kendall",
     "stl_decomposition",
@@ -318,6 +323,53 @@ def _deseasonalise(y: np.ndarray, period: int) -> np.ndarray:
     out = y.copy()
     out[first : last + 1] = span - seasonal
     return out
+
+
+def deseasonalise(
+    values: Sequence[float | None] | np.ndarray | pl.Series, *, period: int = 12
+) -> np.ndarray:
+    """A regular series without its STL seasonal component (季节调整), as the trend tests see it.
+
+    The values :func:`theil_sen` and :func:`trend_test` test with
+    ``deseasonalise=True`` (robust STL, seasonal window 35 as openair's
+    ``TheilSen(deseason = TRUE)``), for plotting them.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Consecutive values of one series [any unit], one per step (e.g. month);
+        NaN/None keep their place.
+    period : int, default 12
+        Seasonal period [steps].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values − seasonal`` [unit of the values]; NaN where the value is missing.
+
+    Raises
+    ------
+    IndicatorInputError
+        Fewer than two cycles between the first and last valid value.
+
+    Notes
+    -----
+    Gaps are linearly interpolated for the STL fit only. Standard: a
+    statistical method, no regulatory clause.
+
+    Examples
+    --------
+    >>> y = [10.0 + 5 * (i % 12 == 0) + 0.1 * i for i in range(36)]
+    >>> out = deseasonalise(y)
+    >>> bool(abs(out[12] - out[11]) < abs(y[12] - y[11]))
+    True
+    """
+    y = _as_float_array(values, "values")
+    if not np.isfinite(y).any():
+        raise IndicatorInputError(
+            "no valid value to deseasonalise", column="values", expected="numbers", found="none"
+        )
+    return _deseasonalise(y, period)
 
 
 def theil_sen(
@@ -1260,6 +1312,7 @@ def time_variation(
     *,
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
+    statistic: Literal["mean", "median"] = "mean",
 ) -> Frame:
     """Diurnal, weekday and monthly profiles with confidence intervals (openair ``timeVariation``).
 
@@ -1273,7 +1326,10 @@ def time_variation(
     by : str or list of str, optional
         Grouping (e.g. ``"station"``); default none: all rows pooled.
     confidence : float, default 0.95
-        Level of the interval of each mean.
+        Level of the interval of each mean (``statistic="mean"`` only).
+    statistic : {"mean", "median"}, default "mean"
+        ``"mean"``: mean with its Student-t interval; ``"median"``: median with
+        the 25 % and 75 % quantiles (openair's ``statistic = "median"`` band).
 
     Returns
     -------
@@ -1281,8 +1337,9 @@ def time_variation(
         Long frame: ``by``, ``pollutant``, ``profile`` (``"weekday_hour"``,
         ``"hour"``, ``"weekday"``, ``"month"``), ``key`` (Int: hour 1..24,
         ISO weekday 1 = Monday..7, month 1..12, weekday_hour = (weekday − 1) ×
-        24 + hour, 1..168), ``mean``, ``sd``, ``n`` (valid hours), ``ci_low``,
-        ``ci_high`` [unit of the pollutant].
+        24 + hour, 1..168), then for ``"mean"``: ``mean``, ``sd``, ``n`` (valid
+        hours), ``ci_low``, ``ci_high``; for ``"median"``: ``median``, ``q25``,
+        ``q75``, ``n`` [unit of the pollutant].
 
     Notes
     -----
@@ -1293,7 +1350,8 @@ def time_variation(
     are those of the date of ``t − 1 h``. Interval: mean ± t_{(1+c)/2, n−1} ·
     sd/√n (Student t; null for n < 2). openair uses a bootstrap by default;
     the t interval is deterministic and close for the large n of hourly
-    profiles. No data-capture threshold is applied: every valid hour counts,
+    profiles. Quantiles of ``"median"`` interpolate linearly between order
+    statistics. No data-capture threshold is applied: every valid hour counts,
     and ``n`` says how many.
 
     Examples
@@ -1305,6 +1363,9 @@ def time_variation(
     >>> tv = time_variation(h).filter(profile="hour").sort("key")
     >>> tv.select("key", "mean", "n").rows()
     [(1, 15.0, 2), (24, 50.0, 1)]
+    >>> med = time_variation(h, statistic="median").filter(profile="hour").sort("key")
+    >>> med.select("key", "median", "q25", "q75").row(0)
+    (1, 15.0, 12.5, 17.5)
     """
     lf, was_lazy = to_lazy(hourly, name="hourly")
     schema = lf.collect_schema()
@@ -1320,6 +1381,10 @@ def time_variation(
     if not 0 < confidence < 1:
         raise IndicatorInputError(
             "confidence out of range", column="confidence", expected="0 < c < 1", found=confidence
+        )
+    if statistic not in ("mean", "median"):
+        raise IndicatorInputError(
+            "unknown statistic", column="statistic", expected="'mean' or 'median'", found=statistic
         )
     pols = (
         list(pollutants) if pollutants is not None else [p for p in AIR_POLLUTANTS if p in schema]
@@ -1357,13 +1422,24 @@ def time_variation(
             out = np.where(arr >= 2, stats.t.ppf(q, np.maximum(arr - 1, 1)), np.nan)
         return pl.Series(out).fill_nan(None)
 
-    parts = [
-        long.group_by([*keys, "pollutant", pl.col(profile).alias("key")])
-        .agg(
+    if statistic == "median":
+        aggs = [
+            pl.col("value").median().alias("median"),
+            pl.col("value").quantile(0.25, interpolation="linear").alias("q25"),
+            pl.col("value").quantile(0.75, interpolation="linear").alias("q75"),
+            pl.len().cast(pl.Int64).alias("n"),
+        ]
+        columns = ["median", "q25", "q75", "n"]
+    else:
+        aggs = [
             pl.col("value").mean().alias("mean"),
             pl.col("value").std().alias("sd"),
             pl.len().cast(pl.Int64).alias("n"),
-        )
+        ]
+        columns = ["mean", "sd", "n", "ci_low", "ci_high"]
+    parts = [
+        long.group_by([*keys, "pollutant", pl.col(profile).alias("key")])
+        .agg(aggs)
         .with_columns(pl.lit(profile).alias("profile"))
         for profile in PROFILES
     ]
@@ -1373,19 +1449,20 @@ def time_variation(
         / pl.col("n").cast(pl.Float64).sqrt()
     )
     order = {p: i for i, p in enumerate(pols)}
-    out = (
-        pl.concat(parts)
-        .with_columns(
+    out = pl.concat(parts)
+    if statistic == "mean":
+        out = out.with_columns(
             (pl.col("mean") - half).alias("ci_low"), (pl.col("mean") + half).alias("ci_high")
         )
-        .with_columns(
+    out = (
+        out.with_columns(
             pl.col("pollutant").replace_strict(order, return_dtype=pl.Int64).alias("_p"),
             pl.col("profile")
             .replace_strict({p: i for i, p in enumerate(PROFILES)}, return_dtype=pl.Int64)
             .alias("_q"),
         )
         .sort([*keys, "_p", "_q", "key"])
-        .select(*keys, "pollutant", "profile", "key", "mean", "sd", "n", "ci_low", "ci_high")
+        .select(*keys, "pollutant", "profile", "key", *columns)
     )
     return finish(out, was_lazy)
 

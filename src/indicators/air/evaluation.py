@@ -354,7 +354,12 @@ def evaluate_period(
         One row per group: ``start``, ``end``, ``total_days``, ``valid_days``,
         ``invalid_days``, ``good_days``, ``excellent_days``, ``heavy_days``,
         ``good_day_ratio`` [%], ``days_level1``..``days_level6``,
-        ``primary_days_<p>``, ``SO2``, ``NO2``, ``PM10``, ``PM2.5`` [µg/m³],
+        ``primary_days_<p>`` (days with ``p`` among the primary pollutants, AQI >
+        50), ``exceedance_days`` (AQI > 100, HJ 633 level 3 and above),
+        ``primary_exceedance_days_<p>`` (exceedance days with ``p`` primary: the
+        bulletins' "以 PM2.5 为首要污染物的天数占超标天数的比例" is this over
+        ``exceedance_days``; a day with two primary pollutants counts for
+        both), ``SO2``, ``NO2``, ``PM10``, ``PM2.5`` [µg/m³],
         ``CO_P95`` [mg/m³], ``O3_MDA8_P90``, ``PM10_P95``, ``PM2.5_P95`` [µg/m³],
         ``n_days_<p>`` (valid days behind each), ``<p>_exceedance`` ((C − S)/S,
         null when not exceeded), ``attains``, ``composite_index``,
@@ -462,6 +467,18 @@ def evaluate_period(
         .cast(pl.Int32)
         .alias(f"primary_days_{p}")
         for p in AIR_POLLUTANTS
+    ]
+    # exceedance day (超标天): AQI > 100, HJ 633 Table 2 level 3 (轻度污染) and above
+    exceedance_day = pl.col("level") >= 3
+    primary += [
+        exceedance_day.sum().cast(pl.Int32).alias("exceedance_days"),
+        *[
+            (exceedance_day & pl.col("primary_pollutant").str.split(";").list.contains(p))
+            .sum()
+            .cast(pl.Int32)
+            .alias(f"primary_exceedance_days_{p}")
+            for p in AIR_POLLUTANTS
+        ],
     ]
 
     def joined(column: str) -> pl.Expr:

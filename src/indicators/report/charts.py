@@ -1,5 +1,7 @@
 """The report's figures (plotly), drawn from package results and the standards tables.
 
+Figures with a counterpart in :mod:`indicators.plot` (the AQI calendar, the
+category bars, the primary pollutants) call it, with its template and helpers.
 Category colours and names come from the ``air_aqi_categories`` table (HJ 633
 Appendix A), limits from ``air_gb3095_limits`` through the HJ 663 statistics
 of ``air_hj663_statistics``; nothing regulatory is written here. Every
@@ -15,17 +17,16 @@ Examples
 
 from __future__ import annotations
 
-import html
 import math
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import standards
-from ..glossary import AIR_POLLUTANTS, TERMS
-from .display import FONT_STACK
+from .. import plot
+from ..glossary import TERMS
+from ..plot import INVALID_COLOUR, TEMPLATE, category_colours, escape, new_figure
 from .labels import label
 
 __all__ = [
@@ -41,77 +42,11 @@ __all__ = [
     "trend_panels",
 ]
 
-#: Colour of days without a valid AQI (not an HJ 633 category: a neutral grey).
-INVALID_COLOUR = "#D0D7DE"
 _CURRENT, _PREVIOUS = "#0969DA", "#8C959F"
-
-_TEMPLATE = go.layout.Template(
-    layout={
-        "font": {"family": FONT_STACK, "size": 13, "color": "#1f2328"},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
-        "xaxis": {"showline": True, "linecolor": "#d1d9e0", "gridcolor": "#eef1f4"},
-        "yaxis": {"showline": True, "linecolor": "#d1d9e0", "gridcolor": "#eef1f4"},
-        "legend": {"orientation": "h", "y": -0.15},
-        "hoverlabel": {"font": {"family": FONT_STACK}},
-    }
-)
-
-
-def _text(value: Any) -> str:
-    """A data-derived string as plotly label text (HTML-escaped)."""
-    return html.escape("" if value is None else str(value), quote=False)
-
-
-def _figure(title: str, height: int) -> go.Figure:
-    return go.Figure(
-        layout={"template": _TEMPLATE, "title": {"text": _text(title)}, "height": height}
-    )
-
-
-def category_colours(edition: str, lang: str) -> list[dict[str, Any]]:
-    """Level, name and colour of the six AQI categories of an HJ 633 edition (Appendix A).
-
-    Parameters
-    ----------
-    edition : str
-        ``"HJ 633-2012"`` or ``"HJ 633-2026"``.
-    lang : str
-        ``"zh"`` (category names 优, 良, ...) or ``"en"``.
-
-    Returns
-    -------
-    list of dict
-        ``{"level", "name", "hex"}`` in level order.
-    """
-    rows = standards.table("air_aqi_categories").filter(standard=edition).sort("level")
-    name = "category_zh" if lang == "zh" else "category_en"
-    return [
-        {"level": r["level"], "name": r[name], "hex": r["hex"]} for r in rows.iter_rows(named=True)
-    ]
-
-
-def _latest_edition(daily: pl.DataFrame) -> str:
-    """The HJ 633 edition of the last day in ``daily`` (its colours label the legend)."""
-    editions = daily.drop_nulls("edition").sort("date")["edition"]
-    return editions[-1] if len(editions) else standards.EDITIONS["HJ 633"][-1].name
-
-
-def _months(start: date, end: date) -> list[tuple[int, int]]:
-    out, y, m = [], start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def _month_label(y: int, m: int, lang: str) -> str:
-    return f"{y}年{m}月" if lang == "zh" else f"{y}-{m:02d}"
 
 
 def aqi_calendar(daily: pl.DataFrame, *, start: date, end: date, lang: str) -> go.Figure:
-    """Calendar heat map of the daily AQI category: one row per month, one column per day.
+    """Calendar heat map of the daily AQI category (:func:`indicators.plot.calendar`).
 
     Each day is coloured with its HJ 633 category colour (Appendix A); days
     of the period without a valid AQI are grey; cells outside the period (or
@@ -120,114 +55,21 @@ def aqi_calendar(daily: pl.DataFrame, *, start: date, end: date, lang: str) -> g
     Parameters
     ----------
     daily : polars.DataFrame
-        One city's :func:`indicators.air.daily_aqi` rows (``date``, ``aqi``,
-        ``level``, ``category``/``category_en``, ``primary_pollutant``, ``edition``).
+        One city's :func:`indicators.air.daily_aqi` rows.
     start, end : date
         The period (both included).
     lang : str
         Label language.
     """
-    cats = category_colours(_latest_edition(daily), lang)
-    by_day = {r["date"]: r for r in daily.iter_rows(named=True)}
-    months = _months(start, end)
-    z, hover = [], []
-    cat_col = "category" if lang == "zh" else "category_en"
-    for y, m in months:
-        zr, hr = [], []
-        for d in range(1, 32):
-            try:
-                day = date(y, m, d)
-            except ValueError:
-                day = None
-            if day is None or not start <= day <= end:
-                zr.append(None)
-                hr.append("")
-                continue
-            row = by_day.get(day)
-            if row is None or row["aqi"] is None:
-                zr.append(0)
-                hr.append(f"{day}<br>{_text(label('no_valid_aqi', lang))}")
-                continue
-            zr.append(row["level"])
-            primary = row["primary_pollutant"] or "—"
-            hr.append(
-                f"{day}<br>AQI {row['aqi']} {_text(row[cat_col])}<br>"
-                f"{_text(TERMS['primary_pollutant'].zh if lang == 'zh' else 'primary')}: "
-                f"{_text(primary)}<br>{_text(row['edition'])}"
-            )
-        z.append(zr)
-        hover.append(hr)
-    n = len(cats)
-    scale: list[list[Any]] = []
-    colours = [INVALID_COLOUR, *[c["hex"] for c in cats]]
-    for k, colour in enumerate(colours):
-        scale += [[k / (n + 1), colour], [(k + 1) / (n + 1), colour]]
-    fig = _figure(label("aqi_calendar", lang), max(230, 90 + 28 * len(months)))
-    fig.add_trace(
-        go.Heatmap(
-            z=z,
-            x=list(range(1, 32)),
-            y=[_month_label(y, m, lang) for y, m in months],
-            text=hover,
-            hoverinfo="text",
-            colorscale=scale,
-            zmin=-0.5,
-            zmax=n + 0.5,
-            xgap=2,
-            ygap=2,
-            colorbar={
-                "tickvals": list(range(n + 1)),
-                "ticktext": [_text(label("no_valid_aqi", lang)), *[_text(c["name"]) for c in cats]],
-                "thickness": 12,
-            },
-        )
-    )
-    fig.update_yaxes(autorange="reversed", showgrid=False, type="category", automargin=True)
-    fig.update_xaxes(dtick=1, showgrid=False, side="top")
-    fig.update_layout(margin={"t": 80, "b": 10})
-    return fig
+    return plot.calendar(daily, start=start, end=end, lang=lang)
 
 
 def monthly_categories(daily: pl.DataFrame, *, start: date, end: date, lang: str) -> go.Figure:
-    """Stacked bars: days of each AQI category per month, in the official colours.
+    """Days of each AQI category per month, stacked (:func:`indicators.plot.monthly_categories`).
 
     Days of the period without a valid AQI are a grey bar on top.
     """
-    cats = category_colours(_latest_edition(daily), lang)
-    months = _months(start, end)
-    d = daily.filter(pl.col("date").is_between(start, end)).with_columns(
-        ym=pl.col("date").dt.year() * 100 + pl.col("date").dt.month()
-    )
-    counts = {
-        (r["ym"], r["level"]): r["len"]
-        for r in d.group_by("ym", "level").len().iter_rows(named=True)
-    }
-    x = [_month_label(y, m, lang) for y, m in months]
-    fig = _figure(label("monthly_categories", lang), 380)
-    for c in cats:
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=[counts.get((y * 100 + m, c["level"]), 0) for y, m in months],
-                name=_text(c["name"]),
-                marker_color=c["hex"],
-                marker_line={"color": "#8c959f", "width": 0.5},
-            )
-        )
-    invalid = []
-    for y, m in months:
-        first = max(date(y, m, 1), start)
-        last = min((date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)), end)
-        days = (last - first).days + 1
-        valid = sum(counts.get((y * 100 + m, c["level"]), 0) for c in cats)
-        invalid.append(days - valid)
-    fig.add_trace(
-        go.Bar(x=x, y=invalid, name=_text(label("no_valid_aqi", lang)), marker_color=INVALID_COLOUR)
-    )
-    fig.update_layout(
-        barmode="stack", yaxis_title_text=_text(label("days", lang)), legend_traceorder="normal"
-    )
-    return fig
+    return plot.monthly_categories(daily, start=start, end=end, lang=lang)
 
 
 def concentration_statistics(
@@ -310,7 +152,7 @@ def concentrations_vs_limits(
     names : tuple of str
         Legend names of the two periods.
     """
-    fig = _figure(label("concentrations", lang), 400)
+    fig = new_figure(label("concentrations", lang), height=400)
     x = [_stat_label(r, lang) for r in current]
     for rows, name, colour in ((current, names[0], _CURRENT), (previous, names[1], _PREVIOUS)):
         if rows is None:
@@ -319,12 +161,12 @@ def concentrations_vs_limits(
             go.Bar(
                 x=x,
                 y=[None if r["ratio"] is None else round(100 * r["ratio"], 1) for r in rows],
-                name=_text(name),
+                name=escape(name),
                 marker_color=colour,
                 text=[_value(r) for r in rows],
                 textposition="outside",
                 hovertext=[
-                    f"{_text(name)}<br>{_stat_label(r, lang)}: {_value(r)} {r['unit']}"
+                    f"{escape(name)}<br>{_stat_label(r, lang)}: {_value(r)} {r['unit']}"
                     f"<br>{label('limit', lang)}: {r['limit']:g} {r['unit']}"
                     for r in rows
                 ],
@@ -338,38 +180,18 @@ def concentrations_vs_limits(
         annotation_text=f"100% = {label('limit', lang)}",
         annotation_position="top left",
     )
-    fig.update_layout(barmode="group", yaxis_title_text=_text(label("ratio_to_limit", lang)))
+    fig.update_layout(barmode="group", yaxis_title_text=escape(label("ratio_to_limit", lang)))
     return fig
 
 
 def primary_pollutant_shares(summary: dict[str, Any], *, lang: str) -> go.Figure:
     """Donut of the days on which each pollutant was primary (a day may count for several).
 
-    Days without a primary pollutant (AQI ≤ 50) are the remaining slice.
+    Days without a primary pollutant (AQI ≤ 50) are the remaining slice;
+    :func:`indicators.plot.primary_pollutants` with ``days="valid"``, in the
+    fixed pollutant colours.
     """
-    labels, values = [], []
-    for p in AIR_POLLUTANTS:
-        n = summary.get(f"primary_days_{p}") or 0
-        if n:
-            labels.append(p)
-            values.append(n)
-    none = summary.get("excellent_days") or 0
-    if none:
-        labels.append(_text(label("no_primary", lang)))
-        values.append(none)
-    fig = _figure(label("primary_shares", lang), 360)
-    fig.add_trace(
-        go.Pie(
-            labels=labels,
-            values=values,
-            hole=0.45,
-            sort=False,
-            textinfo="label+percent",
-            direction="clockwise",
-        )
-    )
-    fig.update_layout(showlegend=False)
-    return fig
+    return plot.primary_pollutants(pl.DataFrame([summary]), days="valid", lang=lang)
 
 
 def status_progress(
@@ -387,21 +209,21 @@ def status_progress(
         Legend names of the two dates.
     """
     col = "status_zh" if lang == "zh" else "status_en"
-    fig = _figure(label("status_progress", lang), 340)
+    fig = new_figure(label("status_progress", lang), height=340)
     for frame, name, colour in ((counts, names[0], _CURRENT), (previous, names[1], _PREVIOUS)):
         if frame is None:
             continue
         fig.add_trace(
             go.Bar(
-                x=[_text(v) for v in frame[col].to_list()],
+                x=[escape(v) for v in frame[col].to_list()],
                 y=frame["n"].to_list(),
-                name=_text(name),
+                name=escape(name),
                 marker_color=colour,
                 text=frame["n"].to_list(),
                 textposition="outside",
             )
         )
-    fig.update_layout(barmode="group", yaxis_title_text=_text(label("n_water_bodies", lang)))
+    fig.update_layout(barmode="group", yaxis_title_text=escape(label("n_water_bodies", lang)))
     return fig
 
 
@@ -431,24 +253,24 @@ def scatter_map(
     hover : list of str, optional
         Extra columns shown on hover (escaped).
     """
-    fig = _figure(title, 460)
+    fig = new_figure(title, height=460)
     groups = [None] if group is None else points[group].unique(maintain_order=True).to_list()
     for g in groups:
         sub = points if g is None else points.filter(pl.col(group) == g)
         text = []
         for r in sub.iter_rows(named=True):
-            extra = "".join(f"<br>{_text(c)}: {_text(r[c])}" for c in hover or [])
-            text.append(f"{_text(r[name])}{extra}")
+            extra = "".join(f"<br>{escape(c)}: {escape(r[c])}" for c in hover or [])
+            text.append(f"{escape(r[name])}{extra}")
         fig.add_trace(
             go.Scatter(
                 x=sub["lon"].to_list(),
                 y=sub["lat"].to_list(),
                 mode="markers+text",
-                text=[_text(v) for v in sub[name].to_list()],
+                text=[escape(v) for v in sub[name].to_list()],
                 textposition="top center",
                 hovertext=text,
                 hoverinfo="text",
-                name=_text(g) if g is not None else "",
+                name=escape(g) if g is not None else "",
                 marker={
                     "size": 12,
                     "color": sub[colour].to_list(),
@@ -503,11 +325,11 @@ def trend_panels(panels: list[dict[str, Any]], *, lang: str) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
-        subplot_titles=[_text(p["title"]) for p in panels],
+        subplot_titles=[escape(p["title"]) for p in panels],
     )
     fig.update_layout(
-        template=_TEMPLATE,
-        title={"text": _text(label("trend_chart", lang))},
+        template=TEMPLATE,
+        title={"text": escape(label("trend_chart", lang))},
         height=120 + 220 * n,
         showlegend=False,
         margin={"t": 90},
@@ -519,7 +341,7 @@ def trend_panels(panels: list[dict[str, Any]], *, lang: str) -> go.Figure:
                 x=months,
                 y=list(p["values"]),
                 mode="lines+markers",
-                name=_text(p["title"]),
+                name=escape(p["title"]),
                 line={"color": _CURRENT},
                 connectgaps=False,
             ),

@@ -28,6 +28,8 @@ from typing import Any
 
 import polars as pl
 
+from ..plot import FONT_STACK  # the figures' font stack is the pages' too
+
 __all__ = [
     "FIGURE_MIMETYPE",
     "FONT_STACK",
@@ -42,12 +44,6 @@ __all__ = [
     "show",
 ]
 
-#: Font stack with Chinese glyphs on common systems (no web font is downloaded).
-FONT_STACK = (
-    '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
-    '"Source Han Sans SC", "WenQuanYi Micro Hei", "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-    "sans-serif"
-)
 #: Mimetype JupyterLab's plotly renderer draws.
 FIGURE_MIMETYPE = "application/vnd.plotly.v1+json"
 #: Key of the output metadata that carries machine-readable figures (e.g. the headline).

@@ -1,4 +1,6 @@
-"""Helpers of the analysts' notebook ``notebooks/explore_air.ipynb``: load, filter, plot.
+"""Helpers of the analysts' notebook ``notebooks/explore_air.ipynb``: load and filter.
+
+The figures are :mod:`indicators.plot`; :func:`timeseries` labels the stations by name.
 
 Examples
 --------
@@ -18,9 +20,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
+from .. import plot
 from ..errors import IndicatorInputError
-from ..glossary import TERMS
-from .charts import _figure, _text
 from .data import ensure_demo_data, read_city_hours, read_city_stations
 from .params import known_cities, parse_period
 
@@ -68,9 +69,9 @@ def load(
 
 
 def timeseries(
-    hourly: pl.DataFrame, pollutant: str, *, names: pl.DataFrame | None = None
+    hourly: pl.DataFrame, pollutant: str, *, names: pl.DataFrame | None = None, lang: str = "zh"
 ) -> go.Figure:
-    """Hourly series of one pollutant, one line per station (gaps where values are missing).
+    """Hourly series of one pollutant, one line per station (:func:`indicators.plot.timeseries`).
 
     Parameters
     ----------
@@ -79,25 +80,14 @@ def timeseries(
     pollutant : str
         Column to plot (``PM2.5``, ``O3``, ...).
     names : polars.DataFrame, optional
-        Station list; its ``name`` column labels the lines.
+        Station list; its ``name`` column labels the lines (``name (code)``
+        when two stations share a name).
+    lang : str, default "zh"
+        Label language.
     """
-    if pollutant not in hourly.columns:
-        raise IndicatorInputError(
-            "unknown pollutant column", column=pollutant, expected=f"one of {hourly.columns}"
-        )
-    lookup = {} if names is None else dict(zip(names["station"], names["name"], strict=True))
-    term = TERMS.get(pollutant)
-    unit = f" [{term.unit}]" if term else ""
-    fig = _figure(f"{pollutant}{unit}", 420)
-    for (code,), part in hourly.sort("station", "time").group_by("station", maintain_order=True):
-        fig.add_trace(
-            go.Scatter(
-                x=part["time"].to_list(),
-                y=part[pollutant].to_list(),
-                mode="lines",
-                name=_text(lookup.get(code, code)),
-                connectgaps=False,
-            )
-        )
-    fig.update_layout(hovermode="x unified", legend={"y": -0.2})
-    return fig
+    if names is not None:
+        lookup = dict(zip(names["station"], names["name"], strict=True))
+        if len(set(lookup.values())) < len(lookup):
+            lookup = {code: f"{name} ({code})" for code, name in lookup.items()}
+        hourly = hourly.with_columns(pl.col("station").replace(lookup))
+    return plot.timeseries(hourly, pollutant, by="station", lang=lang)

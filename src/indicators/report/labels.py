@@ -1,8 +1,9 @@
 """Every text the reports show, in Chinese and English, written down once.
 
-Column names come from :mod:`indicators.glossary`; the report's own words
-(section titles, card labels, notes) are here. A key missing in one language is
-an error, not a silent fallback.
+Column names come from :mod:`indicators.glossary` and the figure words
+(calendar, category bars, primary pollutants) from :data:`indicators.plot.LABELS`;
+the report's own words (section titles, card labels, notes) are here. A key
+missing in one language is an error, not a silent fallback.
 
 Examples
 --------
@@ -15,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from ..errors import IndicatorInputError
+from ..plot import LABELS as PLOT_LABELS
 
 __all__ = ["LABELS", "LANGS", "label"]
 
@@ -73,13 +75,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unchanged": ("持平", "unchanged"),
     # air
     "air": ("环境空气质量", "Air quality"),
-    "aqi_calendar": ("每日空气质量指数日历", "Daily AQI calendar"),
-    "monthly_categories": ("逐月空气质量级别天数", "Days per AQI category, by month"),
     "concentrations": (
         "污染物浓度与 GB 3095 二级浓度限值",
         "Pollutants against GB 3095 class-2 limits",
     ),
-    "primary_shares": ("首要污染物天数占比", "Primary-pollutant days"),
     "evaluation": ("时段评价", "Period evaluation"),
     "editions_used": (
         "本时段日 AQI 按 {editions} 计算（{mode}）。",
@@ -94,8 +93,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "it recomputed with {edition} and the {limits} limits, and changes are against the "
         "recomputed values (like for like).",
     ),
-    "days": ("天数", "Days"),
-    "no_valid_aqi": ("无有效 AQI", "No valid AQI"),
     "ratio_to_limit": ("占标率（%）", "Percent of limit"),
     "limit": ("限值", "Limit"),
     "statistic": ("统计量", "Statistic"),
@@ -115,7 +112,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "heavy_days": ("重度及以上污染天数", "Heavily polluted days (AQI > 200)"),
     "aqi_edition": ("AQI 标准版本", "AQI edition"),
     "required_days": ("有效统计所需天数", "Valid days required"),
-    "no_primary": ("无首要污染物（AQI ≤ 50）", "no primary pollutant (AQI ≤ 50)"),
     # water and others
     "water": ("地表水环境质量", "Surface water"),
     "water_sections": ("断面水质", "Monitoring sections"),
@@ -406,6 +402,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Change: ratios in percentage points, concentrations and indices in percent.",
     ),
 }
+
+if set(LABELS) & set(PLOT_LABELS):  # pragma: no cover - a guard on this file's contents
+    raise RuntimeError(f"labels defined twice: {sorted(set(LABELS) & set(PLOT_LABELS))}")
+#: The figure words of :mod:`indicators.plot` are report labels too (written down there once).
+LABELS.update(PLOT_LABELS)
 
 
 def label(key: str, lang: str, **fields: object) -> str:
