@@ -34,6 +34,7 @@ from .render import (
     describe_failure,
     output_folder,
     render_report,
+    template_text,
 )
 
 __all__ = ["BatchResult", "render_batch", "write_index"]
@@ -230,17 +231,6 @@ def _progress(show: bool) -> Any:
     )
 
 
-_INDEX_CSS = """
-body { font-family: %(font)s; color: #1f2328; margin: 0; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px; }
-table.ind-table { border-collapse: collapse; font-size: 14px; }
-table.ind-table th, table.ind-table td { border: 1px solid #d1d9e0; padding: 4px 10px;
-  text-align: left; }
-table.ind-table th { background: #f6f8fa; }
-table.ind-table td.num { text-align: right; }
-.failed { color: #cf222e; }
-"""
-
 _INDEX_TEXT = {
     "title": ("城市报告索引", "City reports"),
     "city": ("城市", "City"),
@@ -324,7 +314,8 @@ def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) ->
     title = f"{_t('title', lang)} · {period}"
     page = (
         f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>{_INDEX_CSS % {'font': FONT_STACK}}</style></head>"
+        f"<title>{esc(title)}</title><style>:root {{ --ind-font: {FONT_STACK}; }}\n"
+        f"{template_text('index.css')}</style></head>"
         f"<body><main><h1>{esc(title)}</h1>"
         f"<p>{esc(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>{table}{failed}"
         "</main></body></html>"

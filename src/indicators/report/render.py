@@ -408,115 +408,6 @@ def plotlyjs_gzip_base64() -> str:
     return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)).decode()
 
 
-_CSS = """
-:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa;
-  --better: #1a7f37; --worse: #cf222e; }
-* { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-html { font-family: %(font)s; color: var(--ink); background: #fff; }
-body { margin: 0; line-height: 1.55; font-size: 15px; }
-main.ind-report { max-width: 1180px; margin: 0 auto; padding: 24px 28px 64px; }
-.jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-Cell-outputWrapper { display: block; }
-.jp-OutputPrompt, .jp-InputPrompt, .jp-Collapser { display: none; }
-h1.ind-h { font-size: 28px; margin: 8px 0 4px; }
-h2.ind-h { font-size: 21px; margin: 36px 0 10px; padding-bottom: 6px;
-  border-bottom: 2px solid var(--line); }
-h3.ind-h { font-size: 17px; margin: 22px 0 8px; }
-.ind-meta { color: var(--muted); margin: 0 0 12px; }
-.ind-meta span { display: inline-block; margin-right: 18px; }
-.ind-note { color: var(--muted); font-size: 13px; margin: 6px 0; }
-.ind-notice { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px;
-  border-radius: 6px; font-size: 13px; }
-.ind-missing { color: var(--muted); font-style: italic; margin: 4px 0; }
-nav.ind-toc { font-size: 14px; margin: 8px 0 18px; }
-nav.ind-toc a { margin-right: 14px; color: #0969da; text-decoration: none; white-space: nowrap; }
-.ind-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
-  gap: 12px; margin: 12px 0; }
-.ind-card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px;
-  background: var(--soft); }
-.ind-card .k { font-size: 13px; color: var(--muted); }
-.ind-card .v { font-size: 26px; font-weight: 600; margin: 2px 0; }
-.ind-card .v small { font-size: 13px; font-weight: 400; color: var(--muted); margin-left: 3px; }
-.ind-card .t, .ind-card .c { font-size: 12.5px; }
-.ind-card.na .v { color: var(--muted); font-size: 18px; }
-.better { color: var(--better); } .worse { color: var(--worse); } .same { color: var(--muted); }
-.met { color: var(--better); font-weight: 600; } .missed { color: var(--worse); font-weight: 600; }
-table.ind-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13.5px; }
-table.ind-table th, table.ind-table td { border: 1px solid var(--line); padding: 4px 8px;
-  text-align: left; vertical-align: top; }
-table.ind-table th { background: var(--soft); font-weight: 600; }
-table.ind-table td.num, table.ind-eval td + td { text-align: right;
-  font-variant-numeric: tabular-nums; }
-.ind-figure { margin: 6px 0 14px; }
-#ind-chart-status { background: #ffebe9; border: 1px solid #cf222e; padding: 8px 12px;
-  margin: 12px; border-radius: 6px; }
-@media print { main.ind-report { max-width: none; padding: 0; } nav.ind-toc { display: none; } }
-"""
-
-_LOADER = """
-(function () {
-  "use strict";
-  var root = document.documentElement;
-  function fail(message) {
-    root.setAttribute("data-charts", "error");
-    var box = document.getElementById("ind-chart-status");
-    box.textContent = box.getAttribute("data-text") + " (" + message + ")";
-    box.hidden = false;
-  }
-  function drawAll() {
-    var jobs = [];
-    document.querySelectorAll("script.ind-figure-data").forEach(function (node) {
-      var fig = JSON.parse(node.textContent);
-      var config = {responsive: true, displaylogo: false};
-      jobs.push(Plotly.newPlot(node.getAttribute("data-div"), fig.data, fig.layout, config));
-    });
-    return Promise.all(jobs);
-  }
-  try {
-    if (typeof DecompressionStream === "undefined") { throw new Error("DecompressionStream"); }
-    var text = atob(document.getElementById("ind-plotlyjs").textContent);
-    var bytes = new Uint8Array(text.length);
-    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    new Response(stream).text().then(function (code) {
-      var script = document.createElement("script");
-      script.text = code;
-      document.head.appendChild(script);
-      return drawAll();
-    }).then(function () { root.setAttribute("data-charts", "ready"); },
-            function (err) { fail(String(err)); });
-  } catch (err) { fail(String(err)); }
-})();
-"""
-
-_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block header -%}
-<!DOCTYPE html>
-<html lang="{{ resources.ind.lang }}" data-charts="pending">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="generator" content="indicators {{ resources.ind.version }}">
-<title>{{ resources.ind.title | e }}</title>
-<style>{{ resources.ind.css }}</style>
-</head>
-{%- endblock header -%}
-{%- block body_header -%}
-<body>
-<div id="ind-chart-status" hidden data-text="{{ resources.ind.chart_error | e }}"></div>
-<main class="ind-report">
-{%- endblock body_header -%}
-{% block stream_stderr -%}{%- endblock stream_stderr %}
-{%- block body_footer -%}
-</main>
-<script type="application/octet-stream" id="ind-plotlyjs">{{ resources.ind.plotlyjs }}</script>
-<script>{{ resources.ind.loader }}</script>
-</body>
-{%- endblock body_footer -%}
-{%- block footer -%}
-</html>
-{%- endblock footer -%}
-"""
-
 _CHART_ERROR = {
     "zh": "图表无法显示：请使用较新的浏览器"
     "（Chrome/Edge 80、Firefox 113、Safari 16.4 及以上）打开本文件",
@@ -527,6 +418,25 @@ _CHART_ERROR = {
 _H2 = re.compile(r"<h2\b([^>]*)>(.*?)</h2>", re.DOTALL)
 _SEC_ID = re.compile(r'\bid="(sec-[A-Za-z0-9_-]+)"')
 _NETWORK = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+@cache
+def template_text(name: str) -> str:
+    """A file of the report templates (``report/templates/``: page template, CSS, JS).
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``report.css``.
+
+    Returns
+    -------
+    str
+        Its text (UTF-8).
+    """
+    from importlib.resources import files
+
+    return (files("indicators.report") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _toc(body: str, lang: str) -> str:
@@ -549,7 +459,7 @@ def _exporter() -> Any:
 
     exporter = HTMLExporter(
         template_name="lab",
-        extra_loaders=[DictLoader({"indicators_report.html.j2": _TEMPLATE})],
+        extra_loaders=[DictLoader({"indicators_report.html.j2": template_text("report.html.j2")})],
         template_file="indicators_report.html.j2",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -577,8 +487,9 @@ def export_html(nb: Any, *, lang: str, title: str) -> str:
             "lang": lang,
             "title": title,
             "version": __version__,
-            "css": _CSS % {"font": FONT_STACK},
-            "loader": _LOADER,
+            "font": FONT_STACK,
+            "css": template_text("report.css"),
+            "loader": template_text("report.js"),
             "plotlyjs": plotlyjs_gzip_base64(),
             "chart_error": _CHART_ERROR[lang],
         }
