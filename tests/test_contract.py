@@ -22,7 +22,7 @@ import pytest
 from indicators import check, cli, contract, validation
 from indicators.demo import write_demo
 from indicators.errors import IndicatorInputError
-from indicators.report.domains import DOMAIN_TABLES
+from indicators.figures.domains import DOMAIN_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "indicators"

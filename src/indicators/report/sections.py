@@ -34,10 +34,10 @@ import polars as pl
 
 from .. import air, contract, figures, standards
 from ..errors import IndicatorInputError, IndicatorWarning
-from ..figures import comparison_rules
+from ..figures import comparison_rules, domains
 from ..glossary import AIR_POLLUTANTS
 from ..ranking import LOWER_IS_BETTER
-from . import charts, domains
+from . import charts
 from .data import (
     available,
     ensure_demo_data,

@@ -28,8 +28,8 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from . import air, contract
-from .errors import IndicatorInputError
+from .. import air, contract
+from ..errors import IndicatorInputError
 
 __all__ = [
     "FIGURES_VERSION",
@@ -275,7 +275,7 @@ def monthly_evaluations(
         One row per city and month: ``city``, ``month`` (period label, e.g.
         ``2026-03``), then the columns of :func:`indicators.air.evaluate_period`.
     """
-    from .periods import months, parse_period
+    from ..periods import months, parse_period
 
     whole = parse_period(f"{period.start.isoformat()}..{period.end.isoformat()}")
     parts = []
@@ -535,7 +535,7 @@ def compute(
         a :class:`CityEvaluations` or None when no city has data (the second key
         only for a month other than January).
     """
-    from .periods import year_earlier, year_to_date
+    from ..periods import year_earlier, year_to_date
 
     wanted = {"period": (period, year_earlier(period) if compare is None else compare)}
     if getattr(period, "kind", "") == "month" and period.start.month > 1:
