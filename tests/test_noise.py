@@ -194,7 +194,8 @@ def test_compliance_rate_lazy_pandas_empty_and_all_null():
     lazy = noise.compliance_rate(m.lazy())
     assert isinstance(lazy, pl.LazyFrame)
     assert_frame_equal(eager, lazy.collect())
-    assert_frame_equal(eager, noise.compliance_rate(m.to_pandas()))
+    from_pandas = noise.compliance_rate(m.to_pandas())  # pandas in, pandas out
+    assert_frame_equal(eager, pl.from_pandas(from_pandas).cast(eager.schema))
     empty = noise.compliance_rate(m.clear(), per_class=False).row(0, named=True)
     assert empty["n_monitored_day"] == 0 and empty["compliance_rate_day"] is None
     nulls = m.with_columns(leq_night=pl.lit(None, pl.Float64))

@@ -76,6 +76,7 @@ from ._frames import (
     first_bad_row,
     float_columns,
     key_list,
+    native,
     require_columns,
     to_lazy,
 )
@@ -1172,9 +1173,10 @@ def elimination_ratio_change(
     (0.0, 50.0, 50.0)
     """
     keys = key_list(by)
+    ledger, was_lazy = native(ledger, name="ledger")  # polars for the two inner calls
+    history, _ = native(history, name="history")
     now = elimination_ratio(ledger, history, on, by=by, target=target)
     then = elimination_ratio(ledger, history, compare, by=by, target=target)
-    was_lazy = isinstance(now, pl.LazyFrame)
     now_df = now.collect() if isinstance(now, pl.LazyFrame) else now
     then_df = then.collect() if isinstance(then, pl.LazyFrame) else then
     then_df = then_df.rename({c: f"{c}_compare" for c in then_df.columns if c not in keys})

@@ -20,6 +20,8 @@ Functions
   ``summaryPlot``).
 - :func:`compare`: two sites, scatter with an OLS line and both series.
 - :func:`primary_pollutants`: primary pollutants of exceedance days.
+- :func:`notebook_renderer`: figures in a notebook that its HTML export draws
+  offline (plotly.js once).
 
 Category colours and names come from the ``air_aqi_categories`` table (HJ 633
 Appendix A); statistics from :mod:`indicators.trends`; column names and units
@@ -63,6 +65,7 @@ __all__ = [
     "LABELS",
     "LANGS",
     "MAX_POINTS",
+    "NOTEBOOK_RENDERER",
     "NO_PRIMARY_COLOUR",
     "POLLUTANT_COLOURS",
     "TEMPLATE",
@@ -73,6 +76,7 @@ __all__ = [
     "escape",
     "monthly_categories",
     "new_figure",
+    "notebook_renderer",
     "primary_pollutants",
     "time_variation",
     "timeseries",
@@ -241,6 +245,66 @@ def new_figure(title: str, *, height: int) -> go.Figure:
     return go.Figure(
         layout={"template": TEMPLATE, "title": {"text": escape(title)}, "height": height}
     )
+
+
+#: The plotly renderer :func:`notebook_renderer` registers (HTML without plotly.js).
+NOTEBOOK_RENDERER = "indicators_notebook"
+
+
+def _offline_html(fig_dict: dict[str, Any]) -> dict[str, str]:
+    """A figure as a plot ``div`` and the script drawing it with the page's plotly.js."""
+    import plotly.io as pio
+
+    return {
+        "text/html": pio.to_html(
+            fig_dict,
+            include_plotlyjs=False,
+            include_mathjax=False,  # plotly's notebook renderer would add a CDN MathJax
+            full_html=False,
+            default_width="100%",
+            validate=False,
+        )
+    }
+
+
+def notebook_renderer() -> Any:
+    """Show figures in a notebook so that its HTML export draws them offline.
+
+    Registers and selects a plotly renderer (:data:`NOTEBOOK_RENDERER`, with
+    plotly's own mimetype for JupyterLab) whose outputs are a plot ``div`` and
+    the script that draws it, and returns the one copy of plotly.js (the
+    installed plotly's) for the notebook to show once, before any figure. An
+    export with ``jupyter nbconvert --to html`` then draws every figure with
+    no network (plotly's ``notebook_connected`` renderer loads plotly.js from
+    a CDN; its ``notebook`` renderer adds a CDN MathJax to each figure).
+    Presentation only: no standard applies.
+
+    Returns
+    -------
+    IPython.display.HTML
+        ``<script>`` with plotly.js: the last expression of a notebook cell.
+
+    Examples
+    --------
+    >>> import plotly.io as pio
+    >>> before = pio.renderers.default
+    >>> js = notebook_renderer()
+    >>> pio.renderers.default, js.data.count("plotly.js v")
+    ('plotly_mimetype+indicators_notebook', 1)
+    >>> pio.renderers.default = before
+    """
+    import plotly.io as pio
+    from IPython.display import HTML
+    from plotly.io.base_renderers import MimetypeRenderer
+    from plotly.offline import get_plotlyjs
+
+    class OfflineHtmlRenderer(MimetypeRenderer):
+        def to_mimebundle(self, fig_dict: dict[str, Any]) -> dict[str, str]:
+            return _offline_html(fig_dict)
+
+    pio.renderers[NOTEBOOK_RENDERER] = OfflineHtmlRenderer()
+    pio.renderers.default = f"plotly_mimetype+{NOTEBOOK_RENDERER}"
+    return HTML(f'<script type="text/javascript">{get_plotlyjs()}</script>')
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:

@@ -46,7 +46,7 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, require_columns, to_lazy
+from ._frames import Frame, finish, native, require_columns, to_lazy
 from .errors import IndicatorInputError
 
 __all__ = [
@@ -576,7 +576,8 @@ def compare_editions(
                 found=ed,
             )
     key = entity or ("city" if level == "city" else "station")
-    lazy_in = isinstance(hourly, pl.LazyFrame)
+    hourly, origin = native(hourly, name="hourly")
+    stations, _ = native(stations, name="stations")
     tags = [_edition_tag(ed) for ed in editions]
     if tags[0] == tags[1]:
         tags = list(editions)
@@ -618,4 +619,4 @@ def compare_editions(
     out = out.with_columns(diffs)
     rest = [c for c in out.columns if c not in ordered]
     out = out.select(*ordered, *rest).sort(key)
-    return out.lazy() if lazy_in else out
+    return finish(out, origin)

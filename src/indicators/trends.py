@@ -1055,7 +1055,7 @@ def trend_test(
     out = out.with_columns(
         pl.col(c).fill_nan(None) for c in out_schema if out_schema[c] == pl.Float64
     )
-    return out.lazy() if was_lazy else out
+    return finish(out, was_lazy)
 
 
 # --------------------------------------------------------------------------- STL
@@ -1173,7 +1173,7 @@ def stl_decomposition(
         pl.Series("seasonal", np.asarray(fit.seasonal, dtype=float)),
         pl.Series("resid", resid).fill_nan(None),
     )
-    return out.lazy() if was_lazy else out
+    return finish(out, was_lazy)
 
 
 def stl_figure(decomposition: Frame | Any, *, title: str = "") -> Any:

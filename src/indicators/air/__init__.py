@@ -1,4 +1,4 @@
-"""Air quality: AQI (HJ 633), data validity (GB 3095), period evaluation (HJ 663).
+"""Air quality: AQI (HJ 633), data validity (GB 3095), period evaluation (HJ 663), time averages.
 
 Editions are data (:mod:`indicators.standards`): every function takes
 ``edition="auto"`` (the edition in force on the date of each value: HJ 633-2012
@@ -6,10 +6,12 @@ before 2026-03-01, HJ 633-2026 from then on) or a named edition.
 """
 
 from .aqi import AVERAGINGS, EDITION_CHANGE, NEWEST_EDITION, aqi_category, iaqi, iaqi_expr
+from .averaging import SEASONS, time_average
 from .daily import daily_aqi, daily_concentrations, hourly_aqi
 from .evaluation import (
     DUST_KIND,
     compare_periods,
+    evaluate_months,
     evaluate_period,
     evaluation_statistics,
     limit,
@@ -19,6 +21,7 @@ from .evaluation import (
     round_reported,
     three_year_means,
     validity_threshold,
+    year_to_date,
 )
 from .methods import METHODS, AirMethod, method
 
@@ -26,6 +29,7 @@ __all__ = [
     "AVERAGINGS",
     "DUST_KIND",
     "METHODS",
+    "SEASONS",
     "AirMethod",
     "EDITION_CHANGE",
     "NEWEST_EDITION",
@@ -33,6 +37,7 @@ __all__ = [
     "compare_periods",
     "daily_aqi",
     "daily_concentrations",
+    "evaluate_months",
     "evaluate_period",
     "evaluation_statistics",
     "hourly_aqi",
@@ -45,5 +50,7 @@ __all__ = [
     "required_days",
     "round_reported",
     "three_year_means",
+    "time_average",
     "validity_threshold",
+    "year_to_date",
 ]

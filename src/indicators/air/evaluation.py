@@ -36,12 +36,15 @@ from .. import standards
 from .._frames import Frame, as_date, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
+from ..periods import Period, months, parse_period, year_earlier
+from ..periods import year_to_date as periods_year_to_date
 from .methods import AirMethod
 from .methods import method as air_method
 
 __all__ = [
     "DUST_KIND",
     "compare_periods",
+    "evaluate_months",
     "evaluate_period",
     "evaluation_statistics",
     "limit",
@@ -51,6 +54,7 @@ __all__ = [
     "round_reported",
     "three_year_means",
     "validity_threshold",
+    "year_to_date",
 ]
 
 _MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "PM2.5")
@@ -690,3 +694,221 @@ def compare_periods(
         else:
             changes.append((pl.col(c) - p).alias(f"{c}_change"))
     return finish(joined.with_columns(changes), was_lazy)
+
+
+def _as_period(value: object, column: str) -> Period:
+    """A :class:`~indicators.periods.Period` from a Period, a year number or period text."""
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a year given as a number (papermill -p period 2026)
+    return parse_period(value, column=column)
+
+
+def _month_of(value: object, column: str) -> Period:
+    """The calendar month ``value`` names or holds (``"2026-08"``, a date, a month Period)."""
+    if isinstance(value, date):
+        return parse_period(f"{value.year}-{value.month:02d}", column=column)
+    p = _as_period(value, column)
+    if p.kind == "year":  # a whole year: through December
+        return parse_period(f"{p.start.year}-12", column=column)
+    if p.kind != "month":
+        raise IndicatorInputError(
+            "not a month",
+            column=column,
+            expected="a month '2026-08', a date or a year '2026' (through December)",
+            found=p.label,
+        )
+    return p
+
+
+def _evaluate_windows(
+    daily: Frame,
+    windows: Sequence[tuple[str, Period]],
+    *,
+    by: str | Sequence[str] | None,
+    limits: str,
+    round_results: bool,
+    dust: Frame | None,
+    deduct_kinds: Sequence[str],
+    method: str | AirMethod | None,
+) -> Frame:
+    """evaluate_period of each window and of the same window a year earlier, compared."""
+    lf, origin = to_lazy(daily, name="daily")
+    schema = lf.collect_schema()
+    group = [by] if isinstance(by, str) else list(by or [])
+    if not group:
+        group = ["city"] if "city" in schema else ["station"]
+    flags = None if dust is None else to_lazy(dust, name="dust")[0].collect()
+
+    def evaluate(p: Period) -> pl.LazyFrame:
+        return evaluate_period(
+            lf,
+            start=p.start,
+            end=p.end,
+            by=group,
+            limits=limits,
+            round_results=round_results,
+            dust=flags,
+            deduct_kinds=deduct_kinds,
+            method=method,
+        )
+
+    parts = []
+    for month, window in windows:
+        earlier = year_earlier(window)
+        changes = compare_periods(evaluate(window), evaluate(earlier), by=group)
+        parts.append(
+            changes.with_columns(
+                month=pl.lit(month),
+                period=pl.lit(window.label),
+                compare_period=pl.lit(earlier.label),
+            )
+        )
+    out = pl.concat(parts, how="diagonal_relaxed")
+    first = [*group, "month", "period", "compare_period"]
+    out = out.select(*first, pl.exclude(first)).sort([*group, "end"], maintain_order=True)
+    return finish(out, origin)
+
+
+def evaluate_months(
+    daily: Frame,
+    period: str | int | Period,
+    *,
+    by: str | Sequence[str] | None = None,
+    limits: str = "auto",
+    round_results: bool = True,
+    dust: Frame | None = None,
+    deduct_kinds: Sequence[str] = (DUST_KIND,),
+    method: str | AirMethod | None = None,
+) -> Frame:
+    """Monthly table: each month of a period evaluated, with its year-on-year change (同比).
+
+    Each calendar month the period touches (cut to the period,
+    :func:`indicators.periods.months`) is evaluated by :func:`evaluate_period`
+    (HJ 663, GB 3095 Table 4 validity: 27 valid days, 25 in February), and so
+    is the same month a year earlier (:func:`indicators.periods.year_earlier`);
+    :func:`compare_periods` gives the change in the bulletins' units:
+    percentage points for the good-day ratio, percent for concentrations and
+    the composite index, differences for day counts.
+
+    Parameters
+    ----------
+    daily : frame
+        :func:`indicators.air.daily_aqi` output covering the period and, for
+        the changes, the year before it (a month without earlier data has
+        null changes).
+    period : str, int or Period
+        A year (``2026`` or ``"2026"``), a quarter ``"2026Q1"``, a month or a
+        date range (:func:`indicators.periods.parse_period`).
+    by : str or list of str, optional
+        Grouping columns; default ``city`` if present, else ``station``.
+    limits, round_results, dust, deduct_kinds, method
+        As :func:`evaluate_period`.
+
+    Returns
+    -------
+    Frame
+        The input's kind. One row per group and month with data: ``by``,
+        ``month`` (``"2026-03"``), ``period`` (the month's label, cut to
+        ``period``), ``compare_period`` (a year earlier), the columns of
+        :func:`evaluate_period`, and those of :func:`compare_periods`
+        (``<col>_previous``, ``good_day_ratio_change_pp`` [percentage points],
+        ``PM2.5_change_pct`` ... [%], ``good_days_change`` ... [days]).
+
+    Examples
+    --------
+    >>> from datetime import date, timedelta
+    >>> days = [date(2025, 1, 1) + timedelta(days=i) for i in range(424)]  # to 2026-02-28
+    >>> d = pl.DataFrame({"city": "X", "date": days, "aqi": 60, "level": 2,
+    ...     "primary_pollutant": "PM2.5", "edition": "HJ 633-2012", "SO2": 10.0, "NO2": 40.0,
+    ...     "PM10": 80.0, "PM2.5": [50.0] * 365 + [40.0] * 59, "CO": 1.0, "O3_MDA8": 100.0})
+    >>> m = evaluate_months(d, "2026-01-01..2026-02-28")
+    >>> m.select("month", "PM2.5", "PM2.5_previous", "PM2.5_change_pct").rows()
+    [('2026-01', 40.0, 50.0, -20.0), ('2026-02', 40.0, 50.0, -20.0)]
+    """
+    whole = _as_period(period, "period")
+    windows = [(f"{m.start.year}-{m.start.month:02d}", m) for m in months(whole)]
+    return _evaluate_windows(
+        daily,
+        windows,
+        by=by,
+        limits=limits,
+        round_results=round_results,
+        dust=dust,
+        deduct_kinds=deduct_kinds,
+        method=method,
+    )
+
+
+def year_to_date(
+    daily: Frame,
+    through: str | int | date | Period,
+    *,
+    by: str | Sequence[str] | None = None,
+    limits: str = "auto",
+    round_results: bool = True,
+    dust: Frame | None = None,
+    deduct_kinds: Sequence[str] = (DUST_KIND,),
+    method: str | AirMethod | None = None,
+) -> Frame:
+    """Year-to-date table (1—N月累计): 1 January to the end of each month N, with 同比.
+
+    For each month N from January to ``through``, the window 1 January ..
+    last day of N (:func:`indicators.periods.year_to_date`) is evaluated by
+    :func:`evaluate_period` and compared with the same window a year earlier
+    (29 February ↔ 28 February, :func:`indicators.periods.year_earlier`) by
+    :func:`compare_periods`: points for the good-day ratio, percent for
+    concentrations and the composite index. A window is valid with
+    ``ceil(days × 324 / 365)`` valid days (the documented rule for spans other
+    than a calendar month or year, :func:`required_days`); December's window
+    is the calendar year (324, GB 3095 Table 4).
+
+    Parameters
+    ----------
+    daily : frame
+        :func:`indicators.air.daily_aqi` output covering the year and, for the
+        changes, the year before.
+    through : str, int, date or Period
+        The last month N: ``"2026-08"``, a date in it, or a year (through
+        December).
+    by : str or list of str, optional
+        Grouping columns; default ``city`` if present, else ``station``.
+    limits, round_results, dust, deduct_kinds, method
+        As :func:`evaluate_period`.
+
+    Returns
+    -------
+    Frame
+        The input's kind. One row per group and month N: ``by``, ``month``
+        (N, ``"2026-03"``), ``period`` (``"2026-01-01..2026-03-31"``; ``"2026"``
+        for December), ``compare_period``, the columns of
+        :func:`evaluate_period` and of :func:`compare_periods`.
+
+    Examples
+    --------
+    >>> from datetime import date, timedelta
+    >>> days = [date(2025, 1, 1) + timedelta(days=i) for i in range(424)]  # to 2026-02-28
+    >>> d = pl.DataFrame({"city": "X", "date": days, "aqi": 60, "level": 2,
+    ...     "primary_pollutant": "PM2.5", "edition": "HJ 633-2012", "SO2": 10.0, "NO2": 40.0,
+    ...     "PM10": 80.0, "PM2.5": [50.0] * 365 + [40.0] * 59, "CO": 1.0, "O3_MDA8": 100.0})
+    >>> y = year_to_date(d, through="2026-02")
+    >>> y.select("month", "period", "valid_days", "PM2.5_change_pct").rows()
+    [('2026-01', '2026-01-01..2026-01-31', 31, -20.0),
+     ('2026-02', '2026-01-01..2026-02-28', 59, -20.0)]
+    """
+    last = _month_of(through, "through")
+    windows = []
+    for n in range(1, last.start.month + 1):
+        month = parse_period(f"{last.start.year}-{n:02d}", column="through")
+        windows.append((month.label, periods_year_to_date(month)))
+    return _evaluate_windows(
+        daily,
+        windows,
+        by=by,
+        limits=limits,
+        round_results=round_results,
+        dust=dust,
+        deduct_kinds=deduct_kinds,
+        method=method,
+    )

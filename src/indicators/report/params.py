@@ -187,8 +187,8 @@ def validate_params(
     ----------
     city : str
         A city of the data folder's station list (``stations`` table, column ``city``).
-    period : str
-        See :func:`parse_period`.
+    period : str or int
+        See :func:`parse_period`; a year may be a number (``papermill -p period 2026``).
     compare : str
         Comparison period; ``""`` means the same period one year earlier.
     edition : str
@@ -225,6 +225,10 @@ def validate_params(
         raise IndicatorInputError(
             "unknown report language", column="lang", expected=f"one of {LANGS}", found=lang
         )
+    # papermill -p period 2026 passes the number 2026: a year number is read as its text
+    period, compare = (
+        str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in (period, compare)
+    )
     per = parse_period(period)
     cmp = year_earlier(per) if compare in ("", None) else parse_period(compare, column="compare")
     if not isinstance(edition, str):
