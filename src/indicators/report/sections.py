@@ -7,9 +7,10 @@ it by returning it). Sections of domains whose module or data are not there
 yet show one line saying so, never an error.
 
 To add a section: write ``def my_section(ctx) -> Section`` here (decorated
-with :func:`section`), add its name to :data:`SECTIONS` and run
-``notebooks/build_notebooks.py`` (one cell ``sections.my_section(ctx)`` per name).
-A new domain computes its figures in :mod:`indicators.report.domains`
+with :func:`section`), add its name to :data:`SECTIONS`, add a cell
+``sections.my_section(ctx)`` to the notebook source ``notebooks/city_report.py``
+(jupytext percent format) and run ``python notebooks/build_notebooks.py``.
+A new domain computes its figures in :mod:`indicators.figures.domains`
 (``<domain>_figures(data, city, start, end)``, its tables in ``DOMAIN_TABLES``);
 a headline card is a :data:`CARDS` row and, for another domain, a
 :data:`DOMAIN_CARDS` row saying where its value is.
