@@ -355,3 +355,58 @@ def test_demo_ranking_refuses_mixed_years_then_ranks_same_edition(
     ranked = rank_cities(cur, "good_day_ratio")
     assert ranked["rank"][0] == 1
     assert ranked["good_day_ratio"][0] == cur["good_day_ratio"].max()
+
+
+# ----------------------------------------------------------------- published ranking, city sets
+
+
+def test_published_guangdong_ranking_is_reproduced(shared_standards) -> None:
+    """Guangdong 2017-08 (21 cities, provincial bulletin): ranks from the 2-dp index, 并列 ties."""
+    vectors = pl.read_csv(shared_standards / "air_ranking_test_vectors.csv").filter(
+        pl.col("official_rank").is_not_null()
+    )
+    assert vectors.height == 21
+    summary = vectors.select("city", composite_index=pl.col("comprehensive_index"))
+    got = ranking.rank_cities(summary, "composite_index").join(
+        vectors.select("city", "official_rank"), on="city"
+    )
+    assert got["rank"].to_list() == got["official_rank"].to_list()
+    tied = got.filter(pl.col("tied")).sort("city")["city"].to_list()
+    assert tied == sorted(["河源", "江门"])  # both 2.88, both 10th; 深圳 (2.93) is 12th
+    assert got.filter(city="深圳")["rank"].item() == 12
+
+
+def test_rank_in_sets_names_the_set_and_how_many_of_it_the_data_hold() -> None:
+    sets = ranking.city_sets()
+    assert sets.group_by("set").len().sort("set").rows() == [
+        ("fenwei_11", 11),
+        ("jjj_2p26", 28),
+        ("key_168", 168),
+        ("yrd_41", 41),
+    ]
+    # four 2+26 cities and 拉萨 (one of the 168 key cities only)
+    summary = pl.DataFrame(
+        {
+            "city": ["北京", "天津", "石家庄", "唐山", "拉萨"],
+            "composite_index": [4.204, 4.8, 5.6, 4.196, 2.1],
+        }
+    )
+    provinces = {"北京": "北京", "天津": "天津", "石家庄": "河北", "唐山": "河北", "拉萨": "西藏"}
+    got = ranking.rank_in_sets(summary, "唐山", provinces=provinces)
+    rows = {r["set"]: r for r in got.iter_rows(named=True)}
+    assert set(rows) == {"jjj_2p26", "key_168", "province"}
+    # 北京 4.204 and 唐山 4.196 are both 4.20 at the published precision: 并列 first
+    assert rows["jjj_2p26"]["rank_label"] == "1（并列）"
+    assert (rows["jjj_2p26"]["n_ranked"], rows["jjj_2p26"]["set_size"]) == (4, 28)
+    assert rows["jjj_2p26"]["complete"] is False
+    assert rows["jjj_2p26"]["verification"] == "VERIFIED"
+    assert rows["key_168"]["verification"].startswith("WEAK")  # the 168 list is marked
+    assert rows["key_168"]["n_ranked"] == 5
+    assert (rows["province"]["set_zh"], rows["province"]["rank"], rows["province"]["set_size"]) == (
+        "河北（省内）",
+        1,
+        2,
+    )
+    lhasa = ranking.rank_in_sets(summary, "拉萨")  # no provinces given: no provincial row
+    assert lhasa.select("set", "rank", "n_ranked").rows() == [("key_168", 1, 5)]
+    assert ranking.rank_in_sets(summary, "无此市").is_empty()

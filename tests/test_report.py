@@ -878,6 +878,30 @@ def test_blackodorous_section_shows_the_card_target(data):
     assert "National requirement: ≥ 90%" in text and "City target" not in text
 
 
+def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
+    """Cities named as three of the 2+26: ranks among them, labelled as 3 of 28 and 3 of 168."""
+    folder = tmp_path / "jjj"
+    folder.mkdir()
+    names = {"清河市": "北京", "临江市": "天津", "北原市": "石家庄"}
+    stations = pl.read_parquet(data / "stations.parquet")
+    stations.with_columns(pl.col("city").replace(names)).write_parquet(folder / "stations.parquet")
+    hours = pl.read_parquet(data / "station_hours.parquet")
+    broken = stations.filter(city=BROKEN)["station"].implode()
+    hours.with_columns(  # repair 北原市's negative PM2.5 (the module fixture breaks it)
+        pl.when(pl.col("station").is_in(broken)).then(pl.col("PM2.5").abs()).otherwise("PM2.5")
+    ).write_parquet(folder / "station_hours.parquet")
+    ctx = open_report("天津", "2026-03", data=str(folder), lang="zh")
+    ranks = {r["set"]: r for r in sec.set_ranks(ctx).iter_rows(named=True)}
+    assert set(ranks) == {"jjj_2p26", "key_168", "province"}
+    mine = sec.ranking_table(ctx).filter(city="天津").row(0, named=True)
+    assert ranks["jjj_2p26"]["rank"] == mine["composite_index_rank"]  # the same 3 cities
+    assert (ranks["jjj_2p26"]["n_ranked"], ranks["jjj_2p26"]["set_size"]) == (3, 28)
+    text = re.sub("<[^>]+>", "", html.unescape(sec.ranking(ctx)._repr_html_()))
+    assert "京津冀及周边地区“2+26”城市：第" in text
+    assert "数据中仅有该范围 28 个城市中的 3 个" in text
+    assert "168个重点城市" in text and "城市名单未经核实" in text
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

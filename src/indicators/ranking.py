@@ -19,7 +19,7 @@ Ranking rules (documented choices)
   best rank of their block and the next rank skips (two cities tied 2nd are both
   "2（并列）", the next is 4th). This is how the rankings in the bulletins read;
   the ``method`` text of 《城市环境空气质量排名技术规定》 was not available
-  (UNVERIFIED; see /work/shared/standards/air_hj663_evaluation.md), so
+  (UNVERIFIED; see ``air_hj663_evaluation.md`` in the standards notes), so
   ``decimals=None`` ranks the unrounded values.
 - Missing values are not ranked: their ``rank`` is null, they stay in the
   result (last), and ``n_ranked`` counts the ranked cities of the group.
@@ -55,9 +55,11 @@ __all__ = [
     "LOWER_IS_BETTER",
     "TIE_MARK",
     "best_and_worst",
+    "city_sets",
     "compare_editions",
     "rank_change",
     "rank_cities",
+    "rank_in_sets",
 ]
 
 #: The default pair of :func:`compare_editions`: the two newest HJ 633 editions.
@@ -620,3 +622,144 @@ def compare_editions(
     rest = [c for c in out.columns if c not in ordered]
     out = out.select(*ordered, *rest).sort(key)
     return finish(out, origin)
+
+
+def city_sets() -> pl.DataFrame:
+    """The official city sets cities are ranked among (table ``ranking_city_sets``).
+
+    The 168 key cities of MEE's monthly ranking, 京津冀及周边 "2+26", 长三角 41 and
+    汾渭平原 11, one row per set and city with ``set`` (code), ``set_zh``,
+    ``set_en``, ``set_size`` (the official number of cities), ``province``,
+    ``city``, the document and clause that define the set, and ``verification``
+    (how well the membership is verified: the 168 list is WEAK, the 长三角 list
+    INFERRED, part of 汾渭平原 UNVERIFIED; the reports mark such sets).
+    Sets of 《城市环境空气质量排名技术规定》 (环办〔2014〕64号) as MEE applies it, and
+    the key regions of 国发〔2018〕22号.
+
+    Returns
+    -------
+    polars.DataFrame
+
+    Examples
+    --------
+    >>> sets = city_sets()
+    >>> sets.group_by("set").len().sort("set").rows()
+    [('fenwei_11', 11), ('jjj_2p26', 28), ('key_168', 168), ('yrd_41', 41)]
+    """
+    return standards.table("ranking_city_sets")
+
+
+def rank_in_sets(
+    summary: Frame | Any,
+    city: str,
+    indicator: str = "composite_index",
+    *,
+    provinces: Mapping[str, str] | None = None,
+    lower_is_better: bool | None = None,
+    allow_mixed_editions: bool = False,
+) -> Frame:
+    """The rank of one city within each official city set it belongs to (and its province).
+
+    Each set of :func:`city_sets` that lists ``city`` is ranked with
+    :func:`rank_cities` (same rounding, 并列 ties and direction) among the set's
+    cities that ``summary`` holds. A rank among fewer cities than the set has
+    is a rank among those in the data, and the result says so (``n_ranked``
+    against ``set_size``).
+
+    Parameters
+    ----------
+    summary : DataFrame or LazyFrame
+        One row per city (``city`` and ``indicator`` columns), e.g.
+        :func:`indicators.air.evaluate_period` of every city of a folder.
+    city : str
+        The city whose ranks are wanted.
+    indicator : str, default "composite_index"
+        Column to rank (see :func:`rank_cities`).
+    provinces : mapping, optional
+        ``{city: province}`` for the provincial ranking (the cities of the
+        city's province in ``summary``); no provincial row without it.
+    lower_is_better : bool, optional
+        Direction (default :data:`LOWER_IS_BETTER`).
+    allow_mixed_editions : bool
+        As :func:`rank_cities`.
+
+    Returns
+    -------
+    DataFrame or LazyFrame
+        One row per set containing ``city``: ``set``, ``set_zh``, ``set_en``,
+        ``set_size`` (official number of cities; for the province the number in
+        ``provinces``), ``n_in_data`` (cities of the set in ``summary``),
+        ``n_ranked`` (those with a value), ``rank``, ``rank_from_worst``,
+        ``tied``, ``rank_label``, ``rank_value``, ``complete`` (every city of
+        the set ranked) and ``verification`` (the weakest membership
+        verification of the set's rows).
+
+    Notes
+    -----
+    Ranking by the comprehensive index among the 168 key cities and the key
+    regions: 《城市环境空气质量排名技术规定》 (环办〔2014〕64号; revised 2018,
+    number UNVERIFIED), MEE monthly releases; set lists in ``ranking_city_sets``.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"city": ["北京", "天津", "石家庄"], "composite_index": [4.2, 4.8, 5.6]})
+    >>> r = rank_in_sets(s, "天津")
+    >>> r.select("set", "rank", "n_ranked", "set_size", "complete").rows()
+    [('jjj_2p26', 2, 3, 28, False), ('key_168', 2, 3, 168, False)]
+    """
+    lf, was_lazy = to_lazy(summary, name="summary")
+    df = lf.collect()
+    require_columns(df.schema, ["city", indicator], name="summary")
+    sets = city_sets()
+    mine = sets.filter(pl.col("city") == city)["set"].unique(maintain_order=True).to_list()
+    members = {s: sets.filter(pl.col("set") == s) for s in sorted(mine)}
+    rows = []
+    for code, table in members.items():
+        rows.append((code, table.row(0, named=True), table["city"].to_list(), table))
+    if provinces is not None and city in provinces:
+        own = provinces[city]
+        cities = [c for c, p in provinces.items() if p == own]
+        meta = {"set_zh": f"{own}（省内）", "set_en": f"{own} (province)", "set_size": len(cities)}
+        rows.append(("province", meta, cities, None))
+    out = []
+    for code, meta, cities, table in rows:
+        part = df.filter(pl.col("city").is_in(cities))
+        ranked = rank_cities(
+            part,
+            indicator,
+            lower_is_better=lower_is_better,
+            allow_mixed_editions=allow_mixed_editions,
+        )
+        got = ranked.filter(pl.col("city") == city)
+        if got.is_empty():
+            continue
+        r = got.row(0, named=True)
+        weakest = "VERIFIED"
+        if table is not None:
+            found = table["verification"].to_list()
+            weakest = next((v for v in found if not v.startswith("VERIFIED")), found[0])
+        out.append(
+            {
+                "set": code,
+                "set_zh": meta["set_zh"],
+                "set_en": meta["set_en"],
+                "set_size": int(meta["set_size"]),
+                "n_in_data": part.height,
+                "n_ranked": r["n_ranked"],
+                "rank": r["rank"],
+                "rank_from_worst": r["rank_from_worst"],
+                "tied": r["tied"],
+                "rank_label": r["rank_label"],
+                "rank_value": r["rank_value"],
+                "complete": r["n_ranked"] == int(meta["set_size"]),
+                "verification": weakest,
+            }
+        )
+    schema = {
+        "set": pl.String, "set_zh": pl.String, "set_en": pl.String, "set_size": pl.Int64,
+        "n_in_data": pl.Int64, "n_ranked": pl.Int64, "rank": pl.Int64,
+        "rank_from_worst": pl.Int64, "tied": pl.Boolean, "rank_label": pl.String,
+        "rank_value": pl.Float64, "complete": pl.Boolean, "verification": pl.String,
+    }  # fmt: skip
+    result = pl.DataFrame(out, schema=schema, strict=False)
+    return finish(result.lazy(), was_lazy)

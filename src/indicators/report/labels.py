@@ -265,6 +265,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "{indicator} {value}：在 {n} 个城市中排名第 {rank}",
         "{indicator} {value}: rank {rank} of {n} cities",
     ),
+    "set_ranks": (
+        "本市在各排名范围内的综合指数排名",
+        "This city's composite-index rank in each set of cities",
+    ),
+    "set_rank_line": (
+        "{set}：第 {rank} 名（{n} 个城市参与排名）",
+        "{set}: rank {rank} ({n} cities ranked)",
+    ),
+    "set_incomplete": (
+        "数据中仅有该范围 {size} 个城市中的 {n} 个，名次为其中的名次",
+        "the data hold {n} of the set's {size} cities: a rank among those",
+    ),
+    "set_unverified": ("城市名单未经核实", "membership not verified"),
     "rank_rows_cut": (
         "共 {n} 个城市，表中列出综合指数前 {k} 名、后 {k} 名和本市。",
         "{n} cities: the table lists the best and worst {k} by composite index and this city.",

@@ -293,6 +293,12 @@ def load_context(params: ReportParams) -> ReportContext:
     A city whose stations are all background stations has no city daily AQI:
     ``daily`` is empty and ``summary`` is ``{}`` (the air sections say so).
 
+    Parameters
+    ----------
+    params : ReportParams
+        Checked parameters (:func:`indicators.report.validate_params`): city,
+        period, comparison period, edition, language, data folder, targets.
+
     Raises
     ------
     IndicatorInputError
@@ -411,6 +417,13 @@ def open_report(
     """Check the parameters and compute the report's figures (the notebook's first call).
 
     With ``data=""`` the demo data are used, and generated first when absent.
+
+    Parameters
+    ----------
+    city, period, compare, edition, lang, data, targets
+        As :func:`indicators.report.validate_params` (``period`` a string or a
+        year; ``compare=""``: a year earlier; ``edition="auto"``: the HJ 633
+        edition in force each day; ``data=""``: the demo folder).
     """
     if data in ("", None):
         ensure_demo_data()
@@ -1072,6 +1085,47 @@ def _rankings(ctx: ReportContext) -> tuple[pl.DataFrame, dict[str, str]]:
     return ctx.cache["ranking"]
 
 
+def set_ranks(ctx: ReportContext) -> pl.DataFrame:
+    """The city's composite-index rank in each official set and its province.
+
+    :func:`indicators.ranking.rank_in_sets` on the period evaluation of every city
+    of the folder (:attr:`ReportContext.cities`), provinces from the station list.
+    """
+    if "set_ranks" not in ctx.cache:
+        from ..ranking import rank_in_sets
+
+        stations = pl.read_parquet(contract.table_file(ctx.params.data, "stations"))
+        provinces = None
+        if "province" in stations.columns:
+            pairs = stations.select("city", "province").drop_nulls().unique()
+            provinces = dict(pairs.iter_rows())
+        summary = ctx.cities.summary.select(
+            "city", "composite_index", *RANK_EDITIONS["composite_index"]
+        )
+        try:
+            ctx.cache["set_ranks"] = rank_in_sets(
+                summary, ctx.params.city, provinces=provinces
+            )
+        except IndicatorInputError:  # mixed editions: the ranking section says why
+            ctx.cache["set_ranks"] = pl.DataFrame()
+    return ctx.cache["set_ranks"]
+
+
+def _set_rank_lines(ctx: ReportContext) -> list[str]:
+    lines = []
+    for r in set_ranks(ctx).iter_rows(named=True):
+        name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
+        text = ctx.t("set_rank_line", set=name, rank=_rank_text(ctx, r["rank"], r["tied"]),
+                     n=r["n_ranked"])  # fmt: skip
+        notes = []
+        if not r["complete"]:
+            notes.append(ctx.t("set_incomplete", n=r["n_ranked"], size=r["set_size"]))
+        if not r["verification"].startswith("VERIFIED"):
+            notes.append(ctx.t("set_unverified"))
+        lines.append(text + (f" ({'; '.join(notes)})" if notes else ""))
+    return lines
+
+
 def ranking_table(ctx: ReportContext) -> pl.DataFrame:
     """Every city of the data folder ranked by each of :data:`RANK_INDICATORS` and by the change.
 
@@ -1148,6 +1202,10 @@ def ranking(ctx: ReportContext) -> Section:
     if lines:
         items = "".join(f"<li>{esc(x)}</li>" for x in lines)
         parts.append(Markup(f"<ul>{items}</ul>"))
+    sets = _set_rank_lines(ctx)
+    if sets:
+        items = "".join(f"<li>{esc(x)}</li>" for x in sets)
+        parts.append(Markup(f'<p class="ind-meta">{esc(ctx.t("set_ranks"))}</p><ul>{items}</ul>'))
     shown = table
     if table.height > RANK_TABLE_ROWS:
         ends = best_and_worst(
