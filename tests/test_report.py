@@ -902,6 +902,34 @@ def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
     assert "168个重点城市" in text and "城市名单未经核实" in text
 
 
+def test_a_monthly_report_gives_the_year_to_date(data):
+    """1—N月累计: 1 January to the month's end against the same window a year earlier."""
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="zh")
+    ytd = sec.year_to_date_values(ctx)
+    assert (ytd["period"].start, ytd["period"].end) == (date(2026, 1, 1), date(2026, 3, 31))
+    stations = pl.read_parquet(data / "stations.parquet").filter(city="清河市")
+    hours = pl.read_parquet(data / "station_hours.parquet").filter(
+        pl.col("station").is_in(stations["station"].implode())
+    )
+    daily = air.daily_aqi(hours, stations=stations, level="city")
+    cur = air.evaluate_period(daily, start="2026-01-01", end="2026-03-31")
+    # the 2025 window like for like: HJ 633-2026 and the period's GB 3095 limits
+    forced = air.daily_aqi(hours, stations=stations, level="city", edition="HJ 633-2026")
+    prev = air.evaluate_period(
+        forced, start="2025-01-01", end="2025-03-31", limits=cur["limits_edition"].item()
+    )
+    change = air.compare_periods(cur, prev).row(0, named=True)
+    for key in ("good_day_ratio", "PM2.5", "composite_index"):
+        assert ytd[key]["value"] == cur[key].item(), key
+        assert ytd[key]["previous"] == prev[key].item(), key
+    assert ytd["good_day_ratio"]["change"] == change["good_day_ratio_change_pp"]
+    assert ytd["PM2.5"]["change"] == change["PM2.5_change_pct"]
+    text = re.sub("<[^>]+>", "", html.unescape(sec.headline(ctx)._repr_html_()))
+    assert "2026年1—3月累计" in text and "2025年1—3月" in text
+    assert sec.year_to_date_values(open_report("清河市", "2026-01", data=str(data))) is None
+    assert sec.year_to_date_values(open_report("清河市", "2026", data=str(data))) is None
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

@@ -65,10 +65,21 @@ class Period:
     def display(self, lang: str) -> str:
         """The period in words.
 
+        A range of whole months of one year reads as the bulletins write it
+        (1—N月累计: ``2026年1—3月``).
+
         >>> parse_period("2026Q1").display("zh"), parse_period("2026-03").display("en")
         ('2026年第1季度', '2026-03')
+        >>> p = parse_period("2026-01-01..2026-08-31")
+        >>> p.display("zh"), p.display("en")
+        ('2026年1—8月', 'Jan–Aug 2026')
         """
         y = self.start.year
+        if self.kind == "range" and self._whole_months():
+            a, b = self.start.month, self.end.month
+            if lang == "zh":
+                return f"{y}年{a}—{b}月"
+            return f"{calendar.month_abbr[a]}–{calendar.month_abbr[b]} {y}"
         if lang == "zh":
             return {
                 "year": f"{y}年",
@@ -76,6 +87,15 @@ class Period:
                 "month": f"{y}年{self.start.month}月",
             }.get(self.kind, f"{self.start}至{self.end}")
         return self.label.replace("..", " to ")
+
+    def _whole_months(self) -> bool:
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        return (
+            self.start.year == self.end.year
+            and self.start.day == 1
+            and self.end.day == last
+            and self.start.month < self.end.month
+        )
 
 
 def _fail_period(text: object, column: str = "period") -> IndicatorInputError:

@@ -126,7 +126,7 @@ def render_batch(
     first = all_params[0]
     # every city's evaluations once, before the workers start: each report reads them
     try:
-        figures.city_evaluations(first.data, first.period, first.compare, first.edition)
+        figures.compute(first.data, first.period, first.compare, first.edition)
     except IndicatorInputError:
         pass  # each report then meets the same error and names it as its failure
     n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))

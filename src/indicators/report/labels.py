@@ -57,6 +57,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_missed": ("未达标", "not met"),
     "no_target": ("无目标", "no target"),
     "vs_compare": ("较{compare}", "vs {compare}"),
+    "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
     "good_day_ratio": ("优良天数比例", "Good-day ratio"),
     "PM2.5": ("PM2.5 浓度", "PM2.5"),

@@ -661,7 +661,83 @@ def headline(ctx: ReportContext) -> Section:
         )
     body = Markup(f'<div class="ind-cards">{"".join(cards)}</div>')
     note = Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>')
-    return Section("headline", ctx.t("headline"), [body, note], {"values": values})
+    parts: list[Any] = [body]
+    ytd = year_to_date_values(ctx)
+    if ytd is not None:
+        parts += _year_to_date_parts(ctx, ytd)
+    parts.append(note)
+    return Section("headline", ctx.t("headline"), parts, {"values": values, "year_to_date": ytd})
+
+
+def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
+    """1—N月累计 of a monthly report: the air figures of 1 January to the month's end.
+
+    The city's rows of the figures store for the year to date against the same
+    window a year earlier (:func:`indicators.figures.compute`; like for like across
+    editions, as the month's own figures). None for a period that is not a month
+    after January, or when the city has no value in the window.
+
+    Returns
+    -------
+    dict or None
+        ``period`` and ``compare`` (the two windows) and, for each air headline
+        figure, ``{value, previous, change}`` (change in points for the ratio, in
+        percent for concentrations and the index).
+    """
+    from ..periods import year_earlier, year_to_date
+
+    p = ctx.params.period
+    if p.kind != "month" or p.start.month == 1:
+        return None
+    if "year_to_date" not in ctx.cache:
+        ytd = year_to_date(p)
+        before = year_earlier(ytd)
+        with warnings.catch_warnings():  # kept with the figures: the air notes have them
+            warnings.simplefilter("ignore")
+            store = figures.city_evaluations(ctx.params.data, ytd, before, ctx.params.edition)
+        mine = store.city(ctx.params.city) if store is not None else {}
+        out = None
+        if mine.get("summary"):
+            out = {"period": ytd, "compare": before}
+            for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
+                change = mine["change"].get(
+                    f"{key}_change_pp", mine["change"].get(f"{key}_change_pct")
+                )
+                out[key] = {
+                    "value": mine["summary"].get(key),
+                    "previous": mine["previous"].get(key),
+                    "change": change,
+                }
+        ctx.cache["year_to_date"] = out
+    return ctx.cache["year_to_date"]
+
+
+def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
+    lang = ctx.lang
+    cards = {c.key: c for c in CARDS}
+    rows = []
+    for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
+        v, card = ytd[key], cards[key]
+        unit = f" {card.unit}" if card.unit and card.unit != "%" else card.unit
+        rows.append(
+            {
+                "indicator": ctx.t(key),
+                "value": "—" if v["value"] is None else f"{_fmt(v['value'])}{unit}",
+                "previous": ctx.t("no_value")
+                if v["previous"] is None
+                else f"{_fmt(v['previous'])}{unit}",
+                "change": "—" if v["change"] is None else _change_text(ctx, card, v["change"])[0],
+            }
+        )
+    columns = {
+        "indicator": ctx.t("indicator"),
+        "value": ytd["period"].display(lang),
+        "previous": ytd["compare"].display(lang),
+        "change": ctx.t("change"),
+    }
+    title = ctx.t("ytd_title", period=ytd["period"].display(lang))
+    table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-ytd")
+    return [Markup(f'<h3 class="ind-h">{esc(title)}</h3>'), table]
 
 
 # --------------------------------------------------------------------------- air
@@ -1103,9 +1179,7 @@ def set_ranks(ctx: ReportContext) -> pl.DataFrame:
             "city", "composite_index", *RANK_EDITIONS["composite_index"]
         )
         try:
-            ctx.cache["set_ranks"] = rank_in_sets(
-                summary, ctx.params.city, provinces=provinces
-            )
+            ctx.cache["set_ranks"] = rank_in_sets(summary, ctx.params.city, provinces=provinces)
         except IndicatorInputError:  # mixed editions: the ranking section says why
             ctx.cache["set_ranks"] = pl.DataFrame()
     return ctx.cache["set_ranks"]
