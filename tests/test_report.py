@@ -930,6 +930,57 @@ def test_a_monthly_report_gives_the_year_to_date(data):
     assert sec.year_to_date_values(open_report("清河市", "2026", data=str(data))) is None
 
 
+def _visible_text(ctx) -> str:
+    page = "".join(getattr(sec, name)(ctx)._repr_html_() for name in sec.SECTIONS)
+    page = re.sub(r"<script\b.*?</script>", " ", page, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+_NAME_COLUMNS = ("name", "city", "province", "waterbody", "basin", "district",
+                 "responsible_unit", "station", "site", "water_body_id", "point")  # fmt: skip
+
+
+def _data_words(folder: Path) -> set[str]:
+    """Names and codes the data hold (place, station, site, water-body names): shown as they are."""
+    words: set[str] = set()
+    for name in ("stations", "water_sections", "drinking_sources", "sea_points",
+                 "blackodorous_ledger", "noise_functional"):  # fmt: skip
+        path = folder / f"{name}.parquet"
+        if path.is_file():
+            frame = pl.read_parquet(path)
+            for col in set(frame.columns) & set(_NAME_COLUMNS):
+                words |= {v for v in frame[col].cast(pl.String).to_list() if v}
+    return words
+
+
+#: Latin words a Chinese report may hold: standard codes, units, pollutant and index symbols,
+#: class numerals, the package's name and command.
+ZH_ALLOWED = {
+    "HJ", "GB", "T", "A", "AQI", "PM2", "PM10", "SO2", "NO2", "CO", "O3", "TLI", "CWQI",
+    "I", "II", "III", "IV", "V", "m", "g", "mg", "km", "dB", "indicators", "check",
+}  # fmt: skip
+
+
+def test_a_chinese_report_has_no_english_and_an_english_one_no_chinese(data):
+    """Wording: Chinese reports keep only codes, units and symbols; English ones place names."""
+    names = _data_words(data)
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="zh")
+    text = _visible_text(ctx)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", text))
+    codes = {w for w in words if re.fullmatch(r"[A-Z]{1,3}\d*[A-Z]?|\d*[A-Z]", w)}
+    assert words - ZH_ALLOWED - codes == set()
+    assert "过渡阶段限值" in text and "省控" in text  # the words that replaced the codes
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="en")
+    text = _visible_text(ctx)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = re.sub(r"[\u4e00-\u9fff]*〔\d{4}〕\d+号", " ", text)  # document numbers
+    assert re.findall(r"[\u3400-\u9fff]+", text) == []
+    assert "lightly polluted" in text or "good" in text
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

@@ -31,6 +31,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare": ("对比时段", "Comparison period"),
     "edition": ("AQI 标准版本", "AQI edition"),
     "data_source": ("数据来源", "Data source"),
+    "source_cnemc": (
+        "中国环境监测总站全国城市空气质量实时发布数据",
+        "CNEMC national real-time city air-quality release",
+    ),
+    "source_uci_beijing": ("北京市多站点空气质量数据（UCI 数据集）", "UCI Beijing multi-site data"),
+    "source_station_hours": ("站点小时浓度表", "station-hour tables"),
+    "source_files": ("{what}（{n} 个文件{basis}）", "{what} ({n} files{basis})"),
+    "source_basis": ("，{basis}", ", {basis}"),
+    "source_unrecorded": (
+        "未记录（数据目录无导入记录）",
+        "not recorded (no ingest record in the folder)",
+    ),
+    "source_demo": ("合成演示数据", "synthetic demo data"),
     "generated": ("生成时间", "Generated"),
     "contents": ("目录", "Contents"),
     "demo_notice": (
@@ -99,6 +112,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "statistic": ("统计量", "Statistic"),
     "stat_mean": ("平均浓度", "mean"),
     "stat_percentile": ("第{p}百分位数", "P{p}"),
+    "o3_mda8": ("O3 日最大8小时平均", "O3 MDA8"),
     "change": ("变化", "Change"),
     "recomputed": ("{compare}（按{edition}）", "{compare} ({edition})"),
     "yes": ("是", "yes"),
@@ -174,7 +188,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "{standard} class III (surface sources), {groundwater} class III (groundwater)",
     ),
     "cite_sea": ("{standard} 海水水质标准", "{standard} sea water quality standard"),
-    "cite_blackodorous": ("{standard}", "{standard} (urban black-odorous water guideline)"),
+    "cite_blackodorous": (
+        "{standard}",
+        "Guide to the remediation of urban black-odorous water bodies (2015)",
+    ),
     "cite_noise": (
         "{standard} 声环境质量标准；{hj640} 环境噪声监测技术规范 城市声环境常规监测",
         "{standard} noise standard; {hj640} routine urban noise monitoring",
@@ -298,6 +315,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Cities left out of (some) rankings: {cities}",
     ),
     "no_hours": ("无监测数据", "no station hours"),
+    "data_failed_checks": (
+        "数据未通过校验（运行 indicators check 查看所在文件、行和列）",
+        "its data fail the checks (indicators check names file, row and column)",
+    ),
     "cite_ranking": (
         "排名：综合指数、优良天数比例、PM2.5 按发布精度修约后排名，数值相同者名次并列、其后名次顺延"
         "（《城市环境空气质量排名技术规定》原文未能核实，为本程序包的约定）；综合指数变化为相对变化（%）",
@@ -407,9 +428,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "dust_含沙": ("未扣除沙尘影响（含沙）", "dust not deducted"),
     "dust_扣沙": ("已扣除沙尘天气影响（扣沙）", "dust-affected data deducted"),
     "methods_unverified": (
-        "{edition} 的官方文本未能核实：其统计方法按 air_hj663_statistics 表中注明的假设执行。",
+        "{edition} 的官方文本未能核实：其统计方法按本程序包 HJ 663 统计方法表中注明的假设执行。",
         "The official text of {edition} could not be checked: its statistics follow the "
-        "assumption stated in the air_hj663_statistics table.",
+        "assumptions stated in the package's table of HJ 663 statistics.",
     ),
     "methods_change": (
         "变化：比例类指标为百分点差，浓度与指数为相对变化（%）。",
@@ -421,6 +442,57 @@ if set(LABELS) & set(PLOT_LABELS):  # pragma: no cover - a guard on this file's 
     raise RuntimeError(f"labels defined twice: {sorted(set(LABELS) & set(PLOT_LABELS))}")
 #: The figure words of :mod:`indicators.plot` are report labels too (written down there once).
 LABELS.update(PLOT_LABELS)
+
+
+#: Data codes and edition phases as a reader reads them: code -> (中文, English).
+TERMS: dict[str, tuple[str, str]] = {
+    "national": ("国控", "national"),
+    "provincial": ("省控", "provincial"),
+    "municipal": ("市控", "municipal"),
+    "river": ("河流", "river"),
+    "lake": ("湖泊", "lake"),
+    "reservoir": ("水库", "reservoir"),
+    "groundwater": ("地下水", "groundwater"),
+    "lake_pond": ("湖塘", "lake/pond"),
+}
+
+#: Phases of an edition name (``GB 3095-2026 transitional``) as a reader reads them.
+_PHASES: dict[str, tuple[str, str]] = {
+    " transitional": ("（过渡阶段限值）", " (transitional limits)"),
+    " final": ("（最终阶段限值）", " (final limits)"),
+}
+
+
+def term(value: object, lang: str) -> object:
+    """A data code or edition name in the report language; other values unchanged.
+
+    Parameters
+    ----------
+    value : object
+        A code of :data:`TERMS` (``national``, ``reservoir`` ...), an edition name
+        with a phase (``GB 3095-2026 transitional``), or anything else.
+    lang : {"zh", "en"}
+        Report language.
+
+    Returns
+    -------
+    object
+        The reader's word; ``value`` itself when it is neither.
+
+    Examples
+    --------
+    >>> term("provincial", "zh"), term("GB 3095-2026 transitional", "zh"), term(3, "zh")
+    ('省控', 'GB 3095-2026（过渡阶段限值）', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    i = LANGS.index(lang)
+    if value in TERMS:
+        return TERMS[value][i]
+    for phase, words in _PHASES.items():
+        if phase in value:
+            value = value.replace(phase, words[i])
+    return value
 
 
 def label(key: str, lang: str, **fields: object) -> str:
@@ -442,4 +514,6 @@ def label(key: str, lang: str, **fields: object) -> str:
         text = LABELS[key][LANGS.index(lang)]
     except KeyError:
         raise IndicatorInputError("unknown report label", found=key) from None
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{k: term(v, lang) for k, v in fields.items()})

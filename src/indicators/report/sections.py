@@ -48,7 +48,7 @@ from .data import (
     table_path,
 )
 from .display import Markup, Section, esc, html_table
-from .labels import label
+from .labels import LABELS, TERMS, label, term
 from .params import ReportParams, validate_params
 
 __all__ = [
@@ -400,8 +400,21 @@ def _all_cities(ctx: ReportContext) -> CityFigures:
     got = figures.city_evaluations(ctx.params.data, p, ctx.params.compare, ctx.params.edition)
     if got is None:  # pragma: no cover - load_context found hours of the report city
         return CityFigures(pl.DataFrame([ctx.summary]), None, None, {})
-    failed = {city: why or f"{p.label}: {ctx.t('no_hours')}" for city, why in got.failed.items()}
+    failed = {city: _failed_reason(ctx, why) for city, why in got.failed.items()}
     return CityFigures(got.summary, got.previous, got.rules, failed)
+
+
+def _failed_reason(ctx: ReportContext, why: str) -> str:
+    """Why a city is not ranked, in the report language.
+
+    No station hours, or its data failing the checks: the checks' message (which
+    names file, row and column, in English) in an English report; in a Chinese
+    one, where the message is to be found (``indicators check``).
+    """
+    label_ = ctx.params.period.label
+    if not why:
+        return f"{label_}: {ctx.t('no_hours')}"
+    return why if ctx.lang == "en" else f"{label_}: {ctx.t('data_failed_checks')}"
 
 
 def open_report(
@@ -469,7 +482,7 @@ def title(ctx: ReportContext) -> Section:
         (ctx.t("period"), f"{p.period.display(ctx.lang)} ({p.period.start} – {p.period.end})"),
         (ctx.t("compare"), f"{p.compare.display(ctx.lang)} ({p.compare.start} – {p.compare.end})"),
         (ctx.t("edition"), ctx.summary.get("aqi_edition") or p.edition),
-        (ctx.t("data_source"), p.data.name),
+        (ctx.t("data_source"), data_source(ctx)),
         (ctx.t("generated"), datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
     spans = "".join(f"<span>{esc(k)}: {esc(v)}</span>" for k, v in meta)
@@ -780,7 +793,7 @@ def air_concentrations(ctx: ReportContext) -> Section:
     )
     note = Markup(
         f'<p class="ind-note">{esc(ctx.t("limits_edition"))}: '
-        f"{esc(ctx.summary['limits_edition'])}</p>"
+        f"{esc(term(ctx.summary['limits_edition'], ctx.lang))}</p>"
     )
     return Section("air_concentrations", ctx.t("concentrations"), [fig, note], level=0)
 
@@ -830,7 +843,8 @@ def _row_label(ctx: ReportContext, column: str) -> str:
     if "_P" in column:
         pol, p = column.rsplit("_P", 1)
         unit = "mg/m³" if pol == "CO" else "µg/m³"
-        return f"{pol.replace('_', ' ')} {ctx.t('stat_percentile', p=p)} [{unit}]"
+        name = ctx.t("o3_mda8") if pol == "O3_MDA8" else pol.replace("_", " ")
+        return f"{name} {ctx.t('stat_percentile', p=p)} [{unit}]"
     if column == "good_day_ratio":
         return f"{ctx.t(column)} [%]"
     return ctx.t(column)
@@ -867,12 +881,12 @@ def air_evaluation(ctx: ReportContext) -> Section:
         )
         row = {
             "row": _row_label(ctx, col),
-            "current": _fmt(ctx.summary[col]),
-            "previous": _fmt(ctx.previous.get(col)),
+            "current": _fmt(term(ctx.summary[col], ctx.lang)),
+            "previous": _fmt(term(ctx.previous.get(col), ctx.lang)),
             "change": "—" if change is None else f"{change:+g}{unit}",
         }
         if ctx.recomputed is not None:
-            row["recomputed"] = _fmt(ctx.recomputed.get(col))
+            row["recomputed"] = _fmt(term(ctx.recomputed.get(col), ctx.lang))
         rows.append(row)
     rules = comparison_rules(ctx.summary, ctx.previous) if ctx.recomputed is not None else None
     if rules is not None:  # the change column follows the values it is taken against
@@ -1623,6 +1637,70 @@ def _colour_style(hex_colour: str | None) -> str | None:
     return f"background:{hex_colour};color:{ink}"
 
 
+@functools.cache
+def _water_words_en() -> tuple[tuple[str, str], ...]:
+    """Chinese water words of the domain outputs -> English, longest first.
+
+    Status words (water_gb3838_classes, water_status_rules), trophic states
+    (water_tli_classes) and item names (water_items), from the standards tables.
+    """
+    pairs: dict[str, str] = {}
+    for name, zh, en in (
+        ("water_gb3838_classes", "status_zh", "status_en"),
+        ("water_status_rules", "status", "status_en"),
+        ("water_tli_classes", "class", "class_en"),
+        ("water_items", "item_zh", "item_en"),
+    ):
+        for a, b in standards.table(name).select(zh, en).unique().iter_rows():
+            if a and b:
+                pairs.setdefault(a, b)
+    return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
+
+
+def _water_text(ctx: ReportContext, text: Any) -> Any:
+    """A water status, trophic state or item list in the report language."""
+    if ctx.lang == "zh" or not isinstance(text, str):
+        return text
+    for zh, en in _water_words_en():
+        text = text.replace(zh, en)
+    return text.replace("、", ", ")
+
+
+def _water_column(ctx: ReportContext, column: str) -> pl.Expr:
+    return pl.col(column).map_elements(
+        lambda v: _water_text(ctx, v), return_dtype=pl.String, skip_nulls=True
+    )
+
+
+def _terms(ctx: ReportContext, column: str) -> pl.Expr:
+    """A code column (level, water type) in the report language (:data:`labels.TERMS`)."""
+    words = {code: pair[0 if ctx.lang == "zh" else 1] for code, pair in TERMS.items()}
+    return pl.col(column).cast(pl.String).replace(words)
+
+
+def data_source(ctx: ReportContext) -> str:
+    """Where the air data came from, as the folder's ingest record (manifest.json) says.
+
+    The formats of the station-hour sources (CNEMC release, UCI Beijing, tidy
+    tables), how many files and the data basis (实况/审核); the demo data say so;
+    a folder without a record says that, never its folder name.
+    """
+    if ctx.is_demo:
+        return ctx.t("source_demo")
+    entry = (contract.read_manifest(ctx.params.data).get("tables") or {}).get("station_hours")
+    sources = (entry or {}).get("sources") or []
+    if not sources:
+        return ctx.t("source_unrecorded")
+    formats = list(dict.fromkeys(s.get("format") or "station_hours" for s in sources))
+    names = [ctx.t(f"source_{f}") if f"source_{f}" in LABELS else f for f in formats]
+    what = ("、" if ctx.lang == "zh" else ", ").join(names)
+    basis = entry.get("data_basis")
+    if basis and f"basis_{basis}" in LABELS:
+        basis = ctx.t(f"basis_{basis}")
+    basis_text = ctx.t("source_basis", basis=basis) if basis else ""
+    return ctx.t("source_files", what=what, n=len(sources), basis=basis_text)
+
+
 def _yes_no(ctx: ReportContext, value: bool | None) -> str:
     return "—" if value is None else ctx.t("yes" if value else "no")
 
@@ -1664,8 +1742,8 @@ def water_sections(ctx: ReportContext) -> Section:
                 (ctx.t("share_I_III"), f"{_fmt(s.get('share_I_III'))}%"),
                 (ctx.t("n_worse_V"), s.get("n_worse_V")),
                 (ctx.t("section_compliance"), f"{_fmt(s.get('compliance'))}%"),
-                (ctx.t("water_status"), s.get("status")),
-                (ctx.t("main_pollutants"), s.get("main_pollutants_text")),
+                (ctx.t("water_status"), _water_text(ctx, s.get("status"))),
+                (ctx.t("main_pollutants"), _water_text(ctx, s.get("main_pollutants_text"))),
             ],
         )
     ]
@@ -1676,7 +1754,13 @@ def water_sections(ctx: ReportContext) -> Section:
         .with_columns(
             pl.col("meets_target").replace_strict(
                 {True: ctx.t("yes"), False: ctx.t("no")}, default=None, return_dtype=pl.String
-            )
+            ),
+            _terms(ctx, "level"),
+            *[
+                _water_column(ctx, c)
+                for c in ("items_over_target", "main_pollutants_text")
+                if c in f["classes"].columns
+            ],
         )
     )
     parts.append(
@@ -1727,7 +1811,7 @@ def water_lakes(ctx: ReportContext) -> Section:
         return _missing_line(ctx, "water_lakes", ctx.t("no_lakes"))
     ctx.cited["lakes"] = ctx.t("cite_lakes")
     table = html_table(
-        trophic.sort("site"),
+        trophic.sort("site").with_columns(_water_column(ctx, "trophic_state")),
         {
             "name": ctx.t("section_name"),
             "waterbody": ctx.t("waterbody"),
@@ -1769,7 +1853,13 @@ def drinking(ctx: ReportContext) -> Section:
         .with_columns(
             pl.col("compliant").replace_strict(
                 {True: ctx.t("yes"), False: ctx.t("no")}, default=None, return_dtype=pl.String
-            )
+            ),
+            _terms(ctx, "type"),
+            *[
+                _water_column(ctx, c)
+                for c in ("exceeding_items", "reference_exceedances")
+                if c in f["sources"].columns and f["sources"].schema[c] == pl.String
+            ],
         )
     )
     parts.append(
@@ -1982,10 +2072,13 @@ def completeness(ctx: ReportContext) -> Section:
     return Section("completeness", ctx.t("completeness"), parts)
 
 
-def _edition_line(name: str) -> str:
+def _edition_line(name: str, lang: str) -> str:
+    """``GB 3095-2026 环境空气质量标准（过渡阶段） (2026-03-01 – 2030-12-31)``, in ``lang``."""
     info = standards.edition_info(name)
     to = info.valid_to.isoformat() if info.valid_to else "…"
-    return f"{name} {info.title} ({info.valid_from.isoformat()} – {to})"
+    code = name.removesuffix(" transitional").removesuffix(" final")
+    title = info.title if lang == "zh" or not info.title_en else info.title_en
+    return f"{code} {title} ({info.valid_from.isoformat()} – {to})"
 
 
 def method_line(ctx: ReportContext) -> str:
@@ -2068,7 +2161,7 @@ def methods(ctx: ReportContext) -> Section:
             standards.edition_in_force("HJ 663", ctx.params.compare.end),
         }
     )
-    items = [_edition_line(n) for n in dict.fromkeys(names)] + list(ctx.cited.values())
+    items = [_edition_line(n, ctx.lang) for n in dict.fromkeys(names)] + list(ctx.cited.values())
     stats = standards.table("air_hj663_statistics")
     unverified = [
         n

@@ -62,6 +62,7 @@ class Edition:
     valid_from: date
     valid_to: date | None
     title: str
+    title_en: str = ""  # the English title, for English reports
 
 
 #: Every edition the package knows, by family. Dates are inclusive.
@@ -73,19 +74,42 @@ EDITIONS: dict[str, tuple[Edition, ...]] = {
             date(2016, 1, 1),
             date(2026, 2, 28),
             "环境空气质量指数（AQI）技术规定（试行）",
+            "Technical Regulation on Ambient Air Quality Index (on trial)",
         ),
-        Edition("HJ 633", "HJ 633-2026", date(2026, 3, 1), None, "环境空气质量指数（AQI）技术规定"),
+        Edition(
+            "HJ 633",
+            "HJ 633-2026",
+            date(2026, 3, 1),
+            None,
+            "环境空气质量指数（AQI）技术规定",
+            "Technical Regulation on Ambient Air Quality Index",
+        ),
     ),
     "GB 3095": (
-        Edition("GB 3095", "GB 3095-2012", date(2016, 1, 1), date(2026, 2, 28), "环境空气质量标准"),
+        Edition(
+            "GB 3095",
+            "GB 3095-2012",
+            date(2016, 1, 1),
+            date(2026, 2, 28),
+            "环境空气质量标准",
+            "Ambient Air Quality Standards",
+        ),
         Edition(
             "GB 3095",
             "GB 3095-2026 transitional",
             date(2026, 3, 1),
             date(2030, 12, 31),
             "环境空气质量标准（过渡阶段）",
+            "Ambient Air Quality Standards (transitional limits)",
         ),
-        Edition("GB 3095", "GB 3095-2026 final", date(2031, 1, 1), None, "环境空气质量标准"),
+        Edition(
+            "GB 3095",
+            "GB 3095-2026 final",
+            date(2031, 1, 1),
+            None,
+            "环境空气质量标准",
+            "Ambient Air Quality Standards",
+        ),
     ),
     "HJ 663": (
         Edition(
@@ -94,15 +118,57 @@ EDITIONS: dict[str, tuple[Edition, ...]] = {
             date(2013, 10, 1),
             date(2026, 2, 28),
             "环境空气质量评价技术规范（试行）",
+            "Technical Regulation for Ambient Air Quality Assessment (on trial)",
         ),
-        Edition("HJ 663", "HJ 663-2026", date(2026, 3, 1), None, "环境空气质量评价技术规范"),
+        Edition(
+            "HJ 663",
+            "HJ 663-2026",
+            date(2026, 3, 1),
+            None,
+            "环境空气质量评价技术规范",
+            "Technical Regulation for Ambient Air Quality Assessment",
+        ),
     ),
-    "GB 3838": (Edition("GB 3838", "GB 3838-2002", date(2002, 6, 1), None, "地表水环境质量标准"),),
-    "GB 3097": (Edition("GB 3097", "GB 3097-1997", date(1998, 7, 1), None, "海水水质标准"),),
+    "GB 3838": (
+        Edition(
+            "GB 3838",
+            "GB 3838-2002",
+            date(2002, 6, 1),
+            None,
+            "地表水环境质量标准",
+            "Environmental Quality Standards for Surface Water",
+        ),
+    ),
+    "GB 3097": (
+        Edition(
+            "GB 3097",
+            "GB 3097-1997",
+            date(1998, 7, 1),
+            None,
+            "海水水质标准",
+            "Sea Water Quality Standard",
+        ),
+    ),
     "GB/T 14848": (
-        Edition("GB/T 14848", "GB/T 14848-2017", date(2018, 5, 1), None, "地下水质量标准"),
+        Edition(
+            "GB/T 14848",
+            "GB/T 14848-2017",
+            date(2018, 5, 1),
+            None,
+            "地下水质量标准",
+            "Standard for Groundwater Quality",
+        ),
     ),
-    "GB 3096": (Edition("GB 3096", "GB 3096-2008", date(2008, 10, 1), None, "声环境质量标准"),),
+    "GB 3096": (
+        Edition(
+            "GB 3096",
+            "GB 3096-2008",
+            date(2008, 10, 1),
+            None,
+            "声环境质量标准",
+            "Environmental Quality Standard for Noise",
+        ),
+    ),
     "HJ 640": (
         Edition(
             "HJ 640",
@@ -110,6 +176,8 @@ EDITIONS: dict[str, tuple[Edition, ...]] = {
             date(2013, 1, 1),
             None,
             "环境噪声监测技术规范 城市声环境常规监测",
+            "Technical Specifications for Environmental Noise Monitoring: Routine Monitoring "
+            "for Urban Environmental Noise",
         ),
     ),
 }
