@@ -981,6 +981,19 @@ def test_a_chinese_report_has_no_english_and_an_english_one_no_chinese(data):
     assert "lightly polluted" in text or "good" in text
 
 
+def test_an_invalid_period_is_marked_on_every_air_card(data2):
+    """July 2025 of 清河市 in data2 has 26 valid days (< 27): each air card says so."""
+    ctx = open_report("清河市", "2025-07", data=str(data2), lang="zh")
+    assert ctx.summary["period_valid"] is False
+    assert (ctx.summary["valid_days"], ctx.summary["required_days"]) == (26, 27)
+    page = html.unescape(sec.headline(ctx)._repr_html_())
+    marked = re.findall(r'data-indicator="([^"]+)"[^>]*>(?:(?!ind-card).)*?data-invalid', page)
+    assert sorted(marked) == sorted(sec._AIR_CARDS)
+    assert page.count("统计无效：有效天数 26，需 27（HJ 663）") == 4
+    valid = open_report("清河市", "2025-06", data=str(data2), lang="zh")
+    assert "data-invalid" not in sec.headline(valid)._repr_html_()
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

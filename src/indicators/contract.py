@@ -388,12 +388,28 @@ def _spec(name: str) -> Table:
 
 
 def table_file(folder: str | Path, name: str) -> Path:
-    """Path of table ``name`` in ``folder`` (whether it exists or not)."""
+    """Path of table ``name`` in ``folder`` (whether it exists or not).
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+    name : str
+        Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
+    """
     return Path(folder) / _spec(name).file
 
 
 def table_path(folder: str | Path, name: str) -> Path | None:
-    """Path of table ``name`` in ``folder`` when the file exists, else None."""
+    """Path of table ``name`` in ``folder`` when the file exists, else None.
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+    name : str
+        Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
+    """
     path = table_file(folder, name)
     return path if path.is_file() else None
 
@@ -418,6 +434,13 @@ def require_table(folder: str | Path, name: str) -> Path:
 
 def read_manifest(folder: str | Path) -> dict:
     """The folder's ``manifest.json`` as a dict (``{}`` when the folder has none).
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+    name : str
+        Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
 
     Raises
     ------
@@ -444,6 +467,13 @@ def read_manifest(folder: str | Path) -> dict:
 def table_of_file(file_name: str) -> str | None:
     """The contract table stored in a file called ``file_name``, or None.
 
+    Parameters
+    ----------
+    file_name : str
+        A file name without folder (``"station_hours.parquet"``).
+
+    Examples
+    --------
     >>> table_of_file("station_hours.parquet"), table_of_file("extra.parquet")
     ('station_hours', None)
     """
@@ -451,7 +481,13 @@ def table_of_file(file_name: str) -> str | None:
 
 
 def existing_tables(folder: str | Path) -> list[str]:
-    """Names of the contract's tables present in ``folder``, in contract order."""
+    """Names of the contract's tables present in ``folder``, in contract order.
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+    """
     return [n for n in TABLES if table_path(folder, n) is not None]
 
 
@@ -471,6 +507,11 @@ def check_schema(name: str, schema: pl.Schema | dict, *, file: str | None = None
     Required columns must be present; every column the contract names must
     have its type (any numeric type for floats, any integer type for
     integers). Columns the contract does not name are allowed.
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
 
     Raises
     ------
@@ -544,6 +585,16 @@ FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly")
 
 def figures_table_file(store: str | Path, name: str) -> Path:
     """Path of table ``name`` of a figures-store entry (whether it exists or not).
+
+    Parameters
+    ----------
+    name : str
+        Contract table name (a key of :data:`TABLES`).
+    schema : polars.Schema or dict
+        Column name -> polars data type of the table (``frame.schema``,
+        ``lazy.collect_schema()`` or a Parquet file's schema).
+    file : str, optional
+        The file named in messages (default: the table's file name).
 
     Raises
     ------

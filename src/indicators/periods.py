@@ -190,6 +190,12 @@ def year_earlier(period: Period) -> Period:
     A date range ending on a month's last day ends on that month's last day in
     the earlier year too (29 February 2024 <-> 28 February 2025).
 
+    Parameters
+    ----------
+    period : Period
+        The period (:func:`parse_period`): a year, quarter or month gives the same
+        calendar unit a year earlier, a date range both ends moved back one year.
+
     Examples
     --------
     >>> year_earlier(parse_period("2024-01-01..2024-02-29")).label
@@ -212,6 +218,12 @@ def year_earlier(period: Period) -> Period:
 def months(period: Period) -> list[Period]:
     """The calendar months a period touches, each cut to the period (the monthly series).
 
+    Parameters
+    ----------
+    period : Period
+        The period (:func:`parse_period`); a month it only partly covers is cut to
+        its days inside the period.
+
     Examples
     --------
     >>> [m.label for m in months(parse_period("2026Q1"))]
@@ -232,6 +244,12 @@ def months(period: Period) -> list[Period]:
 
 def year_to_date(period: Period) -> Period:
     """1 January of the period's last year to its last day (1—N月累计 of a monthly bulletin).
+
+    Parameters
+    ----------
+    period : Period
+        The period (:func:`parse_period`) whose last day ends the window; a window
+        ending on 31 December is the calendar year.
 
     Examples
     --------

@@ -1,16 +1,19 @@
 """Trends (变化趋势): whether a figure is getting better, and how sure that is.
 
-The statistics analysts run in openair (``TheilSen``, ``timeVariation``; an
-STL decomposition where openair offers ``smoothTrend``), with China's own
+The statistics analysts run in openair [Carslaw2012]_ (``TheilSen``,
+``timeVariation``; an STL decomposition where openair offers ``smoothTrend``), with China's own
 validity rules instead of openair's defaults (openair keeps a period with 75 %
 data capture; here a month counts only with the day counts of GB 3095 Table 4
 and HJ 663, read from the standards table ``air_validity``).
 
 Functions
 ---------
-- :func:`theil_sen`: Theil–Sen slope with the Mann–Kendall test on one series.
-- :func:`seasonal_kendall`: the seasonal Kendall test and slope for monthly data.
-- :func:`deseasonalise`: a series without its STL seasonal component.
+- :func:`theil_sen`: Theil–Sen slope [Sen1968]_ with the Mann–Kendall test
+  [Mann1945]_ [Kendall1975]_ on one series, its interval by ranks [Gilbert1987]_ or a
+  moving-block bootstrap [Kunsch1989]_.
+- :func:`seasonal_kendall`: the seasonal Kendall test and slope for monthly data
+  [Hirsch1982]_.
+- :func:`deseasonalise`: a series without its STL seasonal component [Cleveland1990]_.
 - :func:`period_statistic`: monthly or annual values from daily values, with the
   validity rule of the standards (invalid periods become null, counted).
 - :func:`trend_test`: :func:`theil_sen` or :func:`seasonal_kendall` per group of
@@ -430,7 +433,7 @@ def theil_sen(
     S = Σ_{i<j} sgn(y_j − y_i) over valid values [Mann1945]_;
     var(S) = [n(n−1)(2n+5) − Σ_t t(t−1)(2t+5)] / 18 over tie groups t
     [Kendall1975]_; z = (S − 1)/√var(S) for S > 0, (S + 1)/√var(S) for S < 0,
-    0 for S = 0; p = 2(1 − Φ(|z|)). Slope = median of (y_j − y_i)/(x_j − x_i);
+    0 for S = 0; p = 2(1 − Φ(abs(z))). Slope = median of (y_j − y_i)/(x_j − x_i);
     intercept = median(y) − slope · median(x) [Sen1968]_. Rank interval:
     C = z_{1−α/2} √var(S), N pairwise slopes sorted ascending, lower = slope of
     1-based rank round((N − C)/2), upper = slope of 1-based rank
@@ -439,6 +442,16 @@ def theil_sen(
     Standard: a statistical method, no regulatory clause. The validity of
     monthly or annual values (GB 3095 Table 4, HJ 663) is applied upstream by
     :func:`period_statistic`; missing values are excluded and counted.
+
+    References
+    ----------
+    .. [Mann1945] Mann, H. B. (1945). Nonparametric tests against trend.
+       *Econometrica* 13, 245–259.
+    .. [Kendall1975] Kendall, M. G. (1975). *Rank Correlation Methods*, 4th ed. Griffin.
+    .. [Sen1968] Sen, P. K. (1968). Estimates of the regression coefficient based on
+       Kendall's tau. *JASA* 63, 1379–1389 (eq. 2.6: the confidence interval).
+    .. [Gilbert1987] Gilbert, R. O. (1987). *Statistical Methods for Environmental
+       Pollution Monitoring*. Van Nostrand Reinhold, §16.4–16.5 and §17.
 
     Examples
     --------
@@ -577,6 +590,13 @@ def seasonal_kendall(
     (y_j − y_i)/(cycle_j − cycle_i); intercept = median(y) − slope ·
     median(cycle) (the Sen line at cycle 0); interval by the Sen rank method
     with var(S) and the within-season slopes [Gilbert1987]_ §17.3.
+
+    References
+    ----------
+    .. [Hirsch1982] Hirsch, R. M., Slack, J. R., Smith, R. A. (1982). Techniques of
+       trend analysis for monthly water quality data. *Water Resour. Res.* 18, 107–121.
+    .. [Gilbert1987] Gilbert, R. O. (1987). *Statistical Methods for Environmental
+       Pollution Monitoring*. Van Nostrand Reinhold, §16.4–16.5 and §17.
 
     Examples
     --------
@@ -1111,6 +1131,11 @@ def stl_decomposition(
     statistical method, no regulatory clause (monthly values per GB 3095 Table 4
     from :func:`period_statistic`; daily values per HJ 633/GB 3095 from
     ``air.daily_aqi``).
+
+    References
+    ----------
+    .. [Cleveland1990] Cleveland, R. B. et al. (1990). STL: a seasonal-trend
+       decomposition procedure based on loess. *J. Official Statistics* 6, 3–73.
 
     Examples
     --------

@@ -538,8 +538,8 @@ def change_by_shares(delta_good: float, delta_worse: float) -> str:
     Returns
     -------
     str
-        ΔG − ΔD > 0 is better, < 0 worse; |ΔG − ΔD| > 20 明显 (W8), 10 < |ΔG − ΔD| <= 20
-        有所, <= 10 无明显变化. The 10-point threshold is UNVERIFIED (table
+        ΔG − ΔD > 0 is better, < 0 worse; abs(ΔG − ΔD) > 20 明显 (W8),
+        10 < abs(ΔG − ΔD) <= 20 有所, <= 10 无明显变化. The 10-point threshold is UNVERIFIED (table
         ``water_evaluation_parameters``).
 
     Examples

@@ -126,6 +126,13 @@ def hour_window(start: date, end: date) -> tuple[datetime, datetime]:
 
     HJ 663 / GB 3095 natural day: hours labelled 01:00 .. 24:00 (00:00 of the next day).
 
+    Parameters
+    ----------
+    start, end : datetime.date
+        First and last natural day (both included).
+
+    Examples
+    --------
     >>> hour_window(date(2026, 1, 1), date(2026, 1, 31))
     (datetime.datetime(2026, 1, 1, 1, 0), datetime.datetime(2026, 2, 1, 0, 0))
     """
@@ -136,6 +143,15 @@ def hour_window(start: date, end: date) -> tuple[datetime, datetime]:
 
 def city_hours(data: str | Path, stations: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Station hours of ``stations`` for the natural days ``start`` .. ``end`` (a lazy scan).
+
+    Parameters
+    ----------
+    data : path
+        Data folder (:mod:`indicators.contract`).
+    stations : polars.DataFrame
+        Station list; only its ``station`` column is used.
+    start, end : datetime.date
+        First and last natural day (both included; :func:`hour_window`).
 
     Raises
     ------
@@ -155,7 +171,15 @@ def city_hours(data: str | Path, stations: pl.DataFrame, start: date, end: date)
 
 
 def dust_flags(data: str | Path, cities: list[str] | None = None) -> pl.DataFrame | None:
-    """Sand-dust flags of the folder's ``dust`` table (checked against the contract), or None."""
+    """Sand-dust flags of the folder's ``dust`` table (checked against the contract), or None.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (:mod:`indicators.contract`).
+    cities : list of str, optional
+        Keep only the flags of these cities; default every city.
+    """
     path = contract.table_path(data, "dust")
     if path is None:
         return None
@@ -178,6 +202,20 @@ def evaluate_air(
 
     HJ 633 daily AQI at city level (official method), HJ 663 evaluation with the
     folder's dust flags. None without any station hour.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (:mod:`indicators.contract`).
+    stations : polars.DataFrame
+        Station list (``station``, ``city``, ``background``) of the cities to evaluate.
+    start, end : datetime.date
+        First and last day of the period (both included).
+    edition : str
+        HJ 633 edition of the daily AQI (``"auto"``: the edition in force each day).
+    limits : str, default "auto"
+        GB 3095 limits the evaluation compares with (see
+        :func:`indicators.air.evaluate_period`).
     """
     hourly = city_hours(data, stations, start, end)
     if hourly.is_empty():
@@ -195,6 +233,14 @@ def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple
     limits than the period is recomputed under the period's last HJ 633 edition
     and its GB 3095 limits (like for like across the 2026 revision;
     :func:`indicators.ranking.rank_change` refuses mixed editions).
+
+    Parameters
+    ----------
+    summary : dict
+        The period's evaluation row of a city (``aqi_edition``, ``limits_edition``).
+    previous : dict
+        The comparison period's row of the same city, evaluated under its own rules
+        (``{}`` when it has none).
 
     Examples
     --------
@@ -325,6 +371,16 @@ def compute_city_evaluations(
     the changes (:func:`indicators.air.compare_periods`, like for like) and the
     monthly series (:func:`monthly_evaluations`). None when no city has data in
     the period.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (checked by the caller).
+    period, compare : Period
+        The period and its comparison period (objects with ``start``, ``end`` and
+        ``label``, e.g. :func:`indicators.periods.parse_period`).
+    edition : str, default "auto"
+        HJ 633 edition of the daily AQI (``"auto"``: the edition in force each day).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -374,6 +430,11 @@ def data_fingerprint(data: str | Path) -> str:
 
     Any rewrite of a table (ingest, a hand edit) changes it, so a figures store
     made from other data is never reused.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (:mod:`indicators.contract`).
     """
     folder = Path(data)
     parts = []
@@ -389,7 +450,17 @@ def data_fingerprint(data: str | Path) -> str:
 
 
 def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) -> Path:
-    """``<data>/figures/<key>``: where the figures of a period, comparison and edition live."""
+    """``<data>/figures/<key>``: where the figures of a period, comparison and edition live.
+
+    Parameters
+    ----------
+    data : path
+        Data folder.
+    period, compare : Period
+        The period and its comparison period (their ``label`` makes the key).
+    edition : str
+        HJ 633 edition of the figures (``"auto"`` or an edition name).
+    """
     key = f"{period.label}__{compare.label}__{edition}__official"
     safe = re.sub(r"[^0-9A-Za-z._-]+", "_", key)
     digest = hashlib.sha256(key.encode()).hexdigest()[:8]

@@ -115,6 +115,13 @@ def read_drinking_sources(path: str | Path, *, sheet: str | int | None = None) -
 
     See :func:`normalise_drinking_sources` for the layout and the checks.
 
+    Parameters
+    ----------
+    path : path
+        ``.csv`` (UTF-8 or GB18030) or ``.xlsx`` file.
+    sheet : str or int, optional
+        Sheet name or 1-based sheet index of a workbook (default: the first sheet).
+
     Examples
     --------
     >>> import tempfile, os
@@ -130,6 +137,13 @@ def read_sea_points(path: str | Path, *, sheet: str | int | None = None) -> pl.D
     r"""Read a coastal sea point registry (CSV or xlsx).
 
     See :func:`normalise_sea_points` for the layout and the checks.
+
+    Parameters
+    ----------
+    path : path
+        ``.csv`` (UTF-8 or GB18030) or ``.xlsx`` file.
+    sheet : str or int, optional
+        Sheet name or 1-based sheet index of a workbook (default: the first sheet).
 
     Examples
     --------

@@ -252,6 +252,17 @@ def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) ->
     Cities are ranked by composite index (lower first) and by good-day ratio
     (higher first) with :func:`indicators.ranking.rank_cities` (ties share a
     rank); failed cities are listed below the table. Every name is escaped.
+
+    Parameters
+    ----------
+    batch : BatchResult
+        The published reports and the failures of the batch.
+    out_dir : Path
+        Folder of the reports; the index is written there.
+    lang : {"zh", "en"}
+        Label language.
+    period : str
+        Period label shown in the title (``"2026"``, ``"2026-03"`` ...).
     """
     from urllib.parse import quote
 

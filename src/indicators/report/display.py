@@ -108,6 +108,11 @@ def show(fig: Any) -> None:
 
     JupyterLab draws it from plotly's mimetype; an exported report draws it with
     the page's single copy of plotly.js.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure (e.g. from :mod:`indicators.plot`).
     """
     from IPython.display import display
 

@@ -72,6 +72,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "vs_compare": ("较{compare}", "vs {compare}"),
     "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
+    "invalid_period": (
+        "统计无效：有效天数 {valid}，需 {required}（HJ 663）",
+        "not statistically valid: {valid} valid days, {required} required (HJ 663)",
+    ),
     "good_day_ratio": ("优良天数比例", "Good-day ratio"),
     "PM2.5": ("PM2.5 浓度", "PM2.5"),
     "O3_MDA8_P90": ("O3 日最大8小时第90百分位", "O3 MDA8 P90"),

@@ -538,6 +538,21 @@ def render_report(
 
     ``reuse_kernel``: run in this process's warm kernel (:func:`execute`), as the
     batch workers do.
+
+    Parameters
+    ----------
+    params : ReportParams
+        Checked parameters (:func:`indicators.report.validate_params`).
+    out_dir : path, optional
+        Default ``reports/`` under the project root.
+    keep_notebook : bool, default False
+        Keep the executed notebook ``<name>.executed.ipynb`` beside the HTML (it is
+        always kept when a cell fails).
+    notebook : str, default "city_report"
+        Name of the report notebook (:func:`notebook_path`).
+    reuse_kernel : bool, default False
+        Run in this process's warm kernel (:func:`execute`), as the batch workers
+        do.
     """
     start = time.perf_counter()
     out = output_folder(out_dir)

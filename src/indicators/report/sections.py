@@ -630,6 +630,10 @@ def _change_text(ctx: ReportContext, card: Card, change: float) -> tuple[str, st
     return f"{text} ({ctx.t('better' if better else 'worse')})", "better" if better else "worse"
 
 
+#: Cards whose figure is the period's air evaluation (marked when the period is not valid).
+_AIR_CARDS = ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index")
+
+
 @section
 def headline(ctx: ReportContext) -> Section:
     """Headline cards: value, target (met or not) and change against the comparison period."""
@@ -667,10 +671,18 @@ def headline(ctx: ReportContext) -> Section:
                 f'<div class="c {cls}">{esc(ctx.t("vs_compare", compare=compare))} '
                 f"{esc(text)}</div>"
             )
+        invalid = ""
+        if card.key in _AIR_CARDS and ctx.summary.get("period_valid") is False:
+            why = ctx.t(
+                "invalid_period",
+                valid=ctx.summary.get("valid_days"),
+                required=ctx.summary.get("required_days"),
+            )
+            invalid = f'<div class="t missed" data-invalid="true">{esc(why)}</div>'
         cards.append(
             f'<div class="ind-card" data-indicator="{esc(card.key)}" '
             f'data-value="{esc(v["value"])}"><div class="k">{name}</div>'
-            f'<div class="v">{esc(value)}{unit}</div>{target}{change}</div>'
+            f'<div class="v">{esc(value)}{unit}</div>{invalid}{target}{change}</div>'
         )
     body = Markup(f'<div class="ind-cards">{"".join(cards)}</div>')
     note = Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>')

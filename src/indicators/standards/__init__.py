@@ -203,6 +203,13 @@ def edition_in_force(family: str, on: date) -> str:
 
     Dates before the first listed edition get the first edition (the earliest
     rules the package has); this is stated, not hidden: see :data:`EDITIONS`.
+
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS` (``"HJ 633"``, ``"GB 3095"`` ...).
+    on : datetime.date
+        The date.
     """
     editions = _known(family)
     for ed in editions:
@@ -217,6 +224,13 @@ def edition_expr(family: str, on: pl.Expr) -> pl.Expr:
     The per-row counterpart of :func:`edition_in_force` (same rule for dates
     before the first edition), built from :data:`EDITIONS` so that no edition
     name or date of change is written anywhere else.
+
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+    on : polars.Expr
+        Expression of dates (``pl.Date``).
 
     Examples
     --------
@@ -237,6 +251,15 @@ def by_edition(family: str, on: pl.Expr, values: dict[str, object]) -> pl.Expr:
 
     ``values`` maps every edition name of ``family`` to a literal; a single
     distinct value gives a plain literal (no per-row lookup).
+
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+    on : polars.Expr
+        Expression of dates (``pl.Date``).
+    values : dict
+        Edition name -> literal, one entry for every edition of ``family``.
     """
     names = [ed.name for ed in _known(family)]
     missing = [n for n in names if n not in values]
@@ -253,6 +276,13 @@ def by_edition(family: str, on: pl.Expr, values: dict[str, object]) -> pl.Expr:
 def edition_names(family: str) -> list[str]:
     """Names of the editions of ``family``, oldest first.
 
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+
+    Examples
+    --------
     >>> edition_names("HJ 633")
     ['HJ 633-2012', 'HJ 633-2026']
     """
@@ -262,6 +292,13 @@ def edition_names(family: str) -> list[str]:
 def newest_edition(family: str) -> str:
     """Name of the newest edition of ``family`` (the default of scalar functions).
 
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+
+    Examples
+    --------
     >>> newest_edition("HJ 663")
     'HJ 663-2026'
     """
@@ -275,6 +312,15 @@ def edition_rows(name: str, edition: str) -> pl.DataFrame:
     its transitional and final stages) carry an ``edition`` column; the others
     are keyed by ``standard``, which is then the registry name.
 
+    Parameters
+    ----------
+    name : str
+        Standards table name (:func:`list_tables`).
+    edition : str
+        Registry edition name (``"GB 3095-2026 final"``; :data:`EDITIONS`).
+
+    Examples
+    --------
     >>> edition_rows("air_validity", "GB 3095-2026 final").filter(
     ...     statistic="annual_mean")["min_count"].item()
     324
@@ -284,13 +330,28 @@ def edition_rows(name: str, edition: str) -> pl.DataFrame:
 
 
 def edition_change(family: str) -> date:
-    """First day of the newest edition of ``family`` (e.g. 2026-03-01 for HJ 633)."""
+    """First day of the newest edition of ``family`` (e.g. 2026-03-01 for HJ 633).
+
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+    """
     return _known(family)[-1].valid_from
 
 
 def companion(edition: str, family: str) -> str:
     """The edition of ``family`` that goes with the HJ 633 ``edition`` (:data:`COMPANIONS`).
 
+    Parameters
+    ----------
+    edition : str
+        HJ 633 edition name (a key of :data:`COMPANIONS`).
+    family : str
+        The companion family: ``"GB 3095"`` or ``"HJ 663"``.
+
+    Examples
+    --------
     >>> companion("HJ 633-2012", "GB 3095")
     'GB 3095-2012'
     """
@@ -307,6 +368,13 @@ def companion(edition: str, family: str) -> str:
 
 def resolve_edition(family: str, edition: str) -> str:
     """Check that ``edition`` is ``"auto"`` or a known edition of ``family``.
+
+    Parameters
+    ----------
+    family : str
+        Standard family, a key of :data:`EDITIONS`.
+    edition : str
+        ``"auto"`` or an edition name of ``family``.
 
     Raises
     ------
@@ -325,7 +393,13 @@ def resolve_edition(family: str, edition: str) -> str:
 
 
 def edition_info(name: str) -> Edition:
-    """The :class:`Edition` record of an edition name."""
+    """The :class:`Edition` record of an edition name.
+
+    Parameters
+    ----------
+    name : str
+        Edition name (``"HJ 633-2026"``), as listed in :data:`EDITIONS`.
+    """
     for eds in EDITIONS.values():
         for ed in eds:
             if ed.name == name:

@@ -115,6 +115,14 @@ def _bounds() -> dict[str, dict[str, Any]]:
 def bound(quantity: str) -> dict[str, Any] | None:
     """The row of the project plausibility bounds (table ``plausibility_bounds``) for a quantity.
 
+    Parameters
+    ----------
+    quantity : str
+        Quantity of the table (``"PM2.5"``, ``"CO"``, ``"Leq"`` ...); None is
+        returned for a quantity without bounds.
+
+    Examples
+    --------
     >>> bound("CO")["upper"], bound("CO")["unit"]
     (60.0, 'mg/m³')
     """
@@ -127,6 +135,13 @@ def column_quantities(columns: Sequence[str]) -> dict[str, str]:
     ``PM2.5_24h`` and ``O3_8h`` are bounded as ``PM2.5`` and ``O3``, ``leq_day``
     and ``leq_night`` as ``Leq`` (table ``plausibility_bounds``).
 
+    Parameters
+    ----------
+    columns : sequence of str
+        Column names of a wide table; columns without bounds are left out.
+
+    Examples
+    --------
     >>> column_quantities(["station", "CO", "O3_8h", "leq_day"])
     {'CO': 'CO', 'O3_8h': 'O3', 'leq_day': 'Leq'}
     """
@@ -222,6 +237,17 @@ def check_non_negative(
 
     A concentration, a level or a count cannot be negative (see
     :data:`NEGATIVE_ALLOWED` for the quantities that can).
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The values; non-numeric columns are skipped.
+    columns : sequence of str
+        Columns that must not be negative (those absent are skipped).
+    file : str
+        The file (or argument) named in messages.
+    rows : sequence of int, optional
+        File row of each position (default: the 1-based position).
 
     Raises
     ------
@@ -326,6 +352,19 @@ def check_bounds_by_row(
     ``PM2.5``); rows of a quantity without bounds (``AQI``) must not be negative.
     One pass over the frame.
 
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The wide frame, one quantity per row.
+    columns : sequence of str
+        Value columns to check (those absent or not numeric are skipped).
+    quantity : str
+        Column naming each row's quantity (e.g. the CNEMC ``type``).
+    file : str
+        The file (or argument) named in messages.
+    rows : sequence of int, optional
+        File row of each position (default: the 1-based position).
+
     Raises
     ------
     IndicatorInputError
@@ -380,6 +419,16 @@ def check_long_bounds(
     ``item`` is a quantity of the table, in the table's unit (the canonical unit
     of the item), is checked; ``value`` and ``detection_limit`` must not be
     negative.
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+        Long-form results: ``item``, ``value``, ``unit`` and optionally
+        ``detection_limit``.
+    file : str
+        The file (or argument) named in messages.
+    rows : sequence of int, optional
+        File row of each position (default: the 1-based position).
 
     Raises
     ------
@@ -442,6 +491,19 @@ def check_unique(
 ) -> None:
     """Reject a key present twice (the keys of :data:`indicators.contract.TABLES`).
 
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The table.
+    keys : sequence of str
+        Key columns (those absent are skipped).
+    file : str
+        The file (or argument) named in messages.
+    rows : sequence of int, optional
+        File row of each position (default: the 1-based position).
+    what : str, optional
+        What the key is called in the message (default: the key columns).
+
     Raises
     ------
     IndicatorInputError
@@ -481,6 +543,17 @@ def check_hour_grid(
 ) -> None:
     """Reject a time that is not on the hour (hour-ending hh:00:00, GB 3095-2026 §3.10 hours).
 
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The table.
+    column : str, default "time"
+        Datetime column to check (skipped when absent or not a Datetime).
+    file : str
+        The file (or argument) named in messages.
+    rows : sequence of int, optional
+        File row of each position (default: the 1-based position).
+
     Raises
     ------
     IndicatorInputError
@@ -503,6 +576,15 @@ def check_hour_grid(
 
 def check_not_empty(df: pl.DataFrame | pl.Schema, *, file: str, height: int | None = None) -> None:
     """Reject a table without data rows (header only).
+
+    Parameters
+    ----------
+    df : polars.DataFrame or polars.Schema
+        The table (a schema needs ``height``).
+    file : str
+        The file (or argument) named in messages.
+    height : int, optional
+        Number of rows, when ``df`` is a schema or the count is already known.
 
     Raises
     ------
@@ -541,6 +623,23 @@ def guard_lazy(
     later filter). Eager inputs are checked directly with :func:`check_bounds`
     and :func:`check_unique` instead.
 
+    Parameters
+    ----------
+    lf : polars.LazyFrame
+        The plan to guard.
+    file : str
+        The file (or argument) named in messages.
+    keys : sequence of str, optional
+        Key columns that must be unique.
+    quantities : mapping, optional
+        Column -> quantity of the bounds table; default :func:`column_quantities`.
+    non_negative : sequence of str, optional
+        Further columns that must not be negative.
+    hour_grid : str, optional
+        Datetime column whose times must be on the hour.
+    what : str, optional
+        What the key is called in messages (default: the key columns).
+
     Returns
     -------
     polars.LazyFrame
@@ -577,6 +676,11 @@ def guard_lazy(
 def read_bytes(path: str | Path) -> bytes:
     """The bytes of a file, gunzipped when it is gzip (by its magic bytes).
 
+    Parameters
+    ----------
+    path : path
+        The file (plain or gzip).
+
     Raises
     ------
     IndicatorInputError
@@ -610,6 +714,13 @@ def decode_text(raw: bytes, *, file: str) -> str:
     A file that is mostly UTF-8 (more valid multi-byte UTF-8 characters than
     bad bytes) with a bad byte is an error naming the byte offset, not
     re-read as GB18030 (北京 would become 鍖椾含).
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (already gunzipped, :func:`read_bytes`).
+    file : str
+        The file named in messages.
 
     Raises
     ------
@@ -666,6 +777,16 @@ def check_csv_text(text: str, *, file: str, final_newline: bool = True) -> None:
     lack the final newline (the CNEMC daily archive files) pass
     ``final_newline=False``: only a short last row is then detected.
 
+    Parameters
+    ----------
+    text : str
+        The decoded file text.
+    file : str
+        The file named in messages.
+    final_newline : bool, default True
+        Whether a complete file ends with a newline (False for layouts that do not,
+        such as the CNEMC daily archive).
+
     Raises
     ------
     IndicatorInputError
@@ -713,6 +834,11 @@ def read_text(path: str | Path) -> str:
 
     See :func:`decode_text` and :func:`check_csv_text`.
 
+    Parameters
+    ----------
+    path : path
+        A ``.csv`` or ``.csv.gz`` file, UTF-8 (with or without BOM) or GB18030.
+
     Raises
     ------
     IndicatorInputError
@@ -735,6 +861,15 @@ def validate_table(name: str, data: Frame, *, file: str) -> None:
     value where the quantity cannot be negative, every bounded column inside
     its bounds (long-form results by item), unique keys, station-hours on the
     hour grid. A lazy frame is collected once.
+
+    Parameters
+    ----------
+    name : str
+        Contract table name (:data:`indicators.contract.TABLES`).
+    data : polars DataFrame or LazyFrame
+        The table's rows.
+    file : str
+        The file named in messages.
 
     Raises
     ------

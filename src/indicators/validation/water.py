@@ -345,6 +345,11 @@ def lookup_item(name: Any) -> str | None:
 def canonical_unit(item: str) -> str:
     """The canonical unit of an item code (``mg/L``, ``ug/L`` for chl-a, ``m`` for SD ...).
 
+    Parameters
+    ----------
+    item : str
+        Item code or alias (``"NH3-N"``, ``"氨氮"``; table ``water_items``).
+
     Examples
     --------
     >>> canonical_unit("NH3-N"), canonical_unit("Chla"), canonical_unit("FecalColiform")
