@@ -994,6 +994,20 @@ def test_an_invalid_period_is_marked_on_every_air_card(data2):
     assert "data-invalid" not in sec.headline(valid)._repr_html_()
 
 
+def test_an_air_only_city_folds_the_missing_domains_into_one_line(data, tmp_path):
+    folder = tmp_path / "air-only"
+    folder.mkdir()
+    for name in ("stations", "station_hours"):
+        (folder / f"{name}.parquet").write_bytes((data / f"{name}.parquet").read_bytes())
+    ctx = open_report("清河市", "2026-03", data=str(folder), lang="zh")
+    page = html.unescape(sec.headline(ctx)._repr_html_())
+    cards = re.findall(r'class="ind-card[^"]*" data-indicator="([^"]+)"', page)
+    assert cards == list(sec._AIR_CARDS)  # only the air figures as cards
+    assert 'data-folded="7"' in page
+    line = re.search(r"以下指标本期无数据：([^<]+)<", page)[1]
+    assert line == "、".join(ctx.t(k) for k in sec.DOMAIN_CARDS)
+
+
 def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     ctx = open_report("清河市", "2026Q1", data=str(data2), lang="en")
     assert ctx.cities.failed == {}  # 北原市 repaired in data2

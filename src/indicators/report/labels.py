@@ -72,6 +72,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "vs_compare": ("较{compare}", "vs {compare}"),
     "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
+    "no_data_cards": ("以下指标本期无数据：{names}", "No data this period: {names}"),
     "invalid_period": (
         "统计无效：有效天数 {valid}，需 {required}（HJ 663）",
         "not statistically valid: {valid} valid days, {required} required (HJ 663)",

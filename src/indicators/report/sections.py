@@ -640,9 +640,13 @@ def headline(ctx: ReportContext) -> Section:
     values = headline_values(ctx)
     cards = []
     compare = ctx.params.compare.display(ctx.lang)
+    folded = []
     for card in CARDS:
         v = values[card.key]
         name = esc(ctx.t(card.key))
+        if v["value"] is None and card.key in DOMAIN_CARDS:
+            folded.append(ctx.t(card.key))  # no data: one line below, not a card each
+            continue
         if v["value"] is None:
             cards.append(
                 f'<div class="ind-card na" data-indicator="{esc(card.key)}">'
@@ -687,6 +691,10 @@ def headline(ctx: ReportContext) -> Section:
     body = Markup(f'<div class="ind-cards">{"".join(cards)}</div>')
     note = Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>')
     parts: list[Any] = [body]
+    if folded:
+        sep = "、" if ctx.lang == "zh" else ", "
+        line = ctx.t("no_data_cards", names=sep.join(folded))
+        parts.append(Markup(f'<p class="ind-missing" data-folded="{len(folded)}">{esc(line)}</p>'))
     ytd = year_to_date_values(ctx)
     if ytd is not None:
         parts += _year_to_date_parts(ctx, ytd)
