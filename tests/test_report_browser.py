@@ -167,3 +167,19 @@ def test_report_in_headless_chromium(report: Path, tmp_path: Path):
     # nothing fetched but the file itself (and data:/blob: URLs it makes)
     assert all(url.startswith(("file:", "data:", "blob:")) for url in result["resources"])
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_report_prints_to_an_a4_pdf(report: Path, tmp_path: Path):
+    """``indicators report --pdf``: headless Chromium prints the report, charts drawn, A4."""
+    import re
+
+    from indicators.report.render import write_pdf
+
+    _chromium()  # skipped locally without Chromium, a failure in CI
+    pdf = write_pdf(report, tmp_path / "report.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert 4 <= pages <= 30, pages
+    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
+    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)

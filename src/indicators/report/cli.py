@@ -29,6 +29,11 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``report`` subcommand on an argparse ``subparsers`` object.
 
     The handler is stored as ``func`` (``args.func(args)`` returns the exit code).
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What ``ArgumentParser.add_subparsers()`` returned.
     """
     p = subparsers.add_parser(
         "report",
@@ -86,6 +91,11 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
     p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to PDF (A4, headless Chromium) beside its HTML",
+    )
+    p.add_argument(
         "--keep-notebook", action="store_true", help="keep the executed notebook beside the HTML"
     )
     p.set_defaults(func=run_report)
@@ -132,12 +142,17 @@ def run_report(args: argparse.Namespace) -> int:
 
     0 when every report was published, 1 when one failed, 2 when the parameters
     are invalid or the data folder fails its checks (nothing was run).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``indicators report`` arguments (``indicators report --help``).
     """
     from ..check import require_valid_folder, warning_lines
     from .batch import render_batch
     from .data import ensure_demo_data
     from .params import validate_params
-    from .render import ReportError, render_report
+    from .render import ReportError, render_report, write_pdf
 
     try:
         folder = ensure_demo_data() if not args.data else Path(args.data).expanduser()
@@ -166,6 +181,8 @@ def run_report(args: argparse.Namespace) -> int:
             params = validate_params(cities[0], period, **common)
             try:
                 result = render_report(params, args.out, keep_notebook=args.keep_notebook)
+                if args.pdf:
+                    print(write_pdf(result.path))
             except ReportError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
@@ -185,6 +202,11 @@ def run_report(args: argparse.Namespace) -> int:
         return 2
     for r in batch.results:
         print(r.path)
+        if args.pdf:
+            try:
+                print(write_pdf(r.path))
+            except ReportError as exc:
+                batch.failures[r.params.city] = f"PDF: {exc}"
     for city, why in batch.failures.items():
         print(f"failed: {city}: {why}", file=sys.stderr)
     print(batch.index)

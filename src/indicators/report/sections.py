@@ -699,7 +699,14 @@ def headline(ctx: ReportContext) -> Section:
     if ytd is not None:
         parts += _year_to_date_parts(ctx, ytd)
     parts.append(note)
-    return Section("headline", ctx.t("headline"), parts, {"values": values, "year_to_date": ytd})
+    meta: dict[str, Any] = {"values": values}
+    if ytd is not None:  # JSON in the notebook's metadata: the windows by their labels
+        meta["year_to_date"] = {
+            **ytd,
+            "period": ytd["period"].label,
+            "compare": ytd["compare"].label,
+        }
+    return Section("headline", ctx.t("headline"), parts, meta)
 
 
 def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
