@@ -1,26 +1,35 @@
 """Benchmark: a synthetic national network, hourly -> station daily -> city daily -> annual.
 
 Run: ``.venv/bin/python benchmarks/air_national.py`` (``--stations 200`` for a quick run,
-``--years 3`` for a multi-year archive, ``--repeats 3`` rounds).
+``--years 1 3`` for one- and three-year archives, ``--repeats 3`` rounds).
 
-It writes synthetic years (1,700 stations x 8,760 hours each, 340 cities) to a
-temporary Parquet file, then runs the variants, each in a fresh process so that
-peak memory (max RSS) is measured per variant, alternating their order in every
-round (a shared machine's noise hits every variant alike), and prints medians
-and ratios against the baseline ``floor``:
+For each number of years it writes a synthetic archive (1,700 stations x 8,760
+hours a year, 340 cities) to a temporary Parquet file, then runs the variants,
+each in a fresh process so that peak memory (max RSS) is measured per variant,
+alternating their order in every round (a shared machine's noise hits every
+variant alike), and prints medians and ratios against the baseline ``floor``:
 
 - ``floor``: a process that reads the same Parquet file with polars, decoding
   every column, and nothing else (the read floor).
 - ``indicators``: :func:`indicators.air.daily_aqi` at station and city level
   (``edition="auto"``, all validity rules) and
   :func:`indicators.air.evaluate_period` for each year, eager frames.
-- ``lazy``: the same from ``pl.scan_parquet`` (LazyFrame in, collected at the end).
+- ``lazy``: the same from ``pl.scan_parquet`` (LazyFrame in; the input is read
+  station group by station group, so its peak memory does not grow with years).
 - ``forced``: the same with the newest HJ 633 edition forced (auto vs forced).
 - ``pandas``: a straightforward vectorised pandas implementation of the same
   steps, written here (``--skip-pandas`` to leave it out).
+- ``hourly``: :func:`indicators.air.hourly_aqi` on every station-hour (eager),
+  reported per million records too.
+- ``python-aqi``: the per-record peer a user would otherwise pick
+  (``aqi.to_aqi(..., algo=aqi.ALGO_MEP)``, HJ 633-2012 real-time AQI) on the
+  first ``--peer-sample`` station-hours, in its own environment (``--peer-venv``,
+  made with ``pip install python-aqi`` when missing; skipped when it cannot be
+  installed or with ``--skip-peers``), reported per million records.
 
 Goals (issue 13, 2 cores): indicators <= 2x the floor as whole processes, <= 1 GiB
-peak for a year; lazy within 1.2x of eager; auto within 1.1x of forced; >= 5x pandas.
+peak for a year; lazy within 1.2x of eager; auto within 1.1x of forced; >= 5x pandas;
+time linear in years.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 
 import numpy as np
@@ -87,19 +97,21 @@ def run_indicators(path: Path, *, lazy: bool = False, edition: str = "auto") -> 
 
     if edition == "newest":
         edition = standards.newest_edition("HJ 633")
-    hourly = pl.scan_parquet(path) if lazy else pl.read_parquet(path)
     stations = pl.read_parquet(path.with_suffix(".stations.parquet"))
-    station_daily = air.daily_aqi(hourly, edition=edition)
-    city_daily = air.daily_aqi(station_daily, stations=stations, level="city", edition=edition)
-    if lazy:
-        city_daily = city_daily.collect()
+    if lazy:  # lazy in, lazy out: the station days are collected once, as a user would
+        station_daily = air.daily_aqi(pl.scan_parquet(path), edition=edition).collect()
+        city_daily = air.daily_aqi(
+            station_daily.lazy(), stations=stations, level="city", edition=edition
+        ).collect()
+    else:
+        station_daily = air.daily_aqi(pl.read_parquet(path), edition=edition)
+        city_daily = air.daily_aqi(station_daily, stations=stations, level="city", edition=edition)
     ratios = []
     for year in _years(path):
         annual = air.evaluate_period(city_daily, start=f"{year}-01-01", end=f"{year}-12-31")
         ratios.append(round(float(annual["good_day_ratio"].mean()), 2))
-    n_station_days = station_daily.select(pl.len()).collect().item() if lazy else None
     return {
-        "station_days": n_station_days if lazy else station_daily.height,
+        "station_days": station_daily.height,
         "city_days": city_daily.height,
         "mean_good_day_ratio": ratios,
     }
@@ -111,6 +123,13 @@ def run_lazy(path: Path) -> dict:
 
 def run_forced(path: Path) -> dict:
     return run_indicators(path, edition="newest")
+
+
+def run_hourly(path: Path) -> dict:
+    from indicators import air
+
+    out = air.hourly_aqi(pl.read_parquet(path))
+    return {"records": out.height, "mean_aqi": round(float(out["aqi"].mean()), 2)}
 
 
 def run_floor(path: Path) -> dict:
@@ -205,7 +224,59 @@ VARIANTS = {
     "lazy": run_lazy,
     "forced": run_forced,
     "pandas": run_pandas,
+    "hourly": run_hourly,
 }
+
+# --- the per-record peer, run by its own interpreter ----------------------------------------
+PEER = "python-aqi"
+#: Run with the peer's python: times aqi.to_aqi per station-hour of the sample (CSV).
+PEER_CODE = """
+import csv, json, resource, sys, time
+import aqi
+from aqi.constants import (POLLUTANT_CO_1H, POLLUTANT_NO2_1H, POLLUTANT_O3_1H,
+    POLLUTANT_PM10, POLLUTANT_PM25, POLLUTANT_SO2_1H)
+names = {"SO2": POLLUTANT_SO2_1H, "NO2": POLLUTANT_NO2_1H, "PM10": POLLUTANT_PM10,
+    "CO": POLLUTANT_CO_1H, "O3": POLLUTANT_O3_1H, "PM2.5": POLLUTANT_PM25}
+with open(sys.argv[1], newline="") as f:
+    rows = list(csv.DictReader(f))
+start = time.perf_counter()
+total = 0
+for row in rows:
+    pairs = [(names[p], row[p]) for p in names if row[p]]
+    total += int(aqi.to_aqi(pairs, algo=aqi.ALGO_MEP)) if pairs else 0
+seconds = time.perf_counter() - start
+print(json.dumps({"variant": "python-aqi", "seconds": seconds, "records": len(rows),
+    "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+    "mean_aqi": round(total / max(len(rows), 1), 2)}))
+"""
+
+
+def peer_python(folder: Path) -> Path | None:
+    """The peer environment's python (made with ``pip install python-aqi`` if missing)."""
+    python = folder / "bin" / "python"
+    ok = [str(python), "-c", "import aqi"]
+    if python.exists() and subprocess.run(ok, capture_output=True).returncode == 0:
+        return python
+    try:
+        venv.create(folder, with_pip=True, clear=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "python-aqi"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"{PEER}: not installable here ({type(exc).__name__}), skipped")
+        return None
+    return python if subprocess.run(ok, capture_output=True).returncode == 0 else None
+
+
+def write_peer_sample(path: Path, n: int) -> Path:
+    """The first ``n`` station-hours as CSV (text values, as a per-record user has them)."""
+    out = path.with_suffix(".peer.csv")
+    sample = pl.read_parquet(path, n_rows=n).select(POLLUTANTS)
+    sample.with_columns(pl.col(POLLUTANTS).cast(pl.String)).write_csv(out)
+    return out
 
 
 def _child(variant: str, path: str) -> None:
@@ -220,12 +291,103 @@ def _median(values: list[float]) -> float:
     return float(np.median(values))
 
 
+def _run(command: list[str]) -> dict:
+    t = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r["process_seconds"] = time.perf_counter() - t
+    return r
+
+
+def _measure(args: argparse.Namespace, years: int, peer: Path | None) -> dict[str, dict]:
+    """Median seconds, process seconds and peak GiB per variant on a ``years`` archive."""
+    variants = [v for v in VARIANTS if not (args.skip_pandas and v == "pandas")]
+    if peer is not None:
+        variants.append(PEER)
+    runs: dict[str, list[dict]] = {v: [] for v in variants}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "national.parquet"
+        t = time.perf_counter()
+        # in a child process too: Linux keeps the max RSS across exec, so the parent stays small
+        subprocess.run(
+            [sys.executable, __file__, "--make", str(args.stations), str(years), str(path)],
+            check=True,
+        )
+        rows = args.stations * 8760 * years
+        print(
+            f"\nsynthetic archive: {args.stations} stations x {years} year(s) ="
+            f" {rows / 1e6:.1f} M station-hours ({path.stat().st_size / 1e6:.0f} MB Parquet),"
+            f" made in {time.perf_counter() - t:.1f} s"
+        )
+        sample = write_peer_sample(path, args.peer_sample) if peer is not None else None
+        for k in range(args.repeats):
+            order = variants[k % len(variants) :] + variants[: k % len(variants)]
+            for variant in order:
+                if variant == PEER:
+                    runs[variant].append(_run([str(peer), "-c", PEER_CODE, str(sample)]))
+                else:
+                    command = [sys.executable, __file__, "--child", variant, str(path)]
+                    runs[variant].append(_run(command))
+    keys = ("seconds", "process_seconds", "peak_gib")
+    med = {v: {key: _median([r[key] for r in rs]) for key in keys} for v, rs in runs.items()}
+    for v, rs in runs.items():
+        med[v]["result"] = {k: x for k, x in rs[-1].items() if k not in (*keys, "variant")}
+    med["_rows"] = {"rows": rows}
+    return med
+
+
+def _report(med: dict[str, dict], years: int, repeats: int) -> None:
+    rows = med["_rows"]["rows"]
+    base = med["floor"]
+    print(f"medians of {repeats} alternated rounds (ratios against floor):")
+    print(f"{'variant':>11} {'in-process s':>13} {'process s':>10} {'peak GiB':>9} {'x floor':>8}")
+    for v, m in med.items():
+        if v.startswith("_") or v == PEER:
+            continue
+        print(
+            f"{v:>11} {m['seconds']:13.2f} {m['process_seconds']:10.2f} {m['peak_gib']:9.2f}"
+            f" {m['process_seconds'] / base['process_seconds']:8.2f}"
+        )
+    for v, m in med.items():
+        if v not in ("floor", "_rows", "hourly", PEER):
+            print(f"{v:>11} result: {m['result']}")
+    ind = med["indicators"]
+    lines = [
+        (
+            "indicators / floor (whole process)",
+            ind["process_seconds"] / base["process_seconds"],
+            "<= 2",
+        ),
+        ("indicators peak GiB", ind["peak_gib"], "<= 1 per national year"),
+        ("lazy peak GiB", med["lazy"]["peak_gib"], "flat in years"),
+        ("lazy / eager", med["lazy"]["seconds"] / ind["seconds"], "<= 1.2"),
+        ("auto / forced edition", ind["seconds"] / med["forced"]["seconds"], "<= 1.1"),
+    ]
+    if "pandas" in med:
+        lines.append(("pandas / indicators", med["pandas"]["seconds"] / ind["seconds"], ">= 5"))
+    print()
+    for name, value, goal in lines:
+        print(f"{name:>36}: {value:6.2f}   (goal {goal})")
+    per_million = {"hourly_aqi": med["hourly"]["seconds"] / rows * 1e6}
+    if PEER in med:
+        per_million[PEER] = med[PEER]["seconds"] / med[PEER]["result"]["records"] * 1e6
+    print("\nreal-time (hourly) AQI, seconds per million station-hours (in-process):")
+    for name, value in per_million.items():
+        print(f"{name:>36}: {value:8.2f}")
+    if PEER in per_million:
+        ratio = per_million[PEER] / per_million["hourly_aqi"]
+        print(f"{PEER + ' / hourly_aqi':>36}: {ratio:8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stations", type=int, default=1700)
-    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--years", type=int, nargs="+", default=[1])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--peer-venv", type=Path, default=Path("/tmp/air-national-peers"))
+    parser.add_argument("--peer-sample", type=int, default=20_000)
     parser.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--make", nargs=3, metavar=("N", "Y", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -238,67 +400,23 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    variants = [v for v in VARIANTS if not (args.skip_pandas and v == "pandas")]
-    runs: dict[str, list[dict]] = {v: [] for v in variants}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "national.parquet"
-        t = time.perf_counter()
-        # in a child process too: Linux keeps the max RSS across exec, so the parent stays small
-        subprocess.run(
-            [sys.executable, __file__, "--make", str(args.stations), str(args.years), str(path)],
-            check=True,
-        )
-        rows = args.stations * 8760 * args.years
-        print(
-            f"synthetic archive: {args.stations} stations x {args.years} year(s) ="
-            f" {rows / 1e6:.1f} M station-hours ({path.stat().st_size / 1e6:.0f} MB Parquet),"
-            f" made in {time.perf_counter() - t:.1f} s"
-        )
-        for k in range(args.repeats):
-            order = variants[k % len(variants) :] + variants[: k % len(variants)]
-            for variant in order:
-                t = time.perf_counter()
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", variant, str(path)],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                r["process_seconds"] = time.perf_counter() - t
-                runs[variant].append(r)
-    med = {
-        v: {
-            key: _median([r[key] for r in rs]) for key in ("seconds", "process_seconds", "peak_gib")
-        }
-        for v, rs in runs.items()
-    }
-    base = med["floor"]
-    print(f"\nmedians of {args.repeats} alternated rounds (ratios against floor):")
-    print(f"{'variant':>11} {'in-process s':>13} {'process s':>10} {'peak GiB':>9} {'x floor':>8}")
-    for v, m in med.items():
-        print(
-            f"{v:>11} {m['seconds']:13.2f} {m['process_seconds']:10.2f} {m['peak_gib']:9.2f}"
-            f" {m['process_seconds'] / base['process_seconds']:8.2f}"
-        )
-    for v in variants[1:]:
-        print(f"{v:>11} result: {runs[v][-1]['mean_good_day_ratio']} mean good-day ratio")
-    ind = med["indicators"]
-    lines = [
-        (
-            "indicators / floor (whole process)",
-            ind["process_seconds"] / base["process_seconds"],
-            "<= 2",
-        ),
-        ("indicators peak GiB", ind["peak_gib"], "<= 1 per national year"),
-        ("lazy / eager", med["lazy"]["seconds"] / ind["seconds"], "<= 1.2"),
-        ("auto / forced edition", ind["seconds"] / med["forced"]["seconds"], "<= 1.1"),
-    ]
-    if "pandas" in med:
-        lines.append(("pandas / indicators", med["pandas"]["seconds"] / ind["seconds"], ">= 5"))
-    print()
-    for name, value, goal in lines:
-        print(f"{name:>36}: {value:6.2f}   (goal {goal})")
+    peer = None if args.skip_peers else peer_python(args.peer_venv)
+    results = {}
+    for years in args.years:
+        results[years] = _measure(args, years, peer)
+        _report(results[years], years, args.repeats)
+    if len(results) > 1:
+        first = min(results)
+        print(f"\nagainst {first} year(s): time per year (x) and peak memory (GiB)")
+        print(f"{'variant':>11} " + " ".join(f"{f'{y} y':>14}" for y in results))
+        for v in results[first]:
+            if v.startswith("_") or v == PEER:
+                continue
+            cells = []
+            for y, med in results.items():
+                per_year = med[v]["seconds"] / y / (results[first][v]["seconds"] / first)
+                cells.append(f"{per_year:6.2f}x {med[v]['peak_gib']:5.2f}G")
+            print(f"{v:>11} " + " ".join(f"{c:>14}" for c in cells))
 
 
 if __name__ == "__main__":

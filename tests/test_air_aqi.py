@@ -347,6 +347,40 @@ def test_iaqi_expr_eager_and_lazy() -> None:
     assert capped["PM2.5"].to_list() == [False] * 6 + [True]
 
 
+def test_a_prepared_concentration_gives_the_same_iaqi() -> None:
+    """concentration_expr once as a column, then iaqi_expr(prepared=True): the same IAQIs
+    (NaN missing, negative null, 2026 pre-rounding half to even, special rules, the cap)."""
+    from indicators.air.aqi import concentration_expr, prerounding
+
+    values = [0.0, 0.35, 35.5, 36.5, 74.999999999, 150.0, 801.0, 1e6, -1.0, None, float("nan")]
+    df = pl.DataFrame({"c": values})
+    for edition in (E12, E26):
+        for pollutant, averaging in (("PM2.5", "24h"), ("CO", "24h"), ("SO2", "1h"), ("O3", "8h")):
+            direct = df.select(
+                air.iaqi_expr("c", pollutant, averaging, edition).alias("i"),
+                air.iaqi_expr("c", pollutant, averaging, edition, capped=True).alias("k"),
+            )
+            ready = df.with_columns(p=concentration_expr("c", pollutant, edition)).select(
+                air.iaqi_expr("p", pollutant, averaging, edition, prepared=True).alias("i"),
+                air.iaqi_expr("p", pollutant, averaging, edition, capped=True, prepared=True).alias(
+                    "k"
+                ),
+            )
+            assert_frame_equal(ready, direct)
+    assert prerounding(E26, "CO") == 1 and prerounding(E12, "CO") is None
+
+
+def test_category_texts_by_level() -> None:
+    """Level k is row k of the categories table; no level (or an unknown one) has no text."""
+    from indicators.air.aqi import category_columns
+
+    levels = pl.DataFrame({"level": pl.Series([1, 2, 6, None, 0, 7], dtype=pl.Int8)})
+    out = levels.select(category_columns(pl.col("level"), E26))
+    assert out["category"].to_list() == ["优", "良", "严重污染", None, None, None]
+    assert out["colour"].to_list()[:3] == ["#00E400", "#FFFF00", "#7E0023"]
+    assert out.schema["category_en"] == pl.String
+
+
 # --- properties -------------------------------------------------------------------------------
 
 

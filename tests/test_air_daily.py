@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from indicators import IndicatorInputError, air
+from indicators import IndicatorInputError, IndicatorWarning, air
 
 E12, E26 = "HJ 633-2012", "HJ 633-2026"
 POLLUTANTS = ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")
@@ -624,3 +624,175 @@ def test_official_2012_daily_o3_8h_above_800_still_uses_the_1h_value() -> None:
     maximum is not itself counted: O3 900 all day -> 350."""
     d12 = air.daily_aqi(day("S1", D, O3=900.0), edition=E12).row(0, named=True)
     assert (d12["iaqi_O3_8h"], d12["aqi"], d12["primary_pollutant"]) == (350, 350, "O3")
+
+
+# --- national scale: lazy frames, editions per row, station groups -----------------------------
+
+
+@pytest.fixture(scope="module")
+def across_the_change() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Demo station-hours of 2026-02-20 .. 2026-03-10 (the HJ 633 change on 03-01), gaps and all."""
+    from indicators import demo
+    from indicators.demo import air as demo_air
+
+    stations = demo.station_list()
+    h = demo_air.generate(
+        demo.CITIES, stations, date(2026, 2, 20), date(2026, 3, 10), demo.DEMO_SEED
+    )["station_hours"]
+    return h, stations
+
+
+LAZY_CASES = [
+    (air.hourly_aqi, {}),
+    (air.daily_concentrations, {}),
+    (air.daily_aqi, {}),
+    (air.daily_aqi, {"method": "strict"}),
+    (air.daily_aqi, {"level": "city"}),
+    (air.daily_aqi, {"by": "province", "method": "strict"}),
+]
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), LAZY_CASES)
+def test_lazy_and_eager_agree_on_demo_data(across_the_change, fn, kwargs) -> None:
+    """A LazyFrame takes the eager path when collected: the same frame, column for column."""
+    h, stations = across_the_change
+    if "level" in kwargs or "by" in kwargs:
+        kwargs = {**kwargs, "stations": stations}
+    eager = fn(h, **kwargs)
+    lazy = fn(h.lazy(), **kwargs)
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect_schema() == eager.schema
+    assert_frame_equal(lazy.collect(), eager)
+    # and from a Parquet scan, with a filter after it (applied to the rows computed)
+    assert_frame_equal(
+        lazy.filter(
+            pl.col("station" if "station" in eager.columns else eager.columns[0]).is_not_null()
+        ).collect(),
+        eager,
+    )
+
+
+def test_lazy_result_is_computed_when_collected(tmp_path) -> None:
+    """Nothing but the schema is read at the call: the rows are computed when collected."""
+    path = tmp_path / "h.parquet"
+    day("S1", D).write_parquet(path)
+    lazy = air.daily_aqi(pl.scan_parquet(path))
+    path.unlink()  # the call read no row
+    with pytest.raises(FileNotFoundError):
+        lazy.collect()
+    # lazy station daily values: the station list is checked when they are computed
+    station_days = air.daily_aqi(day("ZZ9", D)).lazy()
+    city = air.daily_aqi(station_days, stations=STATIONS, level="city")
+    with pytest.raises(IndicatorInputError, match="station list"):
+        city.collect()
+
+
+def test_lazy_duplicate_station_hour_raises_like_eager(across_the_change) -> None:
+    h, _ = across_the_change
+    bad = pl.concat([h, h.slice(1000, 1)])
+    with pytest.raises(IndicatorInputError) as eager:
+        air.daily_aqi(bad)
+    lazy = air.daily_aqi(bad.lazy())  # no error at the call
+    with pytest.raises(IndicatorInputError) as collected:
+        lazy.collect()
+    assert str(collected.value) == str(eager.value)
+    assert eager.value.row == h.height + 1 and "station-hour" in str(eager.value)
+
+
+def test_editions_per_row_equal_each_edition_on_its_own_days(across_the_change) -> None:
+    """edition="auto" across 2026-03-01: each row as the edition in force that day scores it."""
+    h, stations = across_the_change
+    day_of = (pl.col("time") - pl.duration(hours=1)).dt.date()
+    change = date(2026, 3, 1)
+    for method in ("official", "strict"):
+        hourly = air.hourly_aqi(h)
+        h12, h26 = (air.hourly_aqi(h, edition=e) for e in (E12, E26))
+        expected = pl.concat(
+            [h12.filter(day_of < change), h26.filter(day_of >= change)], how="diagonal_relaxed"
+        ).sort("station", "time")
+        assert_frame_equal(hourly.sort("station", "time"), expected.select(hourly.columns))
+        for kwargs in ({}, {"stations": stations, "level": "city"}):
+            auto = air.daily_aqi(h, method=method, **kwargs)
+            d12, d26 = (air.daily_aqi(h, method=method, edition=e, **kwargs) for e in (E12, E26))
+            keys = [auto.columns[0], "date"]
+            expected = pl.concat(
+                [d12.filter(pl.col("date") < change), d26.filter(pl.col("date") >= change)],
+                how="diagonal_relaxed",
+            ).sort(keys)
+            assert_frame_equal(auto, expected.select(auto.columns))
+            assert auto["edition"].unique().sort().to_list() == [E12, E26]
+    # strict 2012 counts the O3 1-h maximum; 2026 has no such indicator: null after the change
+    strict = air.daily_aqi(h, method="strict")
+    after = strict.filter(pl.col("date") >= change)
+    assert after["iaqi_O3_1h"].null_count() == after.height
+    before = strict.filter(pl.col("date") < change)
+    assert before["iaqi_O3_1h"].null_count() < before.height / 10  # invalid days only
+
+
+def test_one_edition_gives_that_editions_columns(across_the_change) -> None:
+    """Rows all under HJ 633-2026: no iaqi_O3_1h column in the strict method (eager input)."""
+    h, _ = across_the_change
+    late = h.filter(pl.col("time") > datetime(2026, 3, 2))
+    out = air.daily_aqi(late, method="strict")
+    assert "iaqi_O3_1h" not in out.columns
+    assert out["edition"].unique().to_list() == [E26]
+
+
+@pytest.fixture
+def small_groups(monkeypatch):
+    """Station groups of at most 200 station-hours: every station a group of its own."""
+    from indicators.air import daily as daily_module
+
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", 200)
+
+
+@pytest.mark.parametrize(("fn", "kwargs"), LAZY_CASES)
+def test_station_groups_give_the_same_rows(across_the_change, small_groups, fn, kwargs) -> None:
+    """Work in station groups (eager) and reading group by group (lazy) change nothing,
+    sorted input or not."""
+    h, stations = across_the_change
+    if "level" in kwargs or "by" in kwargs:
+        kwargs = {**kwargs, "stations": stations}
+    from indicators.air import daily as daily_module
+
+    whole = fn(h, **kwargs)
+    shuffled = h.sample(fraction=1.0, shuffle=True, seed=11)
+    for frame in (h, shuffled):
+        daily_module.CHUNK_ROWS = 200
+        grouped = fn(frame, **kwargs)
+        lazy = fn(frame.lazy(), **kwargs).collect()
+        if fn is air.hourly_aqi and frame is shuffled:
+            grouped, lazy = (f.sort("station", "time") for f in (grouped, lazy))
+        assert_frame_equal(grouped, whole, check_exact=True)
+        assert_frame_equal(lazy, whole, check_exact=True)
+
+
+def test_station_groups_raise_the_whole_frames_error(across_the_change, small_groups) -> None:
+    """Read group by group, a bad value or a repeated hour still names the first bad row of
+    the whole frame, as an eager frame does."""
+    h, _ = across_the_change
+    neg = h.with_columns(
+        NO2=pl.when(pl.int_range(pl.len()).is_in([5000, 700])).then(-3.0).otherwise(pl.col("NO2"))
+    )
+    rep = pl.concat([h.slice(0, 3000), h.slice(6000, 1), h.slice(3000)])
+    for bad, fn in ((neg, air.hourly_aqi), (neg, air.daily_aqi), (rep, air.daily_aqi)):
+        with pytest.raises(IndicatorInputError) as eager:
+            fn(bad)
+        with pytest.raises(IndicatorInputError) as lazy:
+            fn(bad.lazy()).collect()
+        assert str(lazy.value) == str(eager.value)
+    assert eager.value.row == 6002  # the second occurrence, in the frame as given
+
+
+def test_station_groups_warn_like_the_whole_frame(across_the_change, small_groups) -> None:
+    """One soft-band warning for the whole frame (first row, count), not one per group."""
+    h, _ = across_the_change
+    odd = h.with_columns(
+        O3=pl.when(pl.int_range(pl.len()) % 997 == 3).then(1200.0).otherwise(pl.col("O3"))
+    )
+    with pytest.warns(IndicatorWarning) as eager:
+        air.daily_concentrations(odd)
+    with pytest.warns(IndicatorWarning) as lazy:
+        air.daily_concentrations(odd.lazy()).collect()
+    assert [str(w.message) for w in lazy] == [str(w.message) for w in eager]
+    assert len(eager) == 1

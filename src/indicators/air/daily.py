@@ -25,35 +25,71 @@ Missing pollutants (``missing=``):
   is above 100, otherwise it is NA; with two or more missing it is NA.
 - ``"available"``: the maximum over whatever is available.
 - ``"complete"``: every indicator of the edition must be valid.
+
+Editions (``edition="auto"``): each row is scored under the HJ 633 edition in
+force on its natural day, with the breakpoints, rules and texts of that edition
+chosen per row; rows are never split by edition and put back together.
+
+Frames, memory and lazy input: the work is done on eager frames, station-hours
+in groups of whole stations (about :data:`CHUNK_ROWS` rows; a station-day never
+crosses a group), so the memory beyond the input does not grow with the number
+of years. A LazyFrame gives a LazyFrame whose rows are computed when it is
+collected: the input is then read group by group (slices of rows when each
+station's rows are together in code order, as the package writes station-hours;
+a filter on ``station`` per group otherwise, for which a Parquet scan skips the
+row groups of other stations) and each group is checked as an eager frame would
+be, with the rows numbered as in the whole frame, so a lazy input takes the same
+path, gives the same rows and raises the same errors (when collected) as the
+eager one. Its columns are those of an eager frame that spans both editions
+(``iaqi_O3_1h`` of the ``strict`` method is there, null from 2026-03-01, even
+when no row is before).
+
+Row order: the statistics do not depend on the order of the rows given (hours
+absent or out of order are completed and sorted by station-day first), and a
+city's mean is taken over its stations in code order, so the same data give the
+same floating-point values every run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from .. import standards, validation
 from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
-from ..errors import IndicatorInputError
+from ..errors import IndicatorInputError, IndicatorWarning
 from ..glossary import AIR_POLLUTANTS
 from .aqi import (
     category_columns,
+    concentration_expr,
     concrete_edition,
     iaqi_expr,
     level_expr,
+    prerounding,
     special_rule,
 )
 from .evaluation import limit, round_reported, validity_threshold
 from .methods import AirMethod
 from .methods import method as air_method
 
-__all__ = ["daily_aqi", "daily_concentrations", "hourly_aqi"]
+__all__ = ["CHUNK_ROWS", "daily_aqi", "daily_concentrations", "hourly_aqi"]
 
+#: Station-hours worked on at once (whole stations per group; tests set it lower).
+CHUNK_ROWS = 1_000_000
+
+_FAMILY = "HJ 633"
 _MISSING_POLICIES = ("standard", "available", "complete")
 _DAILY_MEAN_POLLUTANTS = ("SO2", "NO2", "PM10", "CO", "PM2.5")
 _SOURCED = (*_DAILY_MEAN_POLLUTANTS, "O3_MDA8")
+_DAILY_STATS = (*_DAILY_MEAN_POLLUTANTS, "O3_1h_max", "O3_MDA8")
+_ED = "__edition"  # per-row index into standards.EDITIONS["HJ 633"]
+_ROW = "__row"  # 0-based row of a lazy input, for messages
 
 
 @cache
@@ -78,30 +114,80 @@ def _indicators(edition: str, report: str) -> tuple[tuple[str, str, str, str], .
     return tuple(rows.select("indicator", "pollutant", "source", "table").iter_rows())
 
 
-def _day_and_label(time: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _day_and_label(time: pl.Expr, dtype: pl.DataType | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """The natural day of an hour-ending time and its CNEMC label 1..24.
+
+    For a naive ``dtype`` the label is integer arithmetic on the time since its
+    day began (the same numbers as ``dt.hour() + 1``, at half the cost).
+    """
     shifted = time - pl.duration(hours=1)
-    return shifted.dt.date().alias("date"), (shifted.dt.hour() + 1).cast(pl.Int8).alias("label")
+    day = shifted.dt.date()
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+        hour = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}[dtype.time_unit]
+        since = shifted.cast(pl.Int64) - day.cast(pl.Int64) * (24 * hour)
+        label = since // hour + 1
+    else:
+        label = shifted.dt.hour() + 1
+    return day.alias("date"), label.cast(pl.Int8).alias("label")
 
 
-def _aqi_columns(
-    lf: pl.LazyFrame, edition: str, report: str, missing: str, prof: AirMethod | None
-) -> pl.LazyFrame:
-    """Add iaqi_*, aqi, level, category, colour, primary pollutant for one edition."""
+def _hour_day() -> pl.Expr:
+    """The natural day of an hour-ending ``time``."""
+    return (pl.col("time") - pl.duration(hours=1)).dt.date()
+
+
+# --------------------------------------------------------------------------- AQI columns
+
+
+@dataclass(frozen=True)
+class _AqiExprs:
+    """The AQI columns of one edition, as expressions (each stage reads the earlier ones)."""
+
+    edition: str
+    prepared: dict[str, pl.Expr]  # temporary column -> concentration the IAQIs read
+    iaqi: dict[str, pl.Expr]  # column -> expression, in the edition's order
+    capped: pl.Expr
+    aqi: pl.Expr
+    n_indicators: pl.Expr
+    level: pl.Expr
+    categories: list[pl.Expr]
+    primary: pl.Expr
+
+
+def _edition_exprs(
+    edition: str, report: str, missing: str, prof: AirMethod | None, schema: pl.Schema
+) -> _AqiExprs:
+    """The expressions of the iaqi_*, aqi, level, category and primary pollutant columns."""
+    with_24h = frozenset(c for c in schema if c.endswith("_24h"))
+    return _edition_exprs_of(edition, report, missing, prof, with_24h)
+
+
+@cache
+def _edition_exprs_of(
+    edition: str, report: str, missing: str, prof: AirMethod | None, schema: frozenset[str]
+) -> _AqiExprs:
     every = _indicators(edition, report)
     inds = every
     if prof is not None and not prof.o3_1h_in_daily_aqi and report == "daily":
         inds = tuple(row for row in every if not (row[1] == "O3" and row[3] == "1h"))
-    schema = lf.collect_schema()
-    iaqis = []
+    prepared: dict[str, pl.Expr] = {}
+
+    def iaqi(src: str, pol: str, tab: str, capped: bool = False) -> pl.Expr:
+        # each concentration is prepared once, as a column (the formula reads it many times)
+        name = f"__c_{src}_{prerounding(edition, pol)}"
+        prepared[name] = concentration_expr(pl.col(src), pol, edition)
+        return iaqi_expr(pl.col(name), pol, tab, edition, capped=capped, prepared=True)
+
+    iaqis: dict[str, pl.Expr] = {}
     undetermined: list[pl.Expr] = []
     for ind, pol, src, tab in inds:
-        expr = iaqi_expr(pl.col(src), pol, tab, edition)
+        expr = iaqi(src, pol, tab)
         rule = special_rule(edition, pol, tab)
         if rule is not None and rule["action"] == "use_24h":
             if f"{src}_24h" in schema:
                 expr = (
                     pl.when(pl.col(src) > rule["above"])
-                    .then(iaqi_expr(pl.col(f"{src}_24h"), pol, "24h", edition))
+                    .then(iaqi(f"{src}_24h", pol, "24h"))
                     .otherwise(expr)
                 )
             else:  # no 24-h value: the IAQI, hence the AQI, cannot be determined
@@ -112,14 +198,11 @@ def _aqi_columns(
             if one_h is not None:
                 expr = (
                     pl.when(pl.col(src) > rule["above"])
-                    .then(iaqi_expr(pl.col(one_h), pol, "1h", edition))
+                    .then(iaqi(one_h, pol, "1h"))
                     .otherwise(expr)
                 )
-        iaqis.append(expr.alias(f"iaqi_{ind}"))
-    capped = pl.any_horizontal(
-        [iaqi_expr(pl.col(src), pol, tab, edition, capped=True) for _, pol, src, tab in inds]
-    )
-    lf = lf.with_columns(*iaqis, aqi_capped=capped)
+        iaqis[f"iaqi_{ind}"] = expr
+    capped = pl.any_horizontal([iaqi(src, pol, tab, capped=True) for _, pol, src, tab in inds])
     cols = [pl.col(f"iaqi_{ind}") for ind, *_ in inds]
     raw = pl.max_horizontal(cols)
     n_valid = pl.sum_horizontal([c.is_not_null().cast(pl.Int8) for c in cols])
@@ -148,52 +231,181 @@ def _aqi_columns(
         )
     if undetermined:
         aqi = pl.when(pl.any_horizontal(undetermined).fill_null(False)).then(None).otherwise(aqi)
-    aqi = aqi.cast(pl.Int64)
-    lf = lf.with_columns(aqi=aqi, n_indicators=n_valid.cast(pl.Int8))
-    lvl = level_expr(pl.col("aqi"), edition)
-    lf = lf.with_columns(level=lvl).with_columns(*category_columns(pl.col("level"), edition))
     first_level = int(
         standards.table("air_aqi_categories").filter(standard=edition, level=1)["aqi_hi"][0]
     )
-    names = [
-        pl.when(
-            pl.any_horizontal([c == pl.col("aqi") for c in cs]) & (pl.col("aqi") > first_level)
-        ).then(pl.lit(pol))
-        for pol, cs in pollutant_cols.items()
+    # the pollutants whose IAQI is the AQI (above level 1), as bits: the ';'-joined names
+    # come from a table of every combination (a third of the cost of joining texts per row)
+    bits = pl.sum_horizontal(
+        pl.when(pl.any_horizontal([c == pl.col("aqi") for c in cs]) & (pl.col("aqi") > first_level))
+        .then(pl.lit(1 << k, dtype=pl.Int64))
+        .otherwise(pl.lit(0, dtype=pl.Int64))
+        for k, cs in enumerate(pollutant_cols.values())
+    )
+    pollutants = list(pollutant_cols)
+    texts = [
+        ";".join(p for k, p in enumerate(pollutants) if mask >> k & 1) or None
+        for mask in range(1 << len(pollutants))
     ]
-    return lf.with_columns(
-        primary_pollutant=pl.concat_str(names, separator=";", ignore_nulls=True),
-        edition=pl.lit(edition),
-        **({"method": pl.lit(prof.name)} if prof is not None else {}),
-    ).with_columns(
-        primary_pollutant=pl.when(pl.col("primary_pollutant") != "").then(
-            pl.col("primary_pollutant")
-        )
+    return _AqiExprs(
+        edition=edition,
+        prepared=prepared,
+        iaqi=iaqis,
+        capped=capped,
+        aqi=aqi.cast(pl.Int64),
+        n_indicators=n_valid.cast(pl.Int8),
+        level=level_expr(pl.col("aqi"), edition),
+        categories=category_columns(pl.col("level"), edition),
+        primary=pl.lit(pl.Series(texts, dtype=pl.String)).gather(bits),
     )
 
 
-def _editions_present(lf: pl.LazyFrame, day: pl.Expr) -> list[str]:
-    """HJ 633 editions in force on the days of ``lf`` (one pass over a date column)."""
-    found = lf.select(standards.edition_expr("HJ 633", day).unique().alias("e")).collect()
-    return found["e"].drop_nulls().to_list()
+def _iaqi_names(edition: str, report: str, prof: AirMethod | None) -> list[str]:
+    inds = _indicators(edition, report)
+    if prof is not None and not prof.o3_1h_in_daily_aqi and report == "daily":
+        inds = tuple(row for row in inds if not (row[1] == "O3" and row[3] == "1h"))
+    return [f"iaqi_{ind}" for ind, *_ in inds]
 
 
-def _with_edition(
+def _aqi_names(edition: str, report: str, prof: AirMethod | None) -> list[str]:
+    """The columns :func:`_add_aqi` adds for one edition, in order."""
+    return [
+        *_iaqi_names(edition, report, prof),
+        "aqi_capped",
+        "aqi",
+        "n_indicators",
+        "level",
+        "category",
+        "category_en",
+        "colour",
+        "primary_pollutant",
+        "edition",
+        *(["method"] if prof is not None else []),
+    ]
+
+
+def _by_row(exprs: dict[int, pl.Expr], n_editions: int) -> pl.Expr:
+    """``exprs[edition index of the row]`` (null for a row of another edition).
+
+    One expression when each of the ``n_editions`` editions of the rows has the
+    same one (e.g. the category texts).
+    """
+    items = list(exprs.items())
+    first = items[0][1]
+    if len(items) == n_editions and all(e.meta.eq(first) for _, e in items[1:]):
+        return first
+    out = pl.when(pl.col(_ED) == items[0][0]).then(first)
+    for i, e in items[1:]:
+        out = out.when(pl.col(_ED) == i).then(e)
+    return out
+
+
+@cache
+def _edition_list() -> tuple[str, ...]:
+    return tuple(standards.edition_names(_FAMILY))
+
+
+def _edition_index(day: pl.Expr) -> pl.Expr:
+    """Int8 index (into the HJ 633 editions) of the edition in force on ``day``.
+
+    The same rule as :func:`indicators.standards.edition_expr` (dates before the
+    first edition get the first one; a null day gets the newest).
+    """
+    eds = standards.EDITIONS[_FAMILY]
+    expr = pl.when(day < pl.lit(eds[0].valid_from)).then(pl.lit(0, dtype=pl.Int8))
+    for i, ed in enumerate(eds[:-1]):
+        expr = expr.when(day <= pl.lit(ed.valid_to)).then(pl.lit(i, dtype=pl.Int8))
+    return expr.otherwise(pl.lit(len(eds) - 1, dtype=pl.Int8))
+
+
+def _editions_in(frame: pl.DataFrame, day: pl.Expr) -> list[str]:
+    """The HJ 633 editions in force on the rows of ``frame`` (a range: editions are periods)."""
+    if frame.height == 0:
+        return []
+    index = frame.select(_edition_index(day).alias("i"))["i"]
+    lo, hi = index.min(), index.max()
+    return list(_edition_list()[lo : hi + 1])
+
+
+def _aqi_columns(
+    editions: Sequence[str], report: str, prof: AirMethod | None, schema: pl.Schema
+) -> list[str]:
+    """The AQI columns (after the input's) of rows scored under ``editions``.
+
+    One edition: its columns. More (or none: an empty frame), every edition's, in
+    edition order, as the rows of several editions put together would have.
+    """
+    names = list(editions) if len(editions) == 1 else list(_edition_list())
+    out = [c for name in names for c in _aqi_names(name, report, prof)]
+    return [c for c in dict.fromkeys(out) if c not in schema]
+
+
+def _add_aqi(
     lf: pl.LazyFrame,
-    edition: str,
+    editions: Sequence[str],
     report: str,
     missing: str,
+    prof: AirMethod | None,
     day: pl.Expr,
-    prof: AirMethod | None = None,
-    present: list[str] | None = None,
 ) -> pl.LazyFrame:
-    """AQI columns under ``edition``; ``auto`` picks the edition in force per row.
+    """Add iaqi_*, aqi, level, category, colour, primary pollutant under ``editions``.
 
-    ``present`` (the editions in force on the rows' days, when known cheaply)
-    lets ``auto`` skip the split by edition, concatenation and re-sort when the
-    rows all fall under one edition.
+    ``editions`` are the editions of the rows (one: every row under it; several:
+    each row under the one in force on its ``day``, breakpoints and rules chosen
+    per row).
     """
-    standards.resolve_edition("HJ 633", edition)
+    schema = lf.collect_schema()
+    exprs = {
+        i: _edition_exprs(name, report, missing, prof, schema)
+        for i, name in enumerate(_edition_list())
+        if name in editions or len(editions) == 0
+    }
+    lf = lf.with_columns(
+        x.alias(c) for c, x in {c: x for e in exprs.values() for c, x in e.prepared.items()}.items()
+    )
+    if len(exprs) == 1:
+        (e,) = exprs.values()
+        lf = (
+            lf.with_columns(*[x.alias(c) for c, x in e.iaqi.items()], aqi_capped=e.capped)
+            .with_columns(aqi=e.aqi, n_indicators=e.n_indicators)
+            .with_columns(level=e.level)
+            .with_columns(*e.categories)
+            .with_columns(primary_pollutant=e.primary, edition=pl.lit(e.edition))
+        )
+    else:
+        iaqi_cols = dict.fromkeys(c for e in exprs.values() for c in e.iaqi)
+        n = len(exprs)
+        lf = (
+            lf.with_columns(_edition_index(day).alias(_ED))
+            .with_columns(
+                *[
+                    _by_row({i: e.iaqi[c] for i, e in exprs.items() if c in e.iaqi}, n).alias(c)
+                    for c in iaqi_cols
+                ],
+                aqi_capped=_by_row({i: e.capped for i, e in exprs.items()}, n),
+            )
+            .with_columns(
+                aqi=_by_row({i: e.aqi for i, e in exprs.items()}, n),
+                n_indicators=_by_row({i: e.n_indicators for i, e in exprs.items()}, n),
+            )
+            .with_columns(level=_by_row({i: e.level for i, e in exprs.items()}, n))
+            .with_columns(
+                _by_row({i: e.categories[k] for i, e in exprs.items()}, n).alias(name)
+                for k, name in enumerate(("category", "category_en", "colour"))
+            )
+            .with_columns(
+                primary_pollutant=_by_row({i: e.primary for i, e in exprs.items()}, n),
+                edition=_by_row({i: pl.lit(e.edition) for i, e in exprs.items()}, n),
+            )
+            .drop(_ED)
+        )
+    if prof is not None:
+        lf = lf.with_columns(method=pl.lit(prof.name))
+    return lf.select(*schema, *_aqi_columns(editions, report, prof, schema))
+
+
+def _check_policy(edition: str, missing: str) -> None:
+    standards.resolve_edition(_FAMILY, edition)
     if missing not in _MISSING_POLICIES:
         raise IndicatorInputError(
             "unknown missing-pollutant policy",
@@ -201,30 +413,26 @@ def _with_edition(
             expected=f"one of {list(_MISSING_POLICIES)}",
             found=missing,
         )
-    if edition != "auto":
-        return _aqi_columns(lf, concrete_edition(edition), report, missing, prof)
-    if present is not None and len(present) == 1:
-        return _aqi_columns(lf, present[0], report, missing, prof)
-    lf = lf.with_row_index("_row")
-    in_force = standards.edition_expr("HJ 633", day)
-    parts = [
-        _aqi_columns(lf.filter(in_force == name), name, report, missing, prof)
-        for name in standards.edition_names("HJ 633")
-    ]
-    return pl.concat(parts, how="diagonal_relaxed").sort("_row").drop("_row")
 
 
-def _check_hourly(
-    lf: pl.LazyFrame, was_lazy: bool, name: str, *, unique: bool = False
-) -> pl.LazyFrame:
-    """Columns and types, then the validation boundary on the values.
+def _with_aqi(
+    frame: pl.DataFrame,
+    edition: str,
+    report: str,
+    missing: str,
+    day: pl.Expr,
+    prof: AirMethod | None = None,
+) -> pl.DataFrame:
+    """``frame`` with the AQI columns under ``edition`` (``auto``: the edition of each row)."""
+    editions = [concrete_edition(edition)] if edition != "auto" else _editions_in(frame, day)
+    return _add_aqi(frame.lazy(), editions, report, missing, prof, day).collect()
 
-    Eager frames are checked here (negative values, the plausibility bounds of
-    table ``plausibility_bounds``, the hour grid); lazy frames get the same
-    checks added to their plan (they raise when the result is collected), with
-    the duplicate station-hour check too when ``unique``.
-    """
-    schema = lf.collect_schema()
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_hourly_schema(schema: pl.Schema, name: str) -> None:
+    """Columns and types of tidy station-hours (raised at the call, lazy input too)."""
     require_columns(schema, ["station", "time", *AIR_POLLUTANTS], name=name)
     require_dtype(
         schema,
@@ -242,16 +450,250 @@ def _check_hourly(
             expected="naive Datetime or time zone Asia/Shanghai",
             found=str(schema["time"]),
         )
-    quantities = validation.column_quantities(list(schema))
-    if was_lazy:
-        keys = ("station", "time") if unique else ()
-        return validation.guard_lazy(
-            lf, file=name, quantities=quantities, keys=keys, hour_grid="time", what="station-hour"
-        )
-    df = lf.collect()
-    validation.check_bounds(df, quantities, file=name)
-    validation.check_hour_grid(df, "time", file=name)
-    return lf
+
+
+def _check_hourly_values(
+    df: pl.DataFrame, name: str, rows: pl.Series | Sequence[int] | None = None
+) -> None:
+    """The validation boundary on the values: negative values, plausibility bounds, hour grid."""
+    quantities = validation.column_quantities(df.columns)
+    validation.check_bounds(df, quantities, file=name, rows=rows)
+    validation.check_hour_grid(df, "time", file=name, rows=rows)
+
+
+def _soft_band(schema: pl.Schema) -> pl.Expr | None:
+    """Rows with a value outside a soft band of ``plausibility_bounds``.
+
+    The rows :func:`indicators.validation.check_bounds` warns about.
+    """
+    masks = []
+    for c, q in validation.column_quantities(list(schema)).items():
+        if c not in schema or not schema[c].is_numeric():
+            continue
+        b = validation.bound(q)
+        x = pl.col(c).fill_nan(None) if schema[c].is_float() else pl.col(c)
+        if b["warn_lower"] is not None:
+            masks.append(x < b["warn_lower"])
+        if b["warn_upper"] is not None:
+            masks.append(x > b["warn_upper"])
+    return pl.any_horizontal(masks).fill_null(False) if masks else None
+
+
+class _Hours:
+    """Station-hours read in groups of whole stations (or of rows), checked as one frame.
+
+    Eager frames are checked once, whole, then cut. Lazy frames are read group by
+    group and each group is checked with the rows numbered as in the whole frame;
+    the soft-band warning is given once at the end for the whole frame, and on an
+    error the whole frame is checked as an eager one would be, so that the error
+    names the same (first) row.
+    """
+
+    def __init__(self, hourly: pl.DataFrame | pl.LazyFrame, name: str, columns: list[str]):
+        self.name = name
+        self.columns = columns
+        self.lazy = isinstance(hourly, pl.LazyFrame)
+        self.source = hourly
+        self.height = 0
+        self.first_time = None
+        self._flagged: list[pl.DataFrame] = []
+
+    # -- the whole frame, eager
+    def whole(self) -> pl.DataFrame:
+        if self.lazy:
+            return self.source.select(self.columns).collect()
+        return self.source.select(self.columns)
+
+    def check_whole(self, unique: bool) -> None:
+        """Raise the error an eager frame raises (the first bad row of the whole frame)."""
+        df = self.whole()
+        with warnings.catch_warnings():
+            if not self.lazy:  # given already, when the frame was checked whole
+                warnings.simplefilter("ignore", IndicatorWarning)
+            _check_hourly_values(df, self.name)
+        if unique:
+            validation.check_unique(df, ["station", "time"], file=self.name, what="station-hour")
+
+    def _eager(self, df: pl.DataFrame) -> pl.DataFrame:
+        _check_hourly_values(df, self.name)
+        self.height, self.first_time = df.height, df["time"].min()
+        return df
+
+    # -- groups
+    def station_groups(self) -> Iterator[pl.DataFrame]:
+        """Groups of whole stations, in station order (a missing station code first)."""
+        if not self.lazy:
+            df = self._eager(self.source.select(self.columns))
+            if df.height <= CHUNK_ROWS:
+                yield df
+            else:
+                yield from _eager_station_groups(df)
+            return
+        n = self.source.select(pl.len()).collect().item()
+        if n <= CHUNK_ROWS:
+            yield self._eager(self.source.select(self.columns).collect())
+            return
+        code = pl.col("station")
+        info = self.source.select(
+            # sorted by code (hence each station's rows together): slices of rows
+            (code >= code.shift(1)).fill_null(True).all().alias("in_order"),
+            code.null_count().alias("nulls"),
+            code.value_counts(name="n").implode().alias("counts"),
+            pl.col("time").min().alias("first"),
+        ).collect()
+        self.first_time, self.height = info["first"][0], n
+        counts = info["counts"].explode().struct.unnest().sort("station", nulls_last=False)
+        codes, sizes = counts["station"].to_list(), counts["n"].to_list()
+        if info["in_order"][0] and info["nulls"][0] == 0:
+            for start, rows, _ in _station_runs(codes, sizes):
+                part = self.source.select(self.columns).slice(start, rows).collect()
+                yield self._checked(part, start)
+        else:  # a filter per group (a Parquet scan skips the row groups of other stations)
+            numbered = self.source.select(self.columns).with_row_index(_ROW)
+            for _, _, group in _station_runs(codes, sizes):
+                yield self._checked(numbered.filter(_station_pick(group)).collect())
+        self.warn()
+
+    def row_slices(self) -> Iterator[pl.DataFrame]:
+        """The rows in order, in slices (hourly AQI: each row on its own)."""
+        if not self.lazy:
+            yield self._eager(self.source)
+            return
+        n = self.source.select(pl.len()).collect().item()
+        if n <= CHUNK_ROWS:
+            yield self._eager(self.source.collect())
+            return
+        for offset in range(0, n, CHUNK_ROWS):
+            yield self._checked(self.source.slice(offset, CHUNK_ROWS).collect(), offset)
+        self.warn()
+
+    def _checked(self, part: pl.DataFrame, offset: int | None = None) -> pl.DataFrame:
+        """A group of a lazy frame, checked with the rows of the whole frame."""
+        if offset is None:
+            rows = part[_ROW] + 1
+            part = part.drop(_ROW)
+        else:
+            rows = pl.int_range(offset + 1, offset + part.height + 1, eager=True)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", IndicatorWarning)
+                _check_hourly_values(part, self.name, rows)
+        except IndicatorInputError:
+            self.check_whole(unique=False)
+            raise
+        band = _soft_band(part.schema)
+        if band is not None:
+            flagged = part.with_columns(rows.alias(_ROW)).filter(band)
+            if flagged.height:
+                self._flagged.append(flagged)
+        return part
+
+    def warn(self) -> None:
+        """The whole frame's soft-band warning, from the flagged rows of every group."""
+        if not self._flagged:
+            return
+        rows = pl.concat(self._flagged).sort(_ROW)
+        self._flagged = []
+        values = rows.drop(_ROW)
+        quantities = validation.column_quantities(values.columns)
+        validation.check_bounds(values, quantities, file=self.name, rows=rows[_ROW])
+
+
+def _station_pick(codes: list[str | None]) -> pl.Expr:
+    """Rows of the stations ``codes`` (a run of the sorted codes; None: no code)."""
+    named = [c for c in codes if c is not None]
+    pick = pl.col("station").is_null() if len(named) < len(codes) else pl.lit(False)
+    if named:
+        pick = pick | pl.col("station").is_between(pl.lit(named[0]), pl.lit(named[-1]))
+    return pick
+
+
+def _station_runs(
+    codes: list[str | None], sizes: list[int]
+) -> Iterator[tuple[int, int, list[str | None]]]:
+    """``(first row, rows, codes)`` of groups of whole stations of about CHUNK_ROWS rows."""
+    start = k = 0
+    while k < len(sizes):
+        j, rows = k + 1, sizes[k]
+        while j < len(sizes) and rows + sizes[j] <= CHUNK_ROWS:
+            rows += sizes[j]
+            j += 1
+        yield start, rows, codes[k:j]
+        start, k = start + rows, j
+
+
+def _eager_station_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Groups of whole stations of an eager frame, in station order (no code first)."""
+    # (a group_by on the codes would cost more memory than a group of hours)
+    stations = df.get_column("station")
+    in_order = stations.is_sorted()
+    if in_order:  # the runs of codes are the stations
+        counts = stations.rle().struct.unnest().rename({"value": "station", "len": "n"})
+    else:
+        counts = stations.value_counts(name="n").sort("station", nulls_last=False)
+    codes, sizes = counts["station"].to_list(), counts["n"].to_list()
+    for start, rows, group in _station_runs(codes, sizes):
+        yield df.slice(start, rows) if in_order else df.filter(_station_pick(group))
+
+
+# --------------------------------------------------------------------------- lazy results
+
+
+def _conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """``frame`` with exactly ``schema``'s columns (absent ones null), in its order."""
+    if frame.schema == schema:
+        return frame
+    return frame.select(
+        (pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t)).alias(c)
+        for c, t in schema.items()
+    )
+
+
+def _deferred(produce: Callable[[], Iterator[pl.DataFrame]], schema: pl.Schema) -> pl.LazyFrame:
+    """A LazyFrame of ``schema`` whose rows ``produce`` computes when it is collected."""
+
+    def source(
+        with_columns: list[str] | None,
+        predicate: pl.Expr | None,
+        n_rows: int | None,
+        _batch_size: int | None,
+    ) -> Iterator[pl.DataFrame]:
+        left = n_rows
+        for part in produce():
+            part = _conform(part, schema)
+            if predicate is not None:
+                part = part.filter(predicate)
+            if with_columns is not None:
+                part = part.select(with_columns)
+            if left is not None:
+                part = part.head(left)
+                left -= part.height
+            yield part
+            if left is not None and left <= 0:
+                return
+
+    # pure: a plan that reads the result twice (e.g. collect_all of two queries on it)
+    # computes it once
+    return register_io_source(source, schema=schema, is_pure=True, explain_name="indicators.air")
+
+
+def _empty(schema: pl.Schema) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+_SCHEMAS: dict[tuple, pl.Schema] = {}
+
+
+def _result_schema(key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.Schema:
+    """The schema of a lazy result: ``compute()`` (the work on no rows), once per ``key``."""
+    if key not in _SCHEMAS:
+        if len(_SCHEMAS) > 256:
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = compute().schema
+    return _SCHEMAS[key]
+
+
+# --------------------------------------------------------------------------- hourly AQI
 
 
 def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard") -> Frame:
@@ -279,7 +721,8 @@ def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard
     Frame
         The input with ``iaqi_<pollutant>``, ``aqi``, ``n_indicators``, ``level``,
         ``category``, ``category_en``, ``colour``, ``primary_pollutant`` (';'-joined,
-        null when AQI <= 50), ``edition`` and ``aqi_capped`` added.
+        null when AQI <= 50), ``edition`` and ``aqi_capped`` added. A LazyFrame
+        for a LazyFrame (computed, in slices of rows, when collected).
 
     Examples
     --------
@@ -291,10 +734,22 @@ def hourly_aqi(hourly: Frame, *, edition: str = "auto", missing: str = "standard
     (73, 'PM2.5')
     """
     lf, was_lazy = to_lazy(hourly, name="hourly")
-    lf = _check_hourly(lf, was_lazy, "hourly")
-    day = (pl.col("time") - pl.duration(hours=1)).dt.date()
-    present = None if was_lazy or edition != "auto" else _editions_present(lf, day)
-    return finish(_with_edition(lf, edition, "hourly", missing, day, present=present), was_lazy)
+    schema = lf.collect_schema()
+    _check_hourly_schema(schema, "hourly")
+    _check_policy(edition, missing)
+
+    def score(frame: pl.DataFrame) -> pl.DataFrame:
+        return _with_aqi(frame, edition, "hourly", missing, _hour_day())
+
+    hours = _Hours(lf if was_lazy else lf.collect(), "hourly", list(schema))
+    if not was_lazy:
+        return finish(score(next(hours.row_slices())), was_lazy)
+    key = ("hourly", tuple(schema.items()), edition, missing)
+    out_schema = _result_schema(key, lambda: score(_empty(schema)))
+    return _deferred(lambda: map(score, hours.row_slices()), out_schema)
+
+
+# --------------------------------------------------------------------------- station days
 
 
 def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
@@ -308,13 +763,15 @@ def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     absent = (
         sizes.drop("_n")
         .join(labels, how="cross")
-        .join(lf.select(*keys, "label"), on=[*keys, "label"], how="anti")
+        .join(lf.select(*keys, "label"), on=[*keys, "label"], how="anti", nulls_equal=True)
     )
     return pl.concat([lf, absent], how="diagonal_relaxed")
 
 
-def _sorted_and_complete(base: pl.LazyFrame) -> bool:
+def _sorted_and_complete(base: pl.DataFrame) -> bool:
     """Whether rows are sorted by station and time with every station-day complete (24 rows)."""
+    if base.height % 24:
+        return False
     same = pl.col("station") == pl.col("station").shift(1)
     last = pl.col("station") != pl.col("station").shift(-1)
     # a new station run must sort after the previous one, or a station could come back
@@ -328,9 +785,7 @@ def _sorted_and_complete(base: pl.LazyFrame) -> bool:
         )
     )
     end_ok = pl.when(last).then(pl.col("label") == 24).otherwise(True)
-    return bool(
-        base.select((step_ok.fill_null(False) & end_ok.fill_null(True)).all()).collect().item()
-    )
+    return bool(base.select((step_ok.fill_null(False) & end_ok.fill_null(True)).all()).item())
 
 
 def _published(schema: pl.Schema, use: bool) -> dict[str, str]:
@@ -347,30 +802,201 @@ def _non_negative(col: str) -> pl.Expr:
     return pl.when(c >= 0).then(c).alias(col)
 
 
-def _o3_windows(
-    base: pl.LazyFrame, keys: list[str], fast: bool, min_hours_o3_8h: int, published: bool
-) -> pl.LazyFrame:
-    """O3 8-h windows ending at labels 8..24 of each station-day (``o3_8h``)."""
-    rolling = pl.col("O3").rolling_mean(8, min_samples=min_hours_o3_8h)
-    if published:  # CNEMC's own 8-h means where published, the hours' otherwise
-        rolling = pl.coalesce(pl.col("O3_8h"), rolling)
-    cols = [*keys, "label", "O3", *(["O3_8h"] if published else [])]
-    if fast:  # rows already contiguous per station-day, labels 1..24 in order
-        o3 = base.select(*keys, "label", rolling.alias("o3_8h"))
-    else:
-        o3 = (
-            _complete_station_days(base.select(cols), keys)
-            .sort(*keys, "label")
-            .select(*keys, "label", rolling.alias("o3_8h"))
-        )
-    # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
-    return o3.filter(pl.col("label") >= 8)
-
-
 def _o3_limit(day: pl.Expr) -> pl.Expr:
     """GB 3095 O3 8-h limit of the edition in force on each day [µg/m³]."""
     values = {ed.name: limit(ed.name, "O3", "daily_max_8h") for ed in standards.EDITIONS["GB 3095"]}
     return standards.by_edition("GB 3095", day, values)
+
+
+@dataclass(frozen=True)
+class _DayRules:
+    """How station daily values are formed (the method and the validity thresholds)."""
+
+    min_hours: int
+    min_hours_o3_1h: int
+    min_hours_o3_8h: int
+    min_windows_mda8: int
+    published: tuple[tuple[str, str], ...]  # statistic -> published column
+    windows_published: bool
+    basis: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """Input columns the daily values read."""
+        extra = [c for _, c in self.published] + (["O3_8h"] if self.windows_published else [])
+        return ["station", "time", *AIR_POLLUTANTS, *extra, *self.basis]
+
+
+def _day_rules(
+    schema: pl.Schema,
+    prof: AirMethod,
+    min_hours: int | None,
+    min_hours_o3_1h: int | None,
+    min_hours_o3_8h: int | None,
+    min_windows_mda8: int | None,
+) -> _DayRules:
+    min_hours = min_hours if min_hours is not None else validity_threshold("daily_mean")
+    return _DayRules(
+        min_hours=min_hours,
+        min_hours_o3_1h=min_hours if min_hours_o3_1h is None else min_hours_o3_1h,
+        min_hours_o3_8h=(
+            min_hours_o3_8h if min_hours_o3_8h is not None else validity_threshold("o3_8h_mean")
+        ),
+        min_windows_mda8=(
+            min_windows_mda8 if min_windows_mda8 is not None else validity_threshold("o3_mda8")
+        ),
+        published=tuple(_published(schema, prof.published_station_values).items()),
+        windows_published=prof.published_station_values and "O3_8h" in schema,
+        basis=("data_basis",) if "data_basis" in schema else (),
+    )
+
+
+def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
+    """Station daily statistics of whole stations' hours (one group of :class:`_Hours`).
+
+    ``first_date``: the first date of the whole data; the hour labelled 0 of that
+    date closes the day before it, which lies outside the data (its other hours
+    were not read), so it is not a day of them.
+    """
+    published = dict(rules.published)
+    extra = [*published.values(), *(["O3_8h"] if rules.windows_published else [])]
+    basis = list(rules.basis)
+    date_e, label_e = _day_and_label(pl.col("time"), hours.schema["time"])
+    keys = ["station", "date"]
+    in_data = pl.col("date") >= first_date if first_date is not None else pl.lit(False)
+    base = (
+        hours.lazy()
+        .select(
+            "station",
+            "time",
+            *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
+            *basis,
+            date_e,
+            label_e,
+        )
+        .filter(in_data)
+        .collect()
+    )
+    if not _sorted_and_complete(base):
+        # Sorted complete hours cannot repeat: within a station run time rises by exactly
+        # one hour and each new run's station sorts after the previous one, so a
+        # station-hour repeated anywhere (even after another station's rows) breaks the
+        # fast path and is caught here.
+        validation.check_unique(hours, ["station", "time"], file="hourly", what="station-hour")
+        # absent hours become null rows, so that every station-day is 24 rows in label order:
+        # the O3 8-h windows are then positional, and the statistics do not depend on the
+        # order of the rows given
+        base = _complete_station_days(base.lazy(), keys).sort(*keys, "label").collect()
+    rolling = pl.col("O3").rolling_mean(8, min_samples=rules.min_hours_o3_8h)
+    if rules.windows_published:  # CNEMC's own 8-h means where published, the hours' otherwise
+        rolling = pl.coalesce(pl.col("O3_8h"), rolling)
+    # the closing hour (label 24, the row 24 of a day) is label 0 of D+1: CNEMC's value of D
+    # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
+    inside = pl.col("label") >= 8
+
+    # rows contiguous per station-day, labels 1..24 in order: a day is 24 rows, so counts,
+    # maxima and the closing hour are read from the rows reshaped 24 to a day; the means
+    # from a group_by on the day's number (the summation order of a mean is polars')
+    def per_day(expr: pl.Expr) -> pl.Expr:
+        return expr.reshape((-1, 24))
+
+    def count(expr: pl.Expr) -> pl.Expr:
+        return per_day(expr.is_not_null()).arr.sum().cast(pl.Int32)
+
+    o3_8h = pl.when(inside).then(rolling)
+    counted = base.select(
+        pl.col("station").gather_every(24),
+        pl.col("date").gather_every(24),
+        *[count(pl.col(p)).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+        *[
+            pl.col(col).gather_every(24, offset=23).alias(f"_pub_{stat}")
+            for stat, col in published.items()
+        ],
+        per_day(pl.col("O3")).arr.max().alias("_O3_1h_max"),
+        count(pl.col("O3")).alias("n_O3"),
+        count(pl.col("time")).alias("n_hours"),  # the hours given
+        per_day(o3_8h).arr.max().alias("_O3_8h_max"),
+        count(o3_8h).alias("n_O3_8h"),
+    )
+    averaged = (
+        base.lazy()
+        .with_columns((pl.int_range(pl.len()) // 24).alias("_day"))
+        .group_by("_day", maintain_order=True)
+        .agg(
+            *[pl.col(p).mean().alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+            *[pl.col(c).drop_nulls().first() for c in basis],
+        )
+        .drop("_day")
+        .collect()
+    )
+    means = pl.concat([counted, averaged], how="horizontal").lazy()
+    o3_limit = _o3_limit(pl.col("date"))
+
+    def from_hours(stat: str) -> pl.Expr:
+        return pl.when(pl.col(f"n_{stat}") >= rules.min_hours).then(pl.col(f"_{stat}"))
+
+    def source(stat: str, hours: pl.Expr) -> pl.Expr:
+        expr = pl.when(hours.is_not_null()).then(pl.lit("hours"))
+        if stat in published:
+            expr = (
+                pl.when(pl.col(f"_pub_{stat}").is_not_null())
+                .then(pl.lit("published"))
+                .otherwise(expr)
+            )
+        return expr.alias(f"source_{stat}")
+
+    def value(stat: str, hours: pl.Expr) -> pl.Expr:
+        if stat in published:
+            return pl.coalesce(pl.col(f"_pub_{stat}"), hours).alias(stat)
+        return hours.alias(stat)
+
+    partial = pl.col("n_O3_8h") < rules.min_windows_mda8
+    mda8_hours = pl.when(~partial | (pl.col("_O3_8h_max") > o3_limit)).then(pl.col("_O3_8h_max"))
+    return (
+        means.with_columns(
+            *[value(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
+            *[source(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
+            O3_1h_max=pl.when(pl.col("n_O3") >= rules.min_hours_o3_1h).then(pl.col("_O3_1h_max")),
+            O3_MDA8=value("O3_MDA8", mda8_hours),
+            O3_8h_max=value("O3_MDA8", pl.col("_O3_8h_max")),
+            O3_MDA8_partial=(
+                partial & pl.col("_pub_O3_MDA8").is_null() if "O3_MDA8" in published else partial
+            ),
+            source_O3_MDA8=source("O3_MDA8", mda8_hours),
+        )
+        .select(
+            *keys,
+            *_DAILY_MEAN_POLLUTANTS,
+            "O3_1h_max",
+            "O3_MDA8",
+            "O3_8h_max",
+            "O3_MDA8_partial",
+            *[f"n_{p}" for p in _DAILY_MEAN_POLLUTANTS],
+            "n_O3",
+            "n_O3_8h",
+            "n_hours",
+            *[f"source_{s}" for s in _SOURCED],
+            *basis,
+        )
+        .collect()
+    )
+
+
+def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
+    """Station daily statistics, group of stations by group, in station and date order."""
+    for group in hours.station_groups():
+        first = hours.first_time.date() if hours.first_time is not None else None
+        try:
+            yield _station_days(group, rules, first)
+        except IndicatorInputError:
+            if group.height != hours.height:  # name the first repeated row of the whole frame
+                hours.check_whole(unique=True)
+            raise
+
+
+def _concat(parts: Iterator[pl.DataFrame]) -> pl.DataFrame:
+    frames = list(parts)
+    return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
 
 
 def daily_concentrations(
@@ -418,7 +1044,8 @@ def daily_concentrations(
         (``published`` or ``hours``: where each value came from), ``n_hours``
         (hour rows present), ``data_basis`` when the input has it. The day
         before the data's first date, known only from its closing hour
-        (CNEMC label 0), is not a row.
+        (CNEMC label 0), is not a row. A LazyFrame for a LazyFrame (computed,
+        station group by station group, when collected).
 
     Examples
     --------
@@ -433,117 +1060,27 @@ def daily_concentrations(
     """
     prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
-    lf = _check_hourly(lf, was_lazy, "hourly", unique=True)
-    min_hours = min_hours if min_hours is not None else validity_threshold("daily_mean")
-    min_hours_o3_1h = min_hours if min_hours_o3_1h is None else min_hours_o3_1h
-    min_hours_o3_8h = (
-        min_hours_o3_8h if min_hours_o3_8h is not None else validity_threshold("o3_8h_mean")
-    )
-    min_windows_mda8 = (
-        min_windows_mda8 if min_windows_mda8 is not None else validity_threshold("o3_mda8")
-    )
     schema = lf.collect_schema()
-    published = _published(schema, prof.published_station_values)
-    windows_published = prof.published_station_values and "O3_8h" in schema
-    extra = [*published.values(), *(["O3_8h"] if windows_published else [])]
-    basis = ["data_basis"] if "data_basis" in schema else []
-    date_e, label_e = _day_and_label(pl.col("time"))
-    keys = ["station", "date"]
-    base = lf.select(
-        "station",
-        "time",
-        *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
-        *basis,
-        date_e,
-        label_e,
+    _check_hourly_schema(schema, "hourly")
+    rules = _day_rules(schema, prof, min_hours, min_hours_o3_1h, min_hours_o3_8h, min_windows_mda8)
+    columns = _checked_columns(schema, rules)
+    if not was_lazy:
+        days = _concat(_station_day_groups(_Hours(lf.collect(), "hourly", columns), rules))
+        return finish(days, was_lazy)
+    key = ("days", tuple(schema.items()), rules)
+    out_schema = _result_schema(
+        key, lambda: _station_days(_empty(schema).select(columns), rules, None)
     )
-    # The hour labelled 0 of the data's first date closes the day before it: that day
-    # lies outside the data (its other hours were not read), so it is not a day of them.
-    base = base.filter(pl.col("date") >= pl.col("time").min().dt.date())
-    fast = not was_lazy and _sorted_and_complete(base)
-    if not was_lazy and not fast:
-        # Sorted complete hours cannot repeat: within a station run time rises by exactly
-        # one hour and each new run's station sorts after the previous one, so a
-        # station-hour repeated anywhere (even after another station's rows) breaks the
-        # fast path and is caught here. Lazy inputs are checked in their plan
-        # (_check_hourly with unique=True).
-        validation.check_unique(
-            lf.collect(), ["station", "time"], file="hourly", what="station-hour"
-        )
-    mda8 = (
-        _o3_windows(base, keys, fast, min_hours_o3_8h, windows_published)
-        .group_by(keys)
-        .agg(
-            _O3_8h_max=pl.col("o3_8h").max(),
-            n_O3_8h=pl.col("o3_8h").count().cast(pl.Int32),
-        )
-    )
-    closing = pl.col("label") == 24  # label 0 of D+1: CNEMC's daily value of D
-    means = base.group_by(keys).agg(
-        *[pl.col(p).mean().alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
-        *[pl.col(p).count().cast(pl.Int32).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
-        *[pl.col(col).filter(closing).first().alias(f"_pub_{s}") for s, col in published.items()],
-        *[pl.col(c).drop_nulls().first() for c in basis],
-        _O3_1h_max=pl.col("O3").max(),
-        n_O3=pl.col("O3").count().cast(pl.Int32),
-        n_hours=pl.len().cast(pl.Int32),
-    )
-    o3_limit = _o3_limit(pl.col("date"))
-
-    def from_hours(stat: str) -> pl.Expr:
-        return pl.when(pl.col(f"n_{stat}") >= min_hours).then(pl.col(f"_{stat}"))
-
-    def source(stat: str, hours: pl.Expr) -> pl.Expr:
-        expr = pl.when(hours.is_not_null()).then(pl.lit("hours"))
-        if stat in published:
-            expr = (
-                pl.when(pl.col(f"_pub_{stat}").is_not_null())
-                .then(pl.lit("published"))
-                .otherwise(expr)
-            )
-        return expr.alias(f"source_{stat}")
-
-    def value(stat: str, hours: pl.Expr) -> pl.Expr:
-        if stat in published:
-            return pl.coalesce(pl.col(f"_pub_{stat}"), hours).alias(stat)
-        return hours.alias(stat)
-
-    partial = pl.col("n_O3_8h") < min_windows_mda8
-    mda8_hours = pl.when(~partial | (pl.col("_O3_8h_max") > o3_limit)).then(pl.col("_O3_8h_max"))
-    out = (
-        means.join(mda8, on=keys, how="left")
-        .with_columns(n_O3_8h=pl.col("n_O3_8h").fill_null(0))
-        .with_columns(
-            *[value(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
-            *[source(p, from_hours(p)) for p in _DAILY_MEAN_POLLUTANTS],
-            O3_1h_max=pl.when(pl.col("n_O3") >= min_hours_o3_1h).then(pl.col("_O3_1h_max")),
-            O3_MDA8=value("O3_MDA8", mda8_hours),
-            O3_8h_max=value("O3_MDA8", pl.col("_O3_8h_max")),
-            O3_MDA8_partial=(
-                partial & pl.col("_pub_O3_MDA8").is_null() if "O3_MDA8" in published else partial
-            ),
-            source_O3_MDA8=source("O3_MDA8", mda8_hours),
-        )
-        .select(
-            *keys,
-            *_DAILY_MEAN_POLLUTANTS,
-            "O3_1h_max",
-            "O3_MDA8",
-            "O3_8h_max",
-            "O3_MDA8_partial",
-            *[f"n_{p}" for p in _DAILY_MEAN_POLLUTANTS],
-            "n_O3",
-            "n_O3_8h",
-            "n_hours",
-            *[f"source_{s}" for s in _SOURCED],
-            *basis,
-        )
-        .sort(keys)
-    )
-    return finish(out, was_lazy)
+    return _deferred(lambda: _station_day_groups(_Hours(lf, "hourly", columns), rules), out_schema)
 
 
-_DAILY_STATS = (*_DAILY_MEAN_POLLUTANTS, "O3_1h_max", "O3_MDA8")
+def _checked_columns(schema: pl.Schema, rules: _DayRules) -> list[str]:
+    """The columns read from station-hours: those used and those the boundary checks."""
+    checked = validation.column_quantities(list(schema))
+    return [c for c in schema if c in rules.columns or c in checked]
+
+
+# --------------------------------------------------------------------------- groups of stations
 
 
 def _check_stations(lf: pl.LazyFrame, stations: pl.DataFrame, name: str = "hourly") -> None:
@@ -600,29 +1137,49 @@ def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], li
     return aggs, finish_exprs
 
 
+def _joined_texts(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Aggregation: the distinct texts of ``column`` in a group, sorted, '+'-joined ('' if none).
+
+    With few distinct texts in the whole column (``hours``, ``published``) one flag
+    per text replaces the per-group lists; the result is the same.
+    """
+    texts = frame.get_column(column).drop_nulls().unique().sort()
+    if texts.len() > 8:
+        return pl.col(column).drop_nulls().unique().sort().str.join("+").alias(column)
+    if texts.len() == 0:
+        return pl.lit("").alias(column)
+    return pl.concat_str(
+        [pl.when((pl.col(column) == t).any()).then(pl.lit(t)) for t in texts],
+        separator="+",
+        ignore_nulls=True,
+    ).alias(column)
+
+
 def _aggregate_stations(
-    day_stats: pl.LazyFrame,
-    members: pl.LazyFrame,
+    day_stats: pl.DataFrame,
+    members: pl.DataFrame,
     group: list[str],
     prof: AirMethod,
     min_stations: int,
-) -> pl.LazyFrame:
+) -> pl.DataFrame:
     """Group daily values: the mean over the member stations that have a value (HJ 663)."""
     keys = [*group, "date"]
-    joined = day_stats.join(members, on="station", how="inner")
-    schema = joined.collect_schema()
+    # in station order within a group: the means do not depend on how the join went
+    joined = day_stats.join(members, on="station", how="inner", maintain_order="left")
+    schema = joined.schema
     mda8_aggs, mda8_finish = _group_mda8(schema, prof.round_daily)
     plain = [s for s in _DAILY_STATS if s != "O3_MDA8"]
     sources = [f"source_{s}" for s in _SOURCED if f"source_{s}" in schema]
     basis = ["data_basis"] if "data_basis" in schema else []
     return (
-        joined.group_by(keys)
+        joined.lazy()
+        .group_by(keys)
         .agg(
             *[pl.col(s).mean() for s in plain],
             *[pl.col(s).count().cast(pl.Int32).alias(f"n_stations_{s}") for s in plain],
             *mda8_aggs,
-            *[pl.col(c).drop_nulls().unique().sort().str.join("+").alias(c) for c in sources],
-            *[pl.col(c).drop_nulls().unique().sort().str.join("+").alias(c) for c in basis],
+            *[_joined_texts(joined, c) for c in sources],
+            *[_joined_texts(joined, c) for c in basis],
         )
         .with_columns(mda8_finish)
         .drop("_mda8_full", "_n_full", "_mda8_lower", "_n_lower", strict=False)
@@ -634,6 +1191,7 @@ def _aggregate_stations(
             *[pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in (*sources, *basis)],
         )
         .sort(keys)
+        .collect()
     )
 
 
@@ -699,7 +1257,8 @@ def daily_aqi(
         invalid), ``level``, ``category``, ``category_en``, ``colour``,
         ``primary_pollutant``, ``edition``, ``method`` and ``data_basis`` when
         the input has it. A group whose stations are all background stations
-        has no rows (it has no city value).
+        has no rows (it has no city value). A LazyFrame for a LazyFrame
+        (computed when collected; see the module docstring).
 
     Examples
     --------
@@ -729,30 +1288,60 @@ def daily_aqi(
             found=None,
         )
     schema = lf.collect_schema()
-    if "time" not in schema and "date" in schema:
+    from_days = "time" not in schema and "date" in schema
+    if from_days:
         # station daily statistics already computed (daily_concentrations or daily_aqi output)
         require_columns(schema, ["station", "date", *_DAILY_STATS], name="hourly")
-        day_stats = lf
     else:
-        day_stats = daily_concentrations(lf if was_lazy else lf.collect(), method=prof)
-        day_stats = day_stats.lazy() if isinstance(day_stats, pl.DataFrame) else day_stats
-    # the days' editions, read from eager-backed daily values (cheap; the groups' days are a subset)
-    present = (
-        None if was_lazy or edition != "auto" else _editions_present(day_stats, pl.col("date"))
-    )
+        _check_hourly_schema(schema, "hourly")
+        rules = _day_rules(schema, prof, None, None, None, None)
+        columns = _checked_columns(schema, rules)
+    _check_policy(edition, missing)
+    members = None
     if group:
         st, _ = to_lazy(stations, name="stations")
         st = st.collect()
         require_columns(st.schema, ["station", "background", *group], name="stations")
         # a station listed twice would count in two groups (or twice in one)
         validation.check_unique(st, ["station"], file="stations", what="station code")
-        _check_stations(lf, st)
-        members = st.lazy().filter(~pl.col("background")).select("station", *group)
-        day_stats = _aggregate_stations(day_stats, members, group, prof, min_stations)
-    if prof.round_daily:
-        stats_schema = day_stats.collect_schema()
-        day_stats = day_stats.with_columns(
-            round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in stats_schema
-        )
-    out = _with_edition(day_stats, edition, "daily", missing, pl.col("date"), prof, present)
-    return finish(out, was_lazy)
+        if not (was_lazy and from_days):  # lazy daily values: checked when computed
+            _check_stations(lf, st)
+        members = st.filter(~pl.col("background")).select("station", *group)
+
+    def score(day_stats: pl.DataFrame) -> pl.DataFrame:
+        if members is not None:
+            day_stats = _aggregate_stations(day_stats, members, group, prof, min_stations)
+        if prof.round_daily:
+            day_stats = day_stats.with_columns(
+                round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in day_stats.schema
+            )
+        return _with_aqi(day_stats, edition, "daily", missing, pl.col("date"), prof)
+
+    def days(source: pl.DataFrame | pl.LazyFrame) -> Iterator[pl.DataFrame]:
+        if from_days:
+            if isinstance(source, pl.LazyFrame):
+                source = source.collect()
+                if group:
+                    _check_stations(source.lazy(), st)
+            yield source
+        else:
+            yield from _station_day_groups(_Hours(source, "hourly", columns), rules)
+
+    if not was_lazy:
+        return finish(score(_concat(days(lf.collect()))), was_lazy)
+
+    def produce() -> Iterator[pl.DataFrame]:
+        yield score(_concat(days(lf)))
+
+    empty = _empty(schema) if from_days else _empty(schema).select(columns)
+    key = (
+        "daily",
+        tuple(schema.items()),
+        None if members is None else tuple(members.schema.items()),
+        tuple(group),
+        edition,
+        prof,
+        missing,
+        min_stations,
+    )
+    return _deferred(produce, _result_schema(key, lambda: score(_concat(days(empty)))))
