@@ -156,7 +156,9 @@ def test_table_files_and_the_missing_table_error(tmp_path: Path):
 
 
 def test_the_demo_writes_the_contract_tables(demo: Path):
-    assert contract.existing_tables(demo) == [n for n in contract.TABLES if n != "dust"]
+    # no dust flags; the demo targets stay a TOML file (indicators.targets.demo_targets_path)
+    optional = ("dust", "targets")
+    assert contract.existing_tables(demo) == [n for n in contract.TABLES if n not in optional]
     for name in contract.existing_tables(demo):
         contract.check_schema(name, pl.read_parquet_schema(demo / f"{name}.parquet"))
 
@@ -401,3 +403,24 @@ def test_help_says_what_a_data_folder_holds(capsys):
         text = " ".join(capsys.readouterr().out.split())
         assert "indicators check" in text and "Bring your own data" in text
         assert "stations" in text and "station_hours" in text
+
+
+def test_a_passing_check_is_remembered_until_the_data_change(copy: Path, monkeypatch):
+    """Commands check a folder once per data version (a 340-city check takes about a minute)."""
+    calls = []
+    real = check.check_folder
+    monkeypatch.setattr(check, "check_folder", lambda f: calls.append(f) or real(f))
+    check.require_valid_folder(copy)
+    assert len(calls) == 1 and (copy / "figures" / "checked.json").is_file()
+    check.require_valid_folder(copy)
+    assert len(calls) == 1  # the same data: not checked again
+    # a changed table is checked again, and a failing folder is never recorded
+    path = copy / "station_hours.parquet"
+    hours = pl.read_parquet(path)
+    hours.with_columns(pl.col("CO") * 1000).write_parquet(path)
+    with pytest.raises(IndicatorInputError, match="column 'CO'"):
+        check.require_valid_folder(copy)
+    assert len(calls) == 2
+    with pytest.raises(IndicatorInputError, match="column 'CO'"):
+        check.require_valid_folder(copy)
+    assert len(calls) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib
 import itertools
 import json
 import shutil
@@ -15,10 +16,11 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from indicators import cli, contract, io
+from indicators import check, cli, contract, io
 from indicators.errors import IndicatorInputError
 from indicators.ingest import FORMATS, detect_format, ingest
 from indicators.io.air import CNEMC_TYPES
+from indicators.targets import read_targets
 
 STATIONS_ZH = (
     "监测点编码,监测点名称,城市,经度,纬度,对照点,省级行政区\n"
@@ -408,3 +410,309 @@ def test_two_daily_files_append(cnemc_dir: Path, tmp_path: Path) -> None:
         pl.col("time").dt.date().cast(pl.String).is_in(["2019-01-01", "2019-07-15"])
     )
     assert third["tables"]["station_hours"]["added"] == archive.height - overlap.height
+
+
+# --------------------------------------------------------------------------- batches, memory bound
+
+INGEST = importlib.import_module("indicators.ingest")
+
+
+def cnemc_days(path: Path, bumps: dict[str, dict[str, float]]) -> Path:
+    """A CNEMC file (hours 0..2 of each day of ``bumps``, 1001A and 1002A); PM2.5 = 11 + hour,
+    plus ``bumps[day][station]``."""
+    stations = ("1001A", "1002A")
+    lines = ["date,hour,type," + ",".join(stations)]
+    for day, bump in bumps.items():
+        for hour in range(3):
+            for k, ty in enumerate(CNEMC_TYPES):
+                cells = []
+                for station in stations:
+                    value = 1.0 + 0.1 * hour if ty.startswith("CO") else float(10 + k + hour)
+                    if ty == "PM2.5":
+                        value += bump.get(station, 0.0)
+                    cells.append(f"{value:g}")
+                lines.append(f"{day},{hour},{ty},{','.join(cells)}")
+    text = "\n".join(lines) + "\n"
+    if path.name.endswith(".gz"):
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _six_days(folder: Path) -> list[Path]:
+    """Daily files 2019-01-01 .. 06; PM2.5 of day k is 11 + hour + k (1001A), + 10 k (1002A)."""
+    folder.mkdir(exist_ok=True)
+    return [
+        cnemc_days(
+            folder / f"china_sites_2019010{k}.csv",
+            {f"2019010{k}": {"1001A": float(k), "1002A": 10.0 * k}},
+        )
+        for k in range(1, 7)
+    ]
+
+
+def _hours(folder: Path) -> pl.DataFrame:
+    return pl.read_parquet(contract.table_file(folder, "station_hours"))
+
+
+def test_an_ingest_in_several_batches_gives_the_table_of_one_ingest(
+    tmp_path: Path, monkeypatch
+) -> None:
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)
+    days = _six_days(tmp_path / "days")
+    one = ingest([stations, *days], tmp_path / "one", progress=False)
+    expected = _hours(tmp_path / "one")
+    assert one["tables"]["station_hours"]["rows"] == expected.height == 6 * 3 * 2
+    assert expected.select("station", "time", "PM2.5").rows()[:3] == [
+        ("1001A", datetime(2019, 1, 1, 0), 12.0),
+        ("1002A", datetime(2019, 1, 1, 0), 21.0),
+        ("1001A", datetime(2019, 1, 1, 1), 13.0),
+    ]
+    assert expected.select("station", "time", "PM2.5").row(-1) == (
+        "1002A",
+        datetime(2019, 1, 6, 2),
+        73.0,
+    )
+    # three passes of two daily files in one ingest
+    monkeypatch.setattr(INGEST, "CNEMC_BATCH_FILES", 2)
+    batched = ingest([stations, *days], tmp_path / "batched", progress=False)
+    assert _hours(tmp_path / "batched").equals(expected)
+    assert batched["tables"]["station_hours"]["rows"] == 36
+    # four ingests, out of order
+    steps = tmp_path / "steps"
+    added = [
+        ingest(files, steps, progress=False)["tables"]["station_hours"]["added"]
+        for files in ([stations, days[2], days[3]], [days[0]], [days[5], days[4]], [days[1]])
+    ]
+    assert added == [12, 6, 12, 6]
+    assert _hours(steps).equals(expected)
+    # days 2..4 again in one concatenated file (the same values): compared a day at a time
+    monkeypatch.setattr(INGEST, "OVERLAP_WINDOW_DAYS", 1)
+    again = cnemc_days(
+        tmp_path / "china_sites_20190102-04.csv.gz",
+        {f"2019010{k}": {"1001A": float(k), "1002A": 10.0 * k} for k in (2, 3, 4)},
+    )
+    done = ingest([again], steps, progress=False)
+    assert done["tables"]["station_hours"] == {
+        "rows": 36,
+        "added": 0,
+        "file": str(contract.table_file(steps, "station_hours")),
+    }
+    assert _hours(steps).equals(expected)
+    manifests = [
+        json.loads((f / contract.MANIFEST).read_text(encoding="utf-8"))["tables"]["station_hours"]
+        for f in (tmp_path / "one", tmp_path / "batched", steps)
+    ]
+    assert {m["time_range"][0] for m in manifests} == {"2019-01-01T00:00"}
+    assert {m["time_range"][1] for m in manifests} == {"2019-01-06T02:00"}
+    for m in manifests[:2]:
+        assert [(s["name"], s["rows"]) for s in m["sources"]] == [(d.name, 6) for d in days]
+        assert m["sources"][3]["time_range"] == ["2019-01-04T00:00", "2019-01-04T02:00"]
+    assert [s["rows"] for s in manifests[2]["sources"]] == [6, 6, 6, 6, 6, 6, 18]
+    assert manifests[2]["stations"] == 2 and manifests[2]["cities"] == 1
+
+
+def test_an_increment_compares_only_the_overlapping_hours(tmp_path: Path, monkeypatch) -> None:
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)
+    days = _six_days(tmp_path / "days")
+    folder = tmp_path / "out"
+    ingest([stations, *days], folder, progress=False)
+    expected = _hours(folder)
+    compared = []
+
+    def spy(segments, keys, values):
+        compared.append([(i, f.height, f["time"].min(), f["time"].max()) for f, i in segments])
+        return combine(segments, keys, values)
+
+    combine = INGEST._combine
+    monkeypatch.setattr(INGEST, "_combine", spy)
+    # day 4 again, gzipped (other bytes, the same rows): only day 4 of the folder is read
+    day4 = cnemc_days(
+        tmp_path / "china_sites_20190104.csv.gz", {"20190104": {"1001A": 4.0, "1002A": 40.0}}
+    )
+    done = ingest([day4], folder, progress=False)
+    day = (datetime(2019, 1, 4, 0), datetime(2019, 1, 4, 2))
+    assert compared == [[(-1, 6, *day), (0, 6, *day)]]
+    assert done["tables"]["station_hours"]["added"] == 0
+    assert _hours(folder).equals(expected)
+    # a new day after the folder's: nothing compared, appended
+    compared.clear()
+    day7 = cnemc_days(
+        tmp_path / "china_sites_20190107.csv", {"20190107": {"1001A": 7.0, "1002A": 70.0}}
+    )
+    done = ingest([day7], folder, progress=False)
+    assert compared == [] and done["tables"]["station_hours"]["added"] == 6
+    hours = _hours(folder)
+    assert hours.head(36).equals(expected)
+    assert hours.tail(6)["PM2.5"].to_list() == [18.0, 81.0, 19.0, 82.0, 20.0, 83.0]
+
+
+def test_the_first_clash_over_the_windows_is_the_first_by_key(tmp_path: Path, monkeypatch) -> None:
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)
+    days = _six_days(tmp_path / "days")
+    # day 2 of 1002A and day 3 of 1001A differ: by key (station, time) 1001A comes first
+    clash = cnemc_days(
+        tmp_path / "china_sites_20190102-03.csv",
+        {"20190102": {"1001A": 2.0, "1002A": 25.0}, "20190103": {"1001A": 3.5, "1002A": 30.0}},
+    )
+    messages = []
+    for window in (31, 1):
+        monkeypatch.setattr(INGEST, "OVERLAP_WINDOW_DAYS", window)
+        folder = tmp_path / f"w{window}"
+        ingest([stations, *days], folder, progress=False)
+        before = contract.table_file(folder, "station_hours").read_bytes()
+        with pytest.raises(IndicatorInputError, match="different values") as err:
+            ingest([clash], folder, progress=False)
+        messages.append(str(err.value).replace(str(folder), "FOLDER"))
+        assert contract.table_file(folder, "station_hours").read_bytes() == before
+    assert messages[0] == messages[1]
+    assert "station=1001A, time=2019-01-03 00:00" in messages[0] and "'PM2.5'" in messages[0]
+    assert "china_sites_20190103.csv (in FOLDER" in messages[0] and str(clash) in messages[0]
+    assert "expected 14.0" in messages[0] and "found 14.5" in messages[0]
+
+
+def test_a_hand_written_folder_table_out_of_order_is_merged_in_order(tmp_path: Path) -> None:
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)
+    days = _six_days(tmp_path / "days")
+    ingest([stations, *days[:5]], tmp_path / "ingested", progress=False)
+    ingest([days[5]], tmp_path / "ingested", progress=False)
+    expected = _hours(tmp_path / "ingested")
+    by_hand = tmp_path / "by_hand"
+    ingest([stations, *days[:5]], by_hand, progress=False)
+    (by_hand / contract.MANIFEST).unlink()
+    hours = _hours(by_hand)
+    hours.reverse().write_parquet(contract.table_file(by_hand, "station_hours"))
+    done = ingest([days[5]], by_hand, progress=False)
+    assert done["tables"]["station_hours"]["added"] == 6
+    assert _hours(by_hand).equals(expected)
+    # a station-hour without a time is an error naming the folder's file and row
+    hours.with_columns(
+        pl.when(pl.int_range(pl.len()) == 4).then(None).otherwise(pl.col("time")).alias("time")
+    ).write_parquet(contract.table_file(by_hand, "station_hours"))
+    with pytest.raises(IndicatorInputError, match="has no key") as err:
+        ingest([_six_days(tmp_path / "more")[0].rename(tmp_path / "x.csv")], by_hand)
+    assert (err.value.file, err.value.row, err.value.column) == (
+        str(contract.table_file(by_hand, "station_hours")),
+        5,
+        "time",
+    )
+
+
+# --------------------------------------------------------------------------- targets
+
+TARGETS_TOML = (
+    "schema = 1\n\n"
+    '[[target]]\ncity = "北京"\nyear = 2019\ngood_day_ratio = 65.0\n"PM2.5" = 42.0\n'
+    'note = "市考核"\n\n'
+    '[[target]]\ncity = "北京"\nyear = 2020\ngood_day_ratio = 70.5\nn_worse_V = 0\n'
+)
+
+
+def test_a_targets_file_is_detected_ingested_and_read_back(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path / "goals.txt", TARGETS_TOML)  # the name says nothing
+    assert detect_format(path) == "targets"
+    folder = tmp_path / "out"
+    assert cli.main(["ingest", str(path), "--out", str(folder)]) == 0
+    assert "targets" in capsys.readouterr().out
+    table = pl.read_parquet(contract.table_file(folder, "targets"))
+    assert table.select("city", "year", "good_day_ratio", "PM2.5", "n_worse_V", "note").rows() == [
+        ("北京", 2019, 65.0, 42.0, None, "市考核"),
+        ("北京", 2020, 70.5, None, 0, None),
+    ]
+    assert table.columns == list(contract.TABLES["targets"].required) + [
+        c.name for c in contract.TABLES["targets"].columns if not c.required
+    ]
+    assert read_targets(contract.table_file(folder, "targets")).equals(read_targets(path))
+    entry = json.loads((folder / contract.MANIFEST).read_text(encoding="utf-8"))["tables"][
+        "targets"
+    ]
+    assert (entry["rows"], entry["cities"], entry["time_range"]) == (2, 1, None)
+    (source,) = entry["sources"]
+    assert (source["name"], source["format"], source["rows"]) == ("goals.txt", "targets", 2)
+    assert source["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    (listed,) = [c for c in check.check_folder(folder) if c.name == "targets"]
+    assert listed.ok and listed.rows == 2 and listed.counts == {"cities": 1}
+    # the same target with another value: an error naming both files, nothing written
+    other = _write(
+        tmp_path / "other.toml",
+        'schema = 1\n[[target]]\ncity = "北京"\nyear = 2019\ngood_day_ratio = 66.0\n'
+        '"PM2.5" = 42.0\nnote = "市考核"\n',
+    )
+    before = contract.table_file(folder, "targets").read_bytes()
+    with pytest.raises(IndicatorInputError, match="different values") as err:
+        ingest([other], folder, progress=False)
+    assert "goals.txt (in " in str(err.value) and str(other) in str(err.value)
+    assert (err.value.column, err.value.found) == ("good_day_ratio", 66.0)
+    assert contract.table_file(folder, "targets").read_bytes() == before
+    # another city: merged; the first file again: skipped
+    more = _write(
+        tmp_path / "more.toml",
+        'schema = 1\n[[target]]\ncity = "上海"\nyear = 2019\n"PM2.5" = 30.0\n',
+    )
+    done = ingest([more, path], folder, progress=False)
+    assert [s["name"] for s in done["skipped"]] == [str(path)]
+    assert done["tables"]["targets"]["rows"] == 3 and done["tables"]["targets"]["added"] == 1
+    merged = read_targets(contract.table_file(folder, "targets"))
+    assert merged.select("city", "year", "PM2.5").rows() == [
+        ("上海", 2019, 30.0),
+        ("北京", 2019, 42.0),
+        ("北京", 2020, None),
+    ]
+
+
+def test_a_bad_targets_file_is_an_error_naming_file_row_and_column(tmp_path: Path) -> None:
+    bad = _write(tmp_path / "targets.toml", TARGETS_TOML.replace("70.5", "101.0"))
+    with pytest.raises(IndicatorInputError, match="out of range") as err:
+        ingest([bad], tmp_path / "out", progress=False)
+    assert (err.value.file, err.value.row, err.value.column, err.value.found) == (
+        str(bad),
+        2,
+        "good_day_ratio",
+        101.0,
+    )
+    assert not (tmp_path / "out" / contract.MANIFEST).exists()
+    newer = _write(tmp_path / "v2.toml", TARGETS_TOML.replace("schema = 1", "schema = 2"))
+    assert detect_format(newer) == "targets"  # recognised, then refused for its version
+    with pytest.raises(IndicatorInputError, match="unsupported targets schema") as err:
+        ingest([newer], tmp_path / "out", progress=False)
+    assert (err.value.column, err.value.found) == ("schema", 2)
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)  # --format targets forces it
+    with pytest.raises(IndicatorInputError, match="not valid TOML"):
+        ingest([stations], tmp_path / "out", format="targets", progress=False)
+
+
+def test_check_rejects_a_bad_target_value_at_its_row(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "out"
+    ingest([_write(tmp_path / "t.toml", TARGETS_TOML)], folder, progress=False)
+    path = contract.table_file(folder, "targets")
+    table = pl.read_parquet(path)
+    table.with_columns(
+        share_I_III=pl.when(pl.col("year") == 2020).then(120.0).otherwise(pl.col("share_I_III"))
+    ).write_parquet(path)
+    (listed,) = [c for c in check.check_folder(folder) if c.name == "targets"]
+    err = listed.error
+    assert err is not None
+    assert (err.file, err.row, err.column, err.found) == (str(path), 2, "share_I_III", 120.0)
+    assert err.expected == "a number in 0..100 [percent]"
+    assert cli.main(["check", str(folder)]) == 1
+    assert f"error: {path}, row 2, column 'share_I_III'" in capsys.readouterr().out
+    pl.concat([table, table.head(1)]).write_parquet(path)  # (北京, 2019) twice
+    (listed,) = [c for c in check.check_folder(folder) if c.name == "targets"]
+    assert (listed.error.row, listed.error.column) == (3, "city")
+    assert "already given in target 1" in str(listed.error)
+
+
+def test_a_bad_file_in_a_later_batch_is_named_and_nothing_is_written(
+    tmp_path: Path, monkeypatch
+) -> None:
+    stations = _write(tmp_path / "stations.csv", STATIONS_ZH)
+    days = _six_days(tmp_path / "days")
+    bad = days[4]
+    bad.write_text(bad.read_text(encoding="utf-8").replace(",16,", ",-16,", 1), encoding="utf-8")
+    monkeypatch.setattr(INGEST, "CNEMC_BATCH_FILES", 2)  # the third batch: 05 and 06
+    with pytest.raises(IndicatorInputError) as err:
+        ingest([stations, *days], tmp_path / "out", progress=False)
+    assert err.value.file == str(bad) and err.value.found == -16.0
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

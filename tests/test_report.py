@@ -464,6 +464,36 @@ def test_targets_are_met_on_the_edge(data, tmp_path):
     assert march["good_day_ratio"]["target"] is None and march["good_day_ratio"]["met"] is None
 
 
+def test_the_folder_targets_table_is_the_default_targets(data, tmp_path):
+    """``indicators ingest targets.toml`` into a folder: its report compares with those targets
+    unless a targets file is given."""
+    from indicators import contract
+    from indicators.ingest import ingest
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name in ("stations", "station_hours"):
+        contract.table_file(folder, name).write_bytes(contract.table_file(data, name).read_bytes())
+    assert sec.load_targets(validate_params("清河市", "2026Q1", data=str(folder))) is None
+    toml = tmp_path / "goals.toml"
+    toml.write_text(
+        'schema = 1\n[[target]]\ncity = "清河市"\nyear = 2026\ngood_day_ratio = 77.5\n'
+        '"PM2.5" = 36.0\n',
+        encoding="utf-8",
+    )
+    ingest([toml], folder, progress=False)
+    loaded = sec.load_targets(validate_params("清河市", "2026Q1", data=str(folder)))
+    assert loaded.select("city", "year", "good_day_ratio", "PM2.5", "n_worse_V").rows() == [
+        ("清河市", 2026, 77.5, 36.0, None)
+    ]
+    values = headline_values(open_report("清河市", "2026Q1", data=str(folder)))
+    assert (values["good_day_ratio"]["target"], values["PM2.5"]["target"]) == (77.5, 36.0)
+    assert values["O3_MDA8_P90"]["target"] is None
+    given = str(targets.demo_targets_path())  # a targets file given wins over the folder's
+    values = headline_values(open_report("清河市", "2026Q1", data=str(folder), targets=given))
+    assert (values["good_day_ratio"]["target"], values["PM2.5"]["target"]) == (76.0, 38.0)
+
+
 def test_every_section_has_a_notebook_cell():
     nb = nbformat.read(notebook_path("city_report"), as_version=4)
     sources = [c.source for c in nb.cells if c.cell_type == "code"]

@@ -57,6 +57,23 @@ def test_demo_targets_file() -> None:
     assert t.schema["PM2.5"] == pl.Float64
 
 
+def test_the_contract_targets_table_has_the_columns_read_targets_returns() -> None:
+    from indicators import contract
+
+    spec = contract.TABLES["targets"]
+    t = tg.read_targets(tg.demo_targets_path())
+    assert [c.name for c in spec.columns] == t.columns
+    assert [c.name for c in spec.columns][2:-1] == list(tg.TARGET_INDICATORS)
+    assert {c.name: c.dtype for c in spec.columns} == {n: type(d) for n, d in t.schema.items()}
+    units = {"percent": "%", "ug/m3": "µg/m³", "1": "", "count": ""}
+    for key, meta in tg.TARGET_INDICATORS.items():
+        column = spec.column(key)
+        assert column is not None and column.unit == units[meta.unit]
+        assert column.description.startswith(meta.zh)
+        assert column.description.endswith(meta.direction.replace("_", " "))
+    assert spec.keys == ("city", "year") and spec.required == ("city", "year")
+
+
 def test_read_targets_minimal(tmp_path: Path) -> None:
     t = tg.read_targets(_write(tmp_path, HEAD + '"PM2.5" = 35\nnote = "省考"\n'))
     assert t.select("city", "year", "PM2.5", "good_day_ratio", "note").row(0) == (

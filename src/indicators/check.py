@@ -2,7 +2,8 @@
 
 Every table of the folder is checked against the contract
 (:func:`indicators.contract.check_schema`), then its values
-(:func:`indicators.validation.validate_table`), then against the other tables
+(:func:`indicators.validation.validate_table`; the targets table also by
+:func:`indicators.targets.check_targets`), then against the other tables
 (station hours of stations the station list lacks, a station listed twice).
 Every command that opens a data folder runs :func:`require_valid_folder`
 first, so a folder that fails produces no report.
@@ -20,6 +21,8 @@ indicators.errors.IndicatorInputError: no/such/folder: no such data folder (expe
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +33,7 @@ import polars as pl
 
 from . import contract
 from .errors import IndicatorInputError, IndicatorWarning
+from .targets import check_targets
 from .validation import validate_table
 
 __all__ = [
@@ -183,6 +187,8 @@ def _inspect(folder: Path, name: str, manifest: dict[str, Any] | None) -> TableC
         warnings.simplefilter("always", IndicatorWarning)
         try:
             contract.check_schema(name, schema, file=str(path))
+            if name == "targets":  # the checks of the targets file (ranges, duplicates)
+                check_targets(scan.collect(), file=str(path))
             validate_table(name, scan, file=str(path))
         except IndicatorInputError as exc:
             check.error = exc
@@ -349,18 +355,57 @@ def first_problem(checks: list[TableCheck]) -> IndicatorInputError | None:
     return next((c.error for c in checks if c.error is not None), None)
 
 
+#: File of the figures store that records the last passing check of the folder.
+_CHECKED = "checked.json"
+
+
 def require_valid_folder(folder: str | Path) -> list[TableCheck]:
-    """:func:`check_folder`, raising the first problem.
+    """:func:`check_folder`, raising the first problem; a passing check is remembered.
+
+    A folder that passed is recorded (``<folder>/figures/checked.json``, with
+    :func:`indicators.contract.data_fingerprint` and the warnings), so the next
+    command on the same data does not check its tables again; any change of a
+    table or of the manifest checks it afresh. A failing folder is never recorded.
+
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+
+    Returns
+    -------
+    list of TableCheck
+        The checks (from the record: one per table with warnings, warnings only).
 
     Raises
     ------
     IndicatorInputError
         The first problem of the folder (one line: file, row, column, expected).
     """
+    root = Path(folder)
+    record = root / contract.FIGURES_DIR / _CHECKED
+    fingerprint = contract.data_fingerprint(root) if root.is_dir() else None
+    if fingerprint is not None and record.is_file():
+        try:
+            saved = json.loads(record.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            saved = {}
+        if saved.get("data") == fingerprint and saved.get("schema") == contract.SCHEMA_VERSION:
+            return [TableCheck(n, f, warnings=list(w)) for n, f, w in saved.get("warnings", [])]
     checks = check_folder(folder)
     problem = first_problem(checks)
     if problem is not None:
         raise problem
+    if fingerprint is not None:
+        kept = [[c.name, c.file, c.warnings] for c in checks if c.warnings]
+        meta = {"data": fingerprint, "schema": contract.SCHEMA_VERSION, "warnings": kept}
+        try:
+            record.parent.mkdir(exist_ok=True)
+            tmp = record.with_name(f".{_CHECKED}.{os.getpid()}")
+            tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, record)
+        except OSError:  # a read-only folder: checked again next time
+            pass
     return checks
 
 

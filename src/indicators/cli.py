@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "ingest",
-        help="read CNEMC, station-list, UCI, water, noise ... files into a data folder",
+        help="read CNEMC, station-list, UCI, water, noise, targets ... files into a data folder",
         description="Read files (formats detected from their content) into a data folder: one "
         "Parquet file per table and manifest.json. Incremental: new files are merged with the "
         "folder's tables, files already ingested (same sha256) are skipped, overlapping data "

@@ -126,6 +126,21 @@ _RESULTS = (
     _c("detection_limit", pl.Float64, "per row", False),
 )
 _PLACE = (_c("lon", pl.Float64, "°", False), _c("lat", pl.Float64, "°", False))
+#: Columns of the targets table: those :func:`indicators.targets.read_targets` returns, one per
+#: :data:`indicators.targets.TARGET_INDICATORS` key (tests/test_targets.py keeps them equal).
+_TARGETS = (
+    _c("city", pl.String),
+    _c("year", pl.Int64, d="calendar year of the target"),
+    _c("good_day_ratio", pl.Float64, "%", False, "优良天数比例, at least"),
+    _c("PM2.5", pl.Float64, _UG, False, "细颗粒物年均浓度, at most"),
+    _c("O3_MDA8_P90", pl.Float64, _UG, False, "臭氧日最大8小时平均第90百分位数, at most"),
+    _c("composite_index", pl.Float64, "", False, "环境空气质量综合指数, at most"),
+    _c("share_I_III", pl.Float64, "%", False, "地表水I～III类断面比例, at least"),
+    _c("n_worse_V", pl.Int64, "", False, "劣V类断面数, at most"),
+    _c("drinking_compliance", pl.Float64, "%", False, "集中式饮用水水源地达标率, at least"),
+    _c("blackodorous_elimination", pl.Float64, "%", False, "黑臭水体消除比例, at least"),
+    _c("note", pl.String, required=False),
+)
 
 #: Every table a data folder may hold, by name.
 TABLES: dict[str, Table] = {
@@ -370,6 +385,14 @@ TABLES: dict[str, Table] = {
             time_column="date",
             entity_columns=("city",),
         ),
+        Table(
+            "targets",
+            "targets",
+            "targets (考核目标) per city and year (indicators.targets; null = no target)",
+            _TARGETS,
+            ("city", "year"),
+            entity_columns=("city",),
+        ),
     )
 }
 
@@ -417,6 +440,13 @@ def table_path(folder: str | Path, name: str) -> Path | None:
 def require_table(folder: str | Path, name: str) -> Path:
     """Path of table ``name`` in ``folder``; an error naming the file when it is absent.
 
+    Parameters
+    ----------
+    folder : path
+        The data folder.
+    name : str
+        Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
+
     Raises
     ------
     IndicatorInputError
@@ -439,8 +469,6 @@ def read_manifest(folder: str | Path) -> dict:
     ----------
     folder : path
         The data folder.
-    name : str
-        Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
 
     Raises
     ------
@@ -510,8 +538,13 @@ def check_schema(name: str, schema: pl.Schema | dict, *, file: str | None = None
 
     Parameters
     ----------
-    folder : path
-        The data folder.
+    name : str
+        Contract table name (a key of :data:`TABLES`).
+    schema : polars.Schema or dict
+        Column name -> polars data type of the table (``frame.schema``,
+        ``lazy.collect_schema()`` or a Parquet file's schema).
+    file : str, optional
+        The file named in messages (default: the table's file name).
 
     Raises
     ------
@@ -586,16 +619,6 @@ FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly")
 def figures_table_file(store: str | Path, name: str) -> Path:
     """Path of table ``name`` of a figures-store entry (whether it exists or not).
 
-    Parameters
-    ----------
-    name : str
-        Contract table name (a key of :data:`TABLES`).
-    schema : polars.Schema or dict
-        Column name -> polars data type of the table (``frame.schema``,
-        ``lazy.collect_schema()`` or a Parquet file's schema).
-    file : str, optional
-        The file named in messages (default: the table's file name).
-
     Raises
     ------
     IndicatorInputError
@@ -606,3 +629,34 @@ def figures_table_file(store: str | Path, name: str) -> Path:
             "unknown figures table", expected=f"one of {list(FIGURES_TABLES)}", found=name
         )
     return Path(store) / f"{name}.parquet"
+
+
+def data_fingerprint(data: str | Path) -> str:
+    """A digest of the folder's contract tables (name, size, modification time) and manifest.
+
+    Any rewrite of a table (ingest, a hand edit) changes it, so figures or a check
+    result recorded for other data are never reused.
+
+    Parameters
+    ----------
+    data : path
+        The data folder.
+
+    Returns
+    -------
+    str
+        A SHA-256 hex digest.
+    """
+    import hashlib
+
+    folder = Path(data)
+    parts = []
+    for name in TABLES:
+        path = table_path(folder, name)
+        if path is not None:
+            st = path.stat()
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        parts.append(hashlib.sha256(manifest.read_bytes()).hexdigest())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,8 +1,9 @@
 r"""Ingest (数据入库): real files in, one validated data folder out.
 
 :func:`ingest` turns CNEMC archive files, a CNEMC station list, the UCI Beijing
-files, tidy station-hour tables and the water, drinking-water, sea,
-black-odorous, noise and sand-dust files of a bureau into a data folder of the
+files, tidy station-hour tables, the water, drinking-water, sea,
+black-odorous, noise and sand-dust files of a bureau and a targets file
+(考核目标, :mod:`indicators.targets`) into a data folder of the
 data-folder contract (:mod:`indicators.contract`): one Parquet file per table
 and a ``manifest.json`` recording, for each table, its schema version, its
 sources (name, size, sha256), rows, time range, stations/cities/sites, data
@@ -12,8 +13,9 @@ How it works
 ------------
 * **Detection.** Each file's format is decided from its content: the header
   line (decoded strictly as UTF-8, UTF-8 with BOM or GB18030; gzip is
-  recognised by its magic bytes), a Parquet schema or the first sheet of an
-  xlsx workbook. ``format=`` forces one (:data:`FORMATS`). A folder, a glob or
+  recognised by its magic bytes), a Parquet schema, the first sheet of an
+  xlsx workbook or, for a targets file, TOML with ``schema`` and
+  ``[[target]]`` tables. ``format=`` forces one (:data:`FORMATS`). A folder, a glob or
   a zip archive stands for the files in it. The file is then read by the
   reader of :mod:`indicators.io` for that format (parsing and value checks are
   the readers'); ingest only reshapes headers of tidy tables.
@@ -28,6 +30,11 @@ How it works
   each file is written to a temporary file in the folder and renamed.
 * **Layout.** ``station_hours`` is written time-ordered (then by station) with
   row-group statistics, so that reading one month skips the other row groups.
+* **Memory.** Station hours never sit in memory as a whole: each batch of
+  daily files is written, sorted, to a temporary Parquet part as it is read;
+  the table is then streamed from the parts (and the folder's table) into its
+  file. Only the time range where two of them overlap is read into memory to
+  be compared, a month at a time.
 
 Examples
 --------
@@ -54,21 +61,25 @@ import itertools
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
+import tomllib
 import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
-from . import contract, validation
+from . import contract, targets, validation
 from . import io as readers
 from .errors import IndicatorInputError
 from .glossary import AIR_POLLUTANTS, TERMS
@@ -119,10 +130,26 @@ FORMATS: dict[str, tuple[str, str]] = {
     "noise_regional": ("noise_regional", "regional noise: 城市, 年份, 点位, 昼间 ..."),
     "noise_traffic": ("noise_traffic", "road-traffic noise: 城市, 年份, 路段, 昼间 ..."),
     "dust": ("dust", "sand-dust flags: city, date[, kind, hours, source] (城市, 日期 ...)"),
+    "targets": (
+        "targets",
+        "targets TOML (考核目标): schema = 1 and [[target]] tables with city, year and "
+        "indicators (indicators.targets)",
+    ),
 }
 
 #: Files in a folder with these endings are read; other files (README.md ...) are skipped.
-DATA_SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".xlsx", ".xlsm", ".zip", ".txt", ".tsv")
+DATA_SUFFIXES = (
+    ".csv",
+    ".csv.gz",
+    ".gz",
+    ".parquet",
+    ".xlsx",
+    ".xlsm",
+    ".zip",
+    ".txt",
+    ".tsv",
+    ".toml",
+)
 
 #: Rows per Parquet row group of ``station_hours`` (about a month of the 8-city archive,
 #: two days of a national year): a one-month read skips the others by their statistics.
@@ -130,6 +157,9 @@ ROW_GROUP_ROWS = 65_536
 
 #: CNEMC daily files read in one pass (concatenated, as the archive layout allows).
 CNEMC_BATCH_FILES = 31
+
+#: Days of station hours compared in memory at a time where new data overlap the folder's.
+OVERLAP_WINDOW_DAYS = 31
 
 _REGISTRY_FORMATS = (
     "station_list",
@@ -145,6 +175,8 @@ _ENTITY_LABELS = {
     "water_body_id": "water_bodies",
 }
 _HEAD_BYTES = 1 << 20
+#: Bytes read first: a header line fits (a national CNEMC header is about 10 kB).
+_FIRST_BYTES = 1 << 16
 
 
 # --------------------------------------------------------------------------- headers
@@ -224,9 +256,9 @@ def _rename(df: pl.DataFrame, aliases: dict[str, tuple[str, ...]]) -> pl.DataFra
 
 def _classify(columns: Sequence[str]) -> str | None:
     """The format a header names, or None (see :data:`FORMATS`)."""
+    if [_norm(c) for c in columns[:3]] == ["date", "hour", "type"]:
+        return "cnemc"  # (before normalising 1,600 station codes)
     norm = [_norm(c) for c in columns]
-    if norm[:3] == ["date", "hour", "type"]:
-        return "cnemc"
     names = set(norm)
     if {"year", "month", "day", "hour", "station", "pm2.5"} <= names:
         return "uci_beijing"
@@ -271,28 +303,81 @@ def _classify(columns: Sequence[str]) -> str | None:
 # --------------------------------------------------------------------------- files
 
 
-def _is_gzip(path: Path) -> bool:
+def _magic(path: Path) -> bytes:
+    """The first two bytes of a file as stored (the magic bytes of gzip and zip)."""
     with path.open("rb") as f:
-        return f.read(2) == b"\x1f\x8b"
+        return f.read(2)
 
 
-def _head(path: Path) -> bytes:
-    """The first bytes of a file (gunzipped when it is gzip)."""
+def _is_gzip(path: Path) -> bool:
+    return _magic(path) == b"\x1f\x8b"
+
+
+def _head(path: Path, size: int = _HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of a file (gunzipped when it is gzip)."""
     try:
         if _is_gzip(path):
             with gzip.open(path, "rb") as f:
-                return f.read(_HEAD_BYTES)
+                return f.read(size)
         with path.open("rb") as f:
-            return f.read(_HEAD_BYTES)
+            return f.read(size)
     except (EOFError, OSError, zlib.error) as exc:
         raise IndicatorInputError(
             "truncated or corrupt file", file=str(path), expected="a readable file", found=str(exc)
         ) from None
 
 
+def _gunzip(raw: bytes) -> bytes:
+    """Gzip data decompressed (one zlib pass for the usual single member; else :mod:`gzip`)."""
+    d = zlib.decompressobj(wbits=31)
+    out = d.decompress(raw)
+    if d.eof and not d.unused_data:
+        return out
+    return gzip.decompress(raw)  # several members, or truncated (EOFError)
+
+
+def _maybe_toml(line: bytes) -> bool:
+    """Whether a first line may begin a TOML file (``key = value``, a table, a comment)."""
+    text = line.strip()
+    return not text or text[:1] in (b"#", b"[") or b"=" in text
+
+
+def _is_targets_toml(head: bytes) -> bool:
+    """Whether a whole (small) file is a targets file: TOML with ``schema`` and ``[[target]]``.
+
+    Detection only (:func:`indicators.targets.read_targets` checks the file,
+    its schema version included): UTF-8 text that parses as TOML with a
+    ``schema`` key and an array of ``target`` tables.
+    """
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    if "[[target]]" not in text.replace(" ", ""):
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    found = data.get("target")
+    return (
+        "schema" in data
+        and isinstance(found, list)
+        and bool(found)
+        and all(isinstance(t, dict) for t in found)
+    )
+
+
 def _header_of(path: Path) -> tuple[str, list[str], bytes]:
-    """``(kind, columns, header bytes)`` of a data file: kind is csv, parquet or xlsx."""
-    head = _head(path)
+    """``(kind, columns, header bytes)`` of a data file: kind is csv, parquet, xlsx, zip or toml."""
+    size = _FIRST_BYTES
+    head = _head(path, size)
+    binary = head[:4] == b"PAR1" or head[:2] == b"PK"
+    if len(head) == size and not binary:
+        if b"\n" not in head or _maybe_toml(head.split(b"\n", 1)[0]):
+            size = _HEAD_BYTES  # a long header line, or a TOML file: read up to 1 MiB
+            head = _head(path, size)
+    whole = len(head) < size
     if head[:4] == b"PAR1":
         try:
             return "parquet", list(pl.read_parquet_schema(path)), b""
@@ -317,6 +402,9 @@ def _header_of(path: Path) -> tuple[str, list[str], bytes]:
                 "cannot read the workbook", file=str(path), found=str(exc).splitlines()[0]
             ) from None
         return "xlsx", columns, b""
+    if whole and _maybe_toml(head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]):
+        if _is_targets_toml(head):  # a targets file is small: read whole
+            return "toml", [], b""
     end = head.find(b"\n")
     line = head if end < 0 else head[:end]
     if not line.strip():
@@ -334,12 +422,20 @@ def _expected_formats() -> str:
     return "; ".join(f"{k}: {v[1]}" for k, v in FORMATS.items())
 
 
+def _format_of(kind: str, columns: Sequence[str]) -> str | None:
+    """The format of a file of ``kind`` with these columns (:func:`_classify`), or None."""
+    if kind == "toml":
+        return "targets"
+    return _classify(columns) if kind != "zip" else None
+
+
 def detect_format(path: str | os.PathLike) -> str:
     """The format of a data file, from its content (the keys of :data:`FORMATS`).
 
     The header line (decoded strictly: UTF-8, UTF-8 with BOM or GB18030; gzip
     recognised by its magic bytes), the Parquet schema or the first sheet's
-    header of an xlsx workbook decide; the file name does not. Results files
+    header of an xlsx workbook decide (a targets file: TOML with ``schema``
+    and ``[[target]]`` tables); the file name does not. Results files
     (site, date, item, value) are reported as ``water_results`` (``sea_results``
     with a campaign column); :func:`ingest` files them under drinking or sea
     results when their sites are drinking sources or sea points.
@@ -351,7 +447,7 @@ def detect_format(path: str | os.PathLike) -> str:
     """
     p = Path(path)
     kind, columns, _ = _header_of(p)
-    found = _classify(columns) if kind != "zip" else None
+    found = _format_of(kind, columns)
     if found is None:
         raise IndicatorInputError(
             "unrecognised file format",
@@ -425,7 +521,7 @@ def _expand(sources: Iterable[str | os.PathLike], tmp: Path) -> list[_Source]:
             )
     out: list[_Source] = []
     for path, explicit in files:
-        if path.stat().st_size and _head(path)[:2] == b"PK" and not _is_xlsx(path):
+        if path.stat().st_size and _magic(path) == b"PK" and not _is_xlsx(path):
             out += _zip_members(path, tmp)
             continue
         out.append(_Source(path, str(path), path.stat().st_size, _sha256(path), explicit))
@@ -560,6 +656,7 @@ _READERS: dict[str, Callable[[_Source], pl.DataFrame]] = {
     "noise_regional": lambda s: readers.read_noise_regional(s.path),
     "noise_traffic": lambda s: readers.read_noise_traffic(s.path),
     "dust": _read_dust,
+    "targets": lambda s: targets.read_targets(s.path),
 }
 
 
@@ -568,7 +665,7 @@ def _cnemc_dates(path: Path) -> tuple[str, ...]:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
+            raw = _gunzip(raw)
         except (EOFError, OSError, zlib.error):
             return ()  # the reader reports the broken file
     lines = raw.splitlines()[1:]
@@ -599,26 +696,35 @@ def _cnemc_batches(group: list[_Source]) -> list[list[_Source]]:
     return batches
 
 
-def _read_cnemc_batch(batch: list[_Source], basis: str, tmp: Path) -> pl.DataFrame:
-    """One pass of :func:`indicators.io.read_cnemc` over daily files concatenated.
+def _join_batch(batch: list[_Source], tmp: Path) -> Path:
+    """The daily files of a batch concatenated into one CSV file in ``tmp`` (one header).
 
     The CNEMC archive layout allows concatenated days (one header, then the
-    rows of each day): files with one header and distinct dates read as one file
-    give the rows reading them one by one gives. An error is re-raised from the
-    file it is in.
+    rows of each day): files with one header and distinct dates read as one
+    file give the rows reading them one by one gives. A single file is itself.
     """
     if len(batch) == 1:
-        return readers.read_cnemc(batch[0].path, basis=basis)
+        return batch[0].path
     joined = tmp / f"cnemc_{uuid.uuid4().hex}.csv"
     with joined.open("wb") as out:
         for k, s in enumerate(batch):
             raw = s.path.read_bytes()
             if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
+                raw = _gunzip(raw)
             raw = raw.removeprefix(b"\xef\xbb\xbf")
             if k:
                 raw = raw[raw.find(b"\n") + 1 :]
             out.write(raw if raw.endswith(b"\n") else raw + b"\n")
+    return joined
+
+
+def _read_cnemc_batch(batch: list[_Source], basis: str, joined: Path) -> pl.DataFrame:
+    """One pass of :func:`indicators.io.read_cnemc` over a batch joined (:func:`_join_batch`).
+
+    An error is re-raised from the file it is in.
+    """
+    if len(batch) == 1:
+        return readers.read_cnemc(batch[0].path, basis=basis)
     try:
         return readers.read_cnemc(joined, basis=basis)
     except IndicatorInputError:
@@ -680,11 +786,148 @@ class _Progress:
 
 @dataclass
 class _Part:
-    """Rows of one table from some sources (indices into the ingest's source list)."""
+    """Rows of one table from some sources (indices into the ingest's source list).
 
-    frame: pl.DataFrame
+    Station hours are spilled to a Parquet file (``path``, sorted by time then
+    station; ``frame`` is None) as they are read, with what the manifest needs
+    (``height``, ``schema``, the time range ``span``, per source ``spans``);
+    the other tables stay in memory (``frame``).
+    """
+
+    frame: pl.DataFrame | None
     sources: list[int]
     rows_of: dict[int, int] = field(default_factory=dict)
+    path: Path | None = None
+    height: int = 0
+    schema: dict[str, pl.DataType] = field(default_factory=dict)
+    span: tuple[Any, Any] | None = None
+    spans: dict[int, tuple[Any, Any] | None] | None = None
+    #: ``path`` is written as the table's file is (zstd, :data:`ROW_GROUP_ROWS`, statistics)
+    final: bool = False
+
+    def __post_init__(self) -> None:
+        if self.frame is not None:
+            self.height, self.schema = self.frame.height, dict(self.frame.schema)
+
+    def lazy(self) -> pl.LazyFrame:
+        """The rows, lazily (a scan of the spilled file, or the frame)."""
+        return pl.scan_parquet(self.path) if self.frame is None else self.frame.lazy()
+
+
+def _sorted(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows sorted as the table is written (:func:`_sort_keys`; station hours: time, station).
+
+    Station hours in station order (as the CNEMC reader returns them) need
+    only a stable sort by time, twice as fast as sorting on both columns.
+    """
+    station = frame["station"] if name == "station_hours" else None
+    if station is not None and station.null_count() == 0 and station.is_sorted():
+        return frame.sort("time", maintain_order=True, nulls_last=True)
+    return frame.sort(_sort_keys(name, frame.columns), nulls_last=True)
+
+
+def _spill(
+    name: str,
+    frame: pl.DataFrame,
+    ids: list[int],
+    rows_of: dict[int, int],
+    spans: dict[int, tuple[Any, Any] | None],
+    tmp: Path,
+) -> _Part:
+    """A part written to a temporary Parquet file in ``tmp``, sorted as the table is written."""
+    frame = _sorted(name, frame)
+    path = tmp / f"{name}_{uuid.uuid4().hex}.pq"
+    frame.write_parquet(path, compression="lz4", statistics=True)
+    span = _range(frame, contract.TABLES[name].time_column)
+    return _Part(None, ids, rows_of, path, frame.height, dict(frame.schema), span, spans)
+
+
+class _HoursFile:
+    """Batches of station hours appended, sorted, to a Parquet file written as the table is.
+
+    A batch that starts after the file's last hour (with the same columns)
+    is appended to the file; another starts a new file. Each file is one part
+    (:class:`_Part`, ``final``): when it is all the table holds, it becomes the
+    table's file without another pass over the rows (the national year in
+    daily files is one such file, written a batch at a time). A batch is
+    sorted and written in a background thread while the next one is read (at
+    most one batch waits to be written).
+    """
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.writer: pq.ParquetWriter | None = None
+        self.part: _Part | None = None
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: Future[None] | None = None
+
+    def add(
+        self,
+        frame: pl.DataFrame,
+        ids: list[int],
+        rows_of: dict[int, int],
+        spans: dict[int, tuple[Any, Any] | None],
+    ) -> _Part | None:
+        """Write a batch; the new part when the batch starts one, else None."""
+        span = _range(frame, "time")
+        part, started = self.part, None
+        if (
+            part is None
+            or dict(frame.schema) != part.schema
+            or span is None
+            or part.span is None
+            or not part.span[1] < span[0]
+        ):
+            self.close()
+            path = self.tmp / f"station_hours_{uuid.uuid4().hex}.pq"
+            part = started = self.part = _Part(
+                None, [], {}, path, 0, dict(frame.schema), span, {}, final=True
+            )
+        self.wait()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self.pending = self.pool.submit(self._write, frame, part.path)
+        part.sources += ids
+        part.rows_of.update(rows_of)
+        if part.spans is None:
+            part.spans = {}
+        part.spans.update(spans)
+        part.height += frame.height
+        if part.span is not None and span is not None:
+            part.span = (part.span[0], span[1])
+        return started
+
+    def _write(self, frame: pl.DataFrame, path: Path) -> None:
+        table = _sorted("station_hours", frame).to_arrow()
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                path, table.schema, compression="zstd", write_statistics=True
+            )
+        self.writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+
+    def wait(self) -> None:
+        """Wait for the batch being written (its error, if any, is raised here)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Finish the file being written."""
+        try:
+            self.wait()
+        finally:
+            if self.writer is not None:
+                self.writer.close()
+                self.writer = None
+
+    def shutdown(self) -> None:
+        """Finish the file and stop the writing thread."""
+        try:
+            self.close()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+                self.pool = None
 
 
 def _conform(name: str, df: pl.DataFrame, file: str) -> pl.DataFrame:
@@ -727,6 +970,51 @@ def _range(frame: pl.DataFrame, column: str | None) -> tuple[Any, Any] | None:
     return None if lo is None else (lo, hi)
 
 
+def _combine(
+    segments: list[tuple[pl.DataFrame, int]], keys: list[str], values: list[str]
+) -> tuple[pl.DataFrame, tuple[dict[str, Any], dict[str, Any]] | None, int]:
+    """Aligned frames (with their source index) concatenated and deduplicated on ``keys``.
+
+    Returns the rows (the first of each key kept, in input order; the source
+    index in ``_src``), the first clash (the two rows, sorted by key then
+    source, of a key with different values) or None, and the rows removed.
+    """
+    tagged = [f.with_columns(pl.lit(i, dtype=pl.Int32).alias("_src")) for f, i in segments]
+    both = pl.concat(tagged, how="vertical")
+    dup = both.select(pl.struct(keys).is_duplicated()).to_series()
+    if not dup.any():
+        return both, None, 0
+    repeated = both.filter(dup)
+    distinct = repeated.unique(subset=[*keys, *values], keep="first", maintain_order=True)
+    clash = distinct.filter(pl.struct(keys).is_duplicated()).sort([*keys, "_src"])
+    first = (clash.row(0, named=True), clash.row(1, named=True)) if clash.height else None
+    before = both.height
+    both = both.unique(subset=keys, keep="first", maintain_order=True)
+    return both, first, before - both.height
+
+
+def _clash_error(
+    name: str,
+    keys: list[str],
+    values: list[str],
+    clash: tuple[dict[str, Any], dict[str, Any]],
+    source_name: Callable[[int, dict[str, Any]], str],
+) -> IndicatorInputError:
+    """The error for two rows with the same key and different values, naming both sources."""
+    a, b = clash
+    col = next(c for c in values if a[c] != b[c])
+    file_a, file_b = source_name(a["_src"], a), source_name(b["_src"], b)
+    who = f"{file_a} and {file_b} hold" if file_a != file_b else f"{file_a} holds"
+    return IndicatorInputError(
+        f"{name}: {who} different values for the same row "
+        f"({_key_text(b, keys)}), first in column {col!r}",
+        file=file_b,
+        column=col,
+        expected=f"{a[col]!r} as in {file_a}",
+        found=b[col],
+    )
+
+
 def _merge(
     name: str,
     existing: pl.DataFrame | None,
@@ -735,7 +1023,8 @@ def _merge(
 ) -> tuple[list[pl.DataFrame], int]:
     """The table's rows: existing and new, deduplicated on the keys, sorted; rows added.
 
-    Returns time-ordered, non-overlapping frames (written one after the other).
+    For the tables held in memory (every table but ``station_hours``, see
+    :func:`_merge_hours`); every key is checked.
 
     Raises
     ------
@@ -744,58 +1033,226 @@ def _merge(
         key and the first differing column.
     """
     spec = contract.TABLES[name]
-    time = spec.time_column
     segments = [(existing, -1)] if existing is not None else []
-    segments += [(p.frame, i) for i, p in enumerate(parts)]
-    columns: list[str] = []
-    for frame, _ in segments:
-        columns += [c for c in frame.columns if c not in columns]
-    schema: dict[str, pl.DataType] = {}
-    for frame, _ in segments:
-        for c, t in frame.schema.items():
-            schema.setdefault(c, t)
-
-    def align(frame: pl.DataFrame) -> pl.DataFrame:
-        missing = [pl.lit(None, dtype=schema[c]).alias(c) for c in columns if c not in frame]
-        return frame.with_columns(missing).select(columns) if missing else frame.select(columns)
-
-    new_rows = sum(p.frame.height for p in parts)
+    segments += [(p.frame, i) for i, p in enumerate(parts) if p.frame is not None]
+    columns, schema = _union([dict(f.schema) for f, _ in segments])
     keys = [k for k in spec.keys if k in columns]
-    order = _sort_keys(name, columns)
-    ranges = [_range(f, time) for f, _ in segments]
-    # Readers of station-hours reject repeated station-hours, so segments that do not
-    # overlap in time need no key check (the national year stays cheap); other tables
-    # are small and always checked.
-    if name == "station_hours" and all(r is not None for r in ranges):
-        ordered = sorted(zip(ranges, segments, strict=True), key=lambda x: x[0][0])
-        disjoint = all(a[0][1] < b[0][0] for a, b in itertools.pairwise(ordered))
-        if disjoint:  # no key can repeat across segments: each is sorted on its own
-            return [align(f).sort(order, nulls_last=True) for _, (f, _) in ordered], new_rows
-    tagged = [align(f).with_columns(pl.lit(i, dtype=pl.Int32).alias("_src")) for f, i in segments]
-    both = pl.concat(tagged, how="vertical")
-    dup = both.select(pl.struct(keys).is_duplicated()).to_series()
-    if dup.any():
-        values = [c for c in columns if c not in keys]
-        repeated = both.filter(dup)
-        distinct = repeated.unique(subset=[*keys, *values], keep="first", maintain_order=True)
-        clash = distinct.filter(pl.struct(keys).is_duplicated()).sort([*keys, "_src"])
-        if clash.height:
-            a, b = clash.row(0, named=True), clash.row(1, named=True)
-            col = next(c for c in values if a[c] != b[c])
-            file_a, file_b = source_name(a["_src"], a), source_name(b["_src"], b)
-            who = f"{file_a} and {file_b} hold" if file_a != file_b else f"{file_a} holds"
+    values = [c for c in columns if c not in keys]
+    both, clash, removed = _combine(
+        [(_align(f.lazy(), columns, schema).collect(), i) for f, i in segments], keys, values
+    )
+    if clash is not None:
+        raise _clash_error(name, keys, values, clash, source_name)
+    new_rows = sum(p.height for p in parts) - removed
+    return [both.drop("_src").sort(_sort_keys(name, columns), nulls_last=True)], new_rows
+
+
+def _union(schemas: list[dict[str, pl.DataType]]) -> tuple[list[str], dict[str, pl.DataType]]:
+    """Every column of the schemas, in order of appearance, with its first type."""
+    columns: list[str] = []
+    types: dict[str, pl.DataType] = {}
+    for schema in schemas:
+        for c, t in schema.items():
+            if c not in types:
+                columns.append(c)
+                types[c] = t
+    return columns, types
+
+
+def _align(lf: pl.LazyFrame, columns: list[str], types: dict[str, pl.DataType]) -> pl.LazyFrame:
+    """``columns`` of ``lf`` in order, cast to ``types``; null columns for those it lacks."""
+    have = lf.collect_schema()
+    exprs = []
+    for c in columns:
+        if c not in have:
+            exprs.append(pl.lit(None, dtype=types[c]).alias(c))
+        elif have[c] != types[c]:
+            exprs.append(pl.col(c).cast(types[c]))
+        else:
+            exprs.append(pl.col(c))
+    return lf.select(exprs)
+
+
+@dataclass
+class _Segment:
+    """Station hours of one origin: the folder's table (``src`` -1) or a new part."""
+
+    lf: pl.LazyFrame  # sorted by time, then station
+    src: int
+    lo: Any
+    hi: Any
+
+
+def _existing_hours(path: Path, order: list[str], tmp: Path) -> tuple[pl.LazyFrame, Any, Any]:
+    """The folder's station hours as a sorted scan, and their time range (None when empty).
+
+    A table written by ingest is sorted already (checked a batch of rows at a
+    time, without reading the table into memory); another is sorted once, in
+    memory, into ``tmp``.
+
+    Raises
+    ------
+    IndicatorInputError
+        When the table lacks a key column or has a row without a station or a time.
+    """
+    name, file = "station_hours", str(path)
+    scan = pl.scan_parquet(path)
+    contract.check_schema(name, scan.collect_schema(), file=file)
+    ordered, lo, hi = _key_order(path, order)
+    if not ordered:
+        sorted_path = tmp / f"{name}_existing_{uuid.uuid4().hex}.pq"
+        scan.collect().sort(order).write_parquet(sorted_path, compression="lz4")
+        scan = pl.scan_parquet(sorted_path)
+    return scan, lo, hi
+
+
+def _key_order(path: Path, order: list[str]) -> tuple[bool, Any, Any]:
+    """Whether a Parquet file's rows strictly increase on ``order``, and its first column's range.
+
+    Read a batch of the key columns at a time.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the file and the first row without a value in a key column.
+    """
+    ordered, lo, hi = True, None, None
+    last: tuple[Any, ...] | None = None
+    a, b = (pl.col(c) for c in order)
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=1 << 20, columns=order):
+        df = pl.from_arrow(batch)
+        if df.height == 0:
+            continue
+        missing = df.select(pl.any_horizontal(a.is_null(), b.is_null()).arg_true().first()).item()
+        if missing is not None:
+            row = df.row(missing, named=True)
             raise IndicatorInputError(
-                f"{name}: {who} different values for the same row "
-                f"({_key_text(b, keys)}), first in column {col!r}",
-                file=file_b,
-                column=col,
-                expected=f"{a[col]!r} as in {file_a}",
-                found=b[col],
+                "a station-hour of the folder's table has no key",
+                file=str(path),
+                row=offset + missing + 1,
+                column=next(c for c in order if row[c] is None),
+                expected="a station and a time on every row",
+                found=None,
             )
-        before = both.height
-        both = both.unique(subset=keys, keep="first", maintain_order=True)
-        new_rows -= before - both.height
-    return [both.drop("_src").sort(order, nulls_last=True)], new_rows
+        offset += df.height
+        low, high = df.select(a.min().alias("lo"), a.max().alias("hi")).row(0)
+        lo, hi = (low, high) if lo is None else (min(lo, low), max(hi, high))
+        if ordered:
+            first = df.row(0)
+            back = df.select(((a < a.shift(1)) | ((a == a.shift(1)) & (b <= b.shift(1)))).any())
+            ordered = (last is None or last < first) and not back.item()
+            last = df.row(-1)
+    return ordered, lo, hi
+
+
+def _windows(lo: Any, hi: Any) -> list[pl.Expr]:
+    """Filters on ``time`` that cut [lo, hi] into :data:`OVERLAP_WINDOW_DAYS` windows."""
+    t = pl.col("time")
+    out = []
+    start = lo
+    step = timedelta(days=OVERLAP_WINDOW_DAYS)
+    while start + step <= hi:
+        out.append((t >= start) & (t < start + step))
+        start += step
+    out.append((t >= start) & (t <= hi))
+    return out
+
+
+def _merge_hours(
+    existing: Path | None,
+    parts: list[_Part],
+    source_name: Callable[[int, dict[str, Any]], str],
+    tmp: Path,
+) -> tuple[list[pl.LazyFrame], int, Path | None]:
+    """Station hours: the folder's and the new, deduplicated on the keys; rows added.
+
+    Returns lazy, time-ordered, non-overlapping pieces, written one after the
+    other into the table's file, the rows added and, when the table is one
+    part written as the table's file is (a new folder, CNEMC files in time
+    order), that file (the pieces are its scan). Segments (the folder's table, each part)
+    whose time ranges overlap no other are passed through as they are (the
+    readers reject repeated station-hours, so no key can repeat); where they
+    overlap, only the rows of the time range that two of them share are read
+    and compared, :data:`OVERLAP_WINDOW_DAYS` days at a time, as :func:`_merge`
+    compares them, and spilled to ``tmp``.
+
+    Raises
+    ------
+    IndicatorInputError
+        The same key with different values in two sources, naming both, the
+        key and the first differing column (the first by key over every window).
+    """
+    name = "station_hours"
+    spec = contract.TABLES[name]
+    if existing is None and len(parts) == 1 and parts[0].final and parts[0].path is not None:
+        return [pl.scan_parquet(parts[0].path)], parts[0].height, parts[0].path
+    segments: list[_Segment] = []
+    schemas = [p.schema for p in parts]
+    if existing is not None:
+        order = _sort_keys(name, spec.keys)
+        scan, lo, hi = _existing_hours(existing, order, tmp)
+        segments.append(_Segment(scan, -1, lo, hi))
+        schemas.insert(0, dict(scan.collect_schema()))
+    segments += [_Segment(p.lazy(), i, *(p.span or (None, None))) for i, p in enumerate(parts)]
+    columns, _ = _union(schemas)
+    _, types = _union([p.schema for p in parts] + schemas)  # the new parts' (contract) types
+    keys = [k for k in spec.keys if k in columns]
+    values = [c for c in columns if c not in keys]
+    order = _sort_keys(name, columns)
+    t = pl.col(spec.time_column)
+    live = sorted((s for s in segments if s.lo is not None), key=lambda s: (s.lo, s.src))
+    clusters: list[list[_Segment]] = []
+    end: Any = None
+    for s in live:
+        if clusters and s.lo <= end:
+            clusters[-1].append(s)
+            end = max(end, s.hi)
+        else:
+            clusters.append([s])
+            end = s.hi
+    pieces: list[pl.LazyFrame] = []
+    removed = 0
+    clash: tuple[dict[str, Any], dict[str, Any]] | None = None
+    for cluster in clusters:
+        aligned = [(s, _align(s.lf, columns, types)) for s in cluster]
+        if len(cluster) == 1:
+            pieces.append(aligned[0][1])
+            continue
+        shared = [
+            (max(x.lo, y.lo), min(x.hi, y.hi))
+            for x, y in itertools.combinations(cluster, 2)
+            if max(x.lo, y.lo) <= min(x.hi, y.hi)
+        ]
+        lo, hi = min(a for a, _ in shared), max(b for _, b in shared)
+        pieces += [lf.filter(t < lo) for s, lf in aligned if s.lo < lo]
+        inside = [(s, lf) for s, lf in aligned if s.lo <= hi and s.hi >= lo]
+        for window in _windows(lo, hi):
+            frames = [(lf.filter(window).collect(), s.src) for s, lf in inside]
+            frames = [(f, i) for f, i in frames if f.height]
+            if not frames:
+                continue
+            both, found, dropped = _combine(frames, keys, values)
+            if found is not None and (clash is None or _clash_key(found) < _clash_key(clash)):
+                clash = found
+            if clash is not None:
+                continue  # nothing is written: only the first clash is looked for
+            removed += dropped
+            path = tmp / f"{name}_overlap_{uuid.uuid4().hex}.pq"
+            both.drop("_src").sort(order, nulls_last=True).write_parquet(path, compression="lz4")
+            pieces.append(pl.scan_parquet(path))
+        pieces += [lf.filter(t > hi) for s, lf in aligned if s.hi > hi]
+    if clash is not None:
+        raise _clash_error(name, keys, values, clash, source_name)
+    if not pieces:  # only an empty table in the folder
+        pieces = [_align(segments[0].lf, columns, types)]
+    return pieces, sum(p.height for p in parts) - removed, None
+
+
+def _clash_key(clash: tuple[dict[str, Any], dict[str, Any]]) -> tuple:
+    """The sort key of a clash (its first row's key, then source), as :func:`_combine` sorts."""
+    row = clash[0]
+    return (*(row[k] for k in contract.TABLES["station_hours"].keys), row["_src"])
 
 
 # --------------------------------------------------------------------------- manifest
@@ -823,26 +1280,42 @@ def _package_version() -> str:
 
 def _table_entry(
     name: str,
-    frames: list[pl.DataFrame],
+    table: pl.LazyFrame,
     stations: pl.DataFrame | None,
     basis: str | None,
+    codes: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
+    """The manifest entry of a written table (a scan of its file): rows, time range, entities.
+
+    One pass over the file; ``codes`` (the distinct stations of station hours,
+    when known) give the cities.
+    """
     spec = contract.TABLES[name]
-    rows = sum(f.height for f in frames)
-    entry: dict[str, Any] = {"schema_version": contract.SCHEMA_VERSION, "rows": rows}
-    whole = pl.concat(frames, how="vertical", rechunk=False) if len(frames) > 1 else frames[0]
-    span = _range(whole, spec.time_column)
+    schema = table.collect_schema()
+    stats = [pl.len().alias("__rows")]
+    time = spec.time_column if spec.time_column in schema else None
+    if time is not None:
+        stats += [pl.col(time).min().alias("__lo"), pl.col(time).max().alias("__hi")]
+    entities = [c for c in spec.entity_columns if c in schema]
+    stats += [pl.col(c).n_unique().alias(f"__n_{c}") for c in entities]
+    if "data_basis" in schema:
+        stats.append(pl.col("data_basis").unique().implode().alias("__basis"))
+    if name == "station_hours" and stations is not None and codes is None:
+        stats.append(pl.col("station").unique().implode().alias("__codes"))
+    row = table.select(stats).collect().row(0, named=True)
+    entry: dict[str, Any] = {"schema_version": contract.SCHEMA_VERSION, "rows": row["__rows"]}
+    span = (row["__lo"], row["__hi"]) if time is not None and row["__lo"] is not None else None
     entry["time_range"] = [_iso(span[0]), _iso(span[1])] if span else None
-    for col in spec.entity_columns:
-        if col in whole.columns:
-            entry[_ENTITY_LABELS.get(col, col)] = whole[col].n_unique()
+    for col in entities:
+        entry[_ENTITY_LABELS.get(col, col)] = row[f"__n_{col}"]
     if name == "station_hours" and stations is not None:
-        codes = whole.select(pl.col("station").unique())
+        if codes is None:
+            codes = pl.DataFrame({"station": row["__codes"]}, schema={"station": pl.String})
         entry["cities"] = codes.join(stations.select("station", "city"), on="station")[
             "city"
         ].n_unique()
-    if "data_basis" in whole.columns:
-        found = sorted(v for v in whole["data_basis"].unique().to_list() if v is not None)
+    if "data_basis" in schema:
+        found = sorted(v for v in row["__basis"] if v is not None)
         entry["data_basis"] = "/".join(found) if found else basis
     elif spec.domain == "air" and name == "station_hours":
         entry["data_basis"] = basis
@@ -908,10 +1381,13 @@ def ingest(
         station list (UTF-8 or GB18030), UCI Beijing ``PRSA_Data_*.csv``, tidy
         station-hours (CSV, Parquet, xlsx; English or Chinese headers), water
         sections and results, drinking sources, sea points, black-odorous
-        ledger, status, monitoring and surveys, noise, sand-dust flags. In a
-        folder or a zip, files not ending in :data:`DATA_SUFFIXES` are skipped.
+        ledger, status, monitoring and surveys, noise, sand-dust flags, targets
+        (TOML, :func:`indicators.targets.read_targets`). In a folder or a zip,
+        files not ending in :data:`DATA_SUFFIXES` are skipped.
     out : path
         The data folder (created when absent). Tables already in it are merged with.
+        Temporary files (station hours by batches, zip members) go to a hidden
+        folder in it (or in its parent while it does not exist), removed at the end.
     format : str, default "auto"
         ``"auto"`` detects each file's format from its content
         (:func:`detect_format`); a key of :data:`FORMATS` forces it for every file.
@@ -947,6 +1423,13 @@ def ingest(
     Results files go to ``drinking_results`` or ``sea_results`` when their
     sites are drinking sources or sea points of this ingest or of the folder
     (``format=`` forces one).
+
+    Memory: station hours are written to temporary Parquet files a batch of
+    :data:`CNEMC_BATCH_FILES` daily files at a time and streamed into the
+    table's file; where new hours overlap the folder's (or each other), the
+    overlapping time range alone is read and compared,
+    :data:`OVERLAP_WINDOW_DAYS` days at a time. A national year (365 daily
+    files of 1,605 stations) peaks below 1 GiB (``benchmarks/ingest.py``).
     """
     if format != "auto" and format not in FORMATS:
         raise IndicatorInputError(
@@ -975,7 +1458,8 @@ def ingest(
         "warnings": [],
         "manifest": manifest,
     }
-    with tempfile.TemporaryDirectory(prefix="indicators-ingest-") as tmp_name:
+    scratch = next(p for p in (folder, *folder.absolute().parents) if p.is_dir())
+    with tempfile.TemporaryDirectory(prefix=".indicators-ingest-", dir=scratch) as tmp_name:
         tmp = Path(tmp_name)
         found = _expand(sources, tmp)
         todo: list[_Source] = []
@@ -995,9 +1479,9 @@ def ingest(
             parts = _read_all(todo, basis, tmp, bar, result)
         finally:
             bar.close()
-    if not todo:
-        return result
-    return _finish(folder, manifest, todo, parts, basis, format, result)
+        if not todo:
+            return result
+        return _finish(folder, manifest, todo, parts, basis, format, result, tmp)
 
 
 def _detect_all(
@@ -1007,7 +1491,7 @@ def _detect_all(
     for s in todo:
         kind, columns, header = _header_of(s.path)
         s.kind, s.header = kind, header
-        s.fmt = format if format != "auto" else (_classify(columns) or "")
+        s.fmt = format if format != "auto" else (_format_of(kind, columns) or "")
         if not s.fmt:
             if not s.explicit:
                 result["skipped"].append(
@@ -1022,9 +1506,13 @@ def _detect_all(
                 expected=f"one of the formats {_expected_formats()}",
                 found=f"{kind} with columns {columns[:12]}",
             )
-        if s.fmt == "cnemc":
-            s.dates = _cnemc_dates(s.path)
         keep.append(s)
+    cnemc = [s for s in keep if s.fmt == "cnemc"]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        # gunzipping releases the GIL: the files are read on every core
+        found = list(pool.map(_cnemc_dates, [s.path for s in cnemc]))
+    for s, dates in zip(cnemc, found, strict=True):
+        s.dates = dates
     return keep
 
 
@@ -1044,34 +1532,95 @@ def _read_all(
         frame = _conform(table, frame, s.name)
         validate_table(table, frame, file=s.name)
         i = index[id(s)]
-        parts.setdefault(table, []).append(_Part(frame, [i], {i: frame.height}))
+        if table == "station_hours":
+            span = _range(frame, "time")
+            part = _spill(table, frame, [i], {i: frame.height}, {i: span}, tmp)
+        else:
+            part = _Part(frame, [i], {i: frame.height})
+        parts.setdefault(table, []).append(part)
         result["sources"].append(
             {"name": s.name, "format": s.fmt, "table": table, "rows": frame.height}
         )
         bar.step(1, f"{Path(s.name).name}: {table} {frame.height:,} rows")
-    for batch in _cnemc_batches(cnemc):
-        frame = _read_cnemc_batch(batch, basis or BASES[0], tmp)
-        frame = _with_basis(frame, basis, batch[0].name)
-        label = batch[0].name if len(batch) == 1 else f"{batch[0].name} … {batch[-1].name}"
-        frame = _conform("station_hours", frame, label)
-        validate_table("station_hours", frame, file=label)
-        ids = [index[id(s)] for s in batch]
-        if len(batch) == 1:
-            rows_of = {ids[0]: frame.height}
-        else:
-            by_day = dict(
-                frame.group_by(pl.col("time").dt.strftime("%Y%m%d").alias("d")).len().iter_rows()
-            )
-            rows_of = {
-                i: sum(by_day.get(d, 0) for d in s.dates) for i, s in zip(ids, batch, strict=True)
-            }
-        parts.setdefault("station_hours", []).append(_Part(frame, ids, rows_of))
-        for i, s in zip(ids, batch, strict=True):
-            result["sources"].append(
-                {"name": s.name, "format": "cnemc", "table": "station_hours", "rows": rows_of[i]}
-            )
-        bar.step(len(batch), f"{Path(label).name}: station_hours {frame.height:,} rows")
+    hours = _HoursFile(tmp)
+    try:
+        _read_batches(cnemc, basis, tmp, hours, index, parts, bar, result)
+    finally:
+        hours.shutdown()
     return parts
+
+
+def _read_batches(
+    cnemc: list[_Source],
+    basis: str | None,
+    tmp: Path,
+    hours: _HoursFile,
+    index: dict[int, int],
+    parts: dict[str, list[_Part]],
+    bar: _Progress,
+    result: dict[str, Any],
+) -> None:
+    """Read CNEMC files by batches (:func:`_cnemc_batches`) into ``hours``, checked.
+
+    The next batch is joined (:func:`_join_batch`: gunzipped, concatenated)
+    in a background thread while one is read.
+    """
+    batches = _cnemc_batches(cnemc)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-join") as pool:
+        joins = [pool.submit(_join_batch, batches[0], tmp)] if batches else []
+        try:
+            for k, batch in enumerate(batches):
+                joined = joins[k].result()
+                if k + 1 < len(batches):
+                    joins.append(pool.submit(_join_batch, batches[k + 1], tmp))
+                _read_batch(batch, joined, basis, hours, index, parts, bar, result)
+        finally:
+            for job in joins:
+                job.cancel()
+
+
+def _read_batch(
+    batch: list[_Source],
+    joined: Path,
+    basis: str | None,
+    hours: _HoursFile,
+    index: dict[int, int],
+    parts: dict[str, list[_Part]],
+    bar: _Progress,
+    result: dict[str, Any],
+) -> None:
+    """One batch of CNEMC files (joined in ``joined``) read, checked and written to ``hours``."""
+    frame = _read_cnemc_batch(batch, basis or BASES[0], joined)
+    frame = _with_basis(frame, basis, batch[0].name)
+    label = batch[0].name if len(batch) == 1 else f"{batch[0].name} … {batch[-1].name}"
+    frame = _conform("station_hours", frame, label)
+    validate_table("station_hours", frame, file=label)
+    ids = [index[id(s)] for s in batch]
+    if len(batch) == 1:
+        rows_of, spans = {ids[0]: frame.height}, {ids[0]: _range(frame, "time")}
+    else:
+        by_day = {
+            f"{d:%Y%m%d}": (n, lo, hi)
+            for d, n, lo, hi in frame.group_by(pl.col("time").dt.date().alias("d"))
+            .agg(pl.len(), pl.col("time").min().alias("lo"), pl.col("time").max().alias("hi"))
+            .iter_rows()
+            if d is not None
+        }
+        rows_of, spans = {}, {}
+        for i, s in zip(ids, batch, strict=True):
+            days = [by_day[d] for d in s.dates if d in by_day]
+            rows_of[i] = sum(n for n, _, _ in days)
+            spans[i] = (min(d[1] for d in days), max(d[2] for d in days)) if days else None
+    height = frame.height
+    started = hours.add(frame, ids, rows_of, spans)
+    if started is not None:
+        parts.setdefault("station_hours", []).append(started)
+    del frame  # the batch goes to disk: the year is never held in memory
+    for i, s in zip(ids, batch, strict=True):
+        result["sources"].append(
+            {"name": s.name, "format": "cnemc", "table": "station_hours", "rows": rows_of[i]}
+        )
+    bar.step(len(batch), f"{Path(label).name}: station_hours {height:,} rows")
 
 
 def _existing(folder: Path, name: str) -> pl.DataFrame | None:
@@ -1117,6 +1666,7 @@ def _finish(
     basis: str | None,
     format: str,
     result: dict[str, Any],
+    tmp: Path,
 ) -> dict[str, Any]:
     _file_results(folder, todo, parts, format)
     for r in result["sources"]:
@@ -1140,9 +1690,9 @@ def _finish(
                 found="no stations table in the folder and no station list among the sources",
             )
 
-    merged: dict[str, tuple[list[pl.DataFrame], int]] = {}
+    merged: dict[str, tuple[list[pl.LazyFrame], int]] = {}
+    ready: dict[str, Path] = {}  # tables written already, as a file to move into place
     for name in [t for t in contract.TABLES if t in parts]:
-        existing = _existing(folder, name)
         table_parts = parts[name]
         old_sources = (old_tables.get(name) or {}).get("sources", [])
 
@@ -1152,11 +1702,28 @@ def _finish(
                 return names[0] if len(names) == 1 else _pick(names, row, todo, _p[src])
             return _old_source(folder, _n, _o, row)
 
-        merged[name] = _merge(name, existing, table_parts, source_name)
+        if name == "station_hours":
+            existing = contract.table_path(folder, name)
+            pieces, added, done = _merge_hours(existing, table_parts, source_name, tmp)
+            merged[name] = pieces, added
+            if done is not None:
+                ready[name] = done
+        else:
+            frames, added = _merge(name, _existing(folder, name), table_parts, source_name)
+            merged[name] = [f.lazy() for f in frames], added
 
-    stations = merged["stations"][0][0] if "stations" in merged else _existing(folder, "stations")
+    stations = (
+        pl.concat(merged["stations"][0]).collect()
+        if "stations" in merged
+        else _existing(folder, "stations")
+    )
+    codes = None
     if "station_hours" in merged and stations is not None:
-        codes = pl.concat([f.select("station") for f in merged["station_hours"][0]]).unique()
+        codes = (
+            pl.concat([f.select(pl.col("station").unique()) for f in merged["station_hours"][0]])
+            .unique()
+            .collect()
+        )
         missing = codes.join(stations.select("station"), on="station", how="anti")["station"]
         if missing.len():
             shown = ", ".join(sorted(missing.to_list())[:8])
@@ -1164,32 +1731,38 @@ def _finish(
                 f"{missing.len()} station code(s) of the station hours are not in the station "
                 f"list ({shown}{' …' if missing.len() > 8 else ''}): they belong to no city"
             )
-    for name, (frames, _) in merged.items():  # whole tables checked before anything is written
-        contract.check_schema(name, frames[0].schema, file=str(contract.table_file(folder, name)))
+    for name, (pieces, _) in merged.items():  # whole tables checked before anything is written
+        schema = pieces[0].collect_schema()
+        contract.check_schema(name, schema, file=str(contract.table_file(folder, name)))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     version = _package_version()
     folder.mkdir(parents=True, exist_ok=True)
     tables = dict(old_tables)
-    for name, (frames, added) in merged.items():
+    for name, (pieces, added) in merged.items():
         path = contract.table_file(folder, name)
-        whole = pl.concat(frames, how="vertical", rechunk=False) if len(frames) > 1 else frames[0]
-        _write_atomic(
-            path,
-            lambda tmp, w=whole: w.write_parquet(
-                tmp, statistics=True, row_group_size=ROW_GROUP_ROWS, compression="zstd"
-            ),
+        whole = pl.concat(pieces, how="vertical") if len(pieces) > 1 else pieces[0]
+        if name in ready:
+            _write_atomic(path, lambda out, done=ready[name]: shutil.move(done, out))
+        else:
+            _write_atomic(  # streamed from the parts: the table is not collected in memory
+                path,
+                lambda out, w=whole: w.sink_parquet(
+                    out, statistics=True, row_group_size=ROW_GROUP_ROWS, compression="zstd"
+                ),
+            )
+        entry = _table_entry(
+            name, pl.scan_parquet(path), stations, basis, codes if name == "station_hours" else None
         )
-        entry = _table_entry(name, frames, stations, basis)
         old = tables.get(name) or {}
         sources = list(old.get("sources", []))
+        time_column = contract.TABLES[name].time_column
         for part in parts[name]:
             for i in part.sources:
                 s = todo[i]
-                piece = part.frame
-                if len(part.sources) > 1 and contract.TABLES[name].time_column == "time":
-                    days = {datetime.strptime(d, "%Y%m%d").date() for d in s.dates}
-                    piece = piece.filter(pl.col("time").dt.date().is_in(days))
-                span = _range(piece, contract.TABLES[name].time_column)
+                if part.spans is not None:
+                    span = part.spans.get(i)
+                else:
+                    span = _range(part.frame, time_column) if part.frame is not None else None
                 sources.append(
                     {
                         "name": Path(s.name).name if ":" not in s.name else s.name,
@@ -1197,7 +1770,7 @@ def _finish(
                         "size": s.size,
                         "sha256": s.sha256,
                         "format": s.fmt,
-                        "rows": part.rows_of.get(i, piece.height),
+                        "rows": part.rows_of.get(i, part.height),
                         "time_range": [_iso(span[0]), _iso(span[1])] if span else None,
                         "ingested": now,
                     }

@@ -38,6 +38,15 @@ what was found). The demo targets file (:func:`demo_targets_path`) has targets
 for the three demo cities for 2025 and 2026. Targets are local policy figures,
 not regulatory numbers of a standard.
 
+Targets in a data folder
+------------------------
+``indicators ingest targets.toml --out FOLDER`` writes the targets as the
+folder's ``targets`` table (:data:`indicators.contract.TABLES`: the columns
+:func:`read_targets` returns, key ``(city, year)``); ``indicators check``
+validates it with :func:`check_targets` (the checks of :func:`read_targets`:
+types, ranges, a (city, year) given twice) and the report uses it when no
+targets file is given. :func:`read_targets` reads that table too.
+
 Examples
 --------
 >>> t = read_targets(demo_targets_path())
@@ -50,7 +59,7 @@ from __future__ import annotations
 import math
 import tomllib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -68,6 +77,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TARGET_INDICATORS",
     "TargetIndicator",
+    "check_targets",
     "demo_targets_path",
     "good_days_needed",
     "pm25_remaining_mean",
@@ -169,7 +179,11 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _check_entry(entry: Any, i: int, file: str) -> dict[str, Any]:
+def _check_entry(entry: Any, i: int, file: str, *, other_keys: bool = False) -> dict[str, Any]:
+    """One target (a ``[[target]]`` table or a table row) checked; ``None`` means no target.
+
+    ``other_keys`` allows keys that are not targets (extra columns of a table).
+    """
     if not isinstance(entry, dict):
         raise IndicatorInputError(
             "a target must be a table",
@@ -178,16 +192,16 @@ def _check_entry(entry: Any, i: int, file: str) -> dict[str, Any]:
             expected="[[target]] table",
             found=type(entry).__name__,
         )
-    for key in entry:
-        if key not in TARGET_INDICATORS and key not in _META_KEYS:
-            raise IndicatorInputError(
-                "unknown key in target",
-                file=file,
-                row=i,
-                column=key,
-                expected=f"one of {[*_META_KEYS, *TARGET_INDICATORS]}",
-                found=key,
-            )
+    unknown = [] if other_keys else [k for k in entry if k not in (*TARGET_INDICATORS, *_META_KEYS)]
+    if unknown:
+        raise IndicatorInputError(
+            "unknown key in target",
+            file=file,
+            row=i,
+            column=unknown[0],
+            expected=f"one of {[*_META_KEYS, *TARGET_INDICATORS]}",
+            found=unknown[0],
+        )
     city = entry.get("city")
     if not isinstance(city, str) or not city.strip():
         raise IndicatorInputError(
@@ -216,10 +230,10 @@ def _check_entry(entry: Any, i: int, file: str) -> dict[str, Any]:
     row: dict[str, Any] = {"city": city, "year": year, "note": note}
     n_set = 0
     for key, meta in TARGET_INDICATORS.items():
-        if key not in entry:
+        v = entry.get(key)
+        if v is None:
             row[key] = None
             continue
-        v = entry[key]
         n_set += 1
         if meta.kind == "count":
             ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
@@ -246,9 +260,78 @@ def _check_entry(entry: Any, i: int, file: str) -> dict[str, Any]:
             file=file,
             row=i,
             expected=f"at least one of {list(TARGET_INDICATORS)}",
-            found=sorted(entry),
+            found=sorted(k for k, v in entry.items() if v is not None),
         )
     return row
+
+
+def _check_rows(entries: Iterable[Any], file: str, *, other_keys: bool = False) -> list[dict]:
+    """Every target checked (:func:`_check_entry`), then one per (city, year); the rows."""
+    rows = []
+    seen: dict[tuple[str, int], int] = {}
+    for i, entry in enumerate(entries, start=1):
+        row = _check_entry(entry, i, file, other_keys=other_keys)
+        key = (row["city"], row["year"])
+        if key in seen:
+            raise IndicatorInputError(
+                f"target for this city and year already given in target {seen[key]}",
+                file=file,
+                row=i,
+                column="city",
+                expected="one target per city and year",
+                found=f"{key[0]} {key[1]}",
+            )
+        seen[key] = i
+        rows.append(row)
+    return rows
+
+
+def _schema() -> dict[str, Any]:
+    """Columns and types of the targets frame (:func:`read_targets`)."""
+    schema: dict[str, Any] = {"city": pl.String, "year": pl.Int64}
+    for key, meta in TARGET_INDICATORS.items():
+        schema[key] = pl.Int64 if meta.kind == "count" else pl.Float64
+    schema["note"] = pl.String
+    return schema
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    schema = _schema()
+    return pl.DataFrame([{k: r[k] for k in schema} for r in rows], schema=schema, orient="row")
+
+
+def check_targets(targets: pl.DataFrame, *, file: str) -> None:
+    """Check a targets table (a data folder's ``targets`` table) as :func:`read_targets` does.
+
+    Each row is one target: ``city`` non-empty text, ``year`` an integer, at
+    least one indicator of :data:`TARGET_INDICATORS` set (null = no target),
+    each in its range (percent 0..100, counts integers >= 0, values >= 0),
+    ``note`` text; a (city, year) at most once. Columns that are not targets
+    are allowed (the data-folder contract keeps them).
+
+    Parameters
+    ----------
+    targets : polars.DataFrame
+        The table (``city``, ``year``, indicator columns, ``note``).
+    file : str
+        The file named in messages.
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming ``file``, the 1-based row, the column, what was expected and
+        what was found.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"city": ["甲市"], "year": [2025], "share_I_III": [120.0]})
+    >>> try:
+    ...     check_targets(t, file="targets.parquet")
+    ... except IndicatorInputError as err:
+    ...     print(err.row, err.column, err.found)
+    1 share_I_III 120.0
+    """
+    _check_rows(targets.iter_rows(named=True), file, other_keys=True)
 
 
 def read_targets(path: str | Path) -> pl.DataFrame:
@@ -257,21 +340,24 @@ def read_targets(path: str | Path) -> pl.DataFrame:
     Parameters
     ----------
     path : str or Path
-        The TOML file.
+        The TOML file, or a data folder's ``targets`` table (a Parquet file,
+        recognised by its content; checked by :func:`check_targets`).
 
     Returns
     -------
     DataFrame
-        One row per ``[[target]]`` in file order: ``city``, ``year`` (Int64),
-        one column per :data:`TARGET_INDICATORS` entry (Float64; Int64 for
-        ``n_worse_V``; null = no target), ``note``.
+        One row per ``[[target]]`` in file order (per table row for a Parquet
+        file): ``city``, ``year`` (Int64), one column per
+        :data:`TARGET_INDICATORS` entry (Float64; Int64 for ``n_worse_V``;
+        null = no target), ``note``.
 
     Raises
     ------
     IndicatorInputError
         File missing or not TOML, wrong schema version, unknown key, wrong
         type or range, duplicate (city, year); the message names the file,
-        the 1-based target number (``row``) and the key (``column``).
+        the 1-based target number (``row``; the table row of a Parquet file)
+        and the key (``column``).
 
     Notes
     -----
@@ -299,8 +385,11 @@ def read_targets(path: str | Path) -> pl.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise IndicatorInputError("targets file not found", file=file, expected="a TOML file")
+    with p.open("rb") as f:
+        if f.read(4) == b"PAR1":
+            return _read_table(p)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise IndicatorInputError(
             "targets file is not valid TOML", file=file, expected="TOML (UTF-8)", found=str(exc)
@@ -331,27 +420,22 @@ def read_targets(path: str | Path) -> pl.DataFrame:
             expected="one or more [[target]] tables",
             found=entries or None,
         )
-    rows = []
-    seen: dict[tuple[str, int], int] = {}
-    for i, entry in enumerate(entries, start=1):
-        row = _check_entry(entry, i, file)
-        key = (row["city"], row["year"])
-        if key in seen:
-            raise IndicatorInputError(
-                f"target for this city and year already given in target {seen[key]}",
-                file=file,
-                row=i,
-                column="city",
-                expected="one target per city and year",
-                found=f"{key[0]} {key[1]}",
-            )
-        seen[key] = i
-        rows.append(row)
-    schema: dict[str, Any] = {"city": pl.String, "year": pl.Int64}
-    for key, meta in TARGET_INDICATORS.items():
-        schema[key] = pl.Int64 if meta.kind == "count" else pl.Float64
-    schema["note"] = pl.String
-    return pl.DataFrame([{k: r[k] for k in schema} for r in rows], schema=schema, orient="row")
+    return _frame(_check_rows(entries, file))
+
+
+def _read_table(path: Path) -> pl.DataFrame:
+    """A targets table (Parquet) checked and with the columns of :func:`read_targets`."""
+    try:
+        table = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise IndicatorInputError(
+            "not a readable Parquet file", file=str(path), found=str(exc).splitlines()[0]
+        ) from None
+    check_targets(table, file=str(path))
+    return table.select(
+        pl.col(c).cast(t) if c in table.columns else pl.lit(None, dtype=t).alias(c)
+        for c, t in _schema().items()
+    )
 
 
 def _targets_frame(targets: Frame | str | Path | Any) -> pl.DataFrame:

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from .. import air, contract
+from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 
 __all__ = [
@@ -423,30 +424,6 @@ def _compute_city_evaluations(
     changes = None if previous is None else air.compare_periods(summary, previous)
     monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
     return CityEvaluations(summary, previous, rules, failed, daily, changes, monthly)
-
-
-def data_fingerprint(data: str | Path) -> str:
-    """A digest of the folder's contract tables (name, size, modification time) and manifest.
-
-    Any rewrite of a table (ingest, a hand edit) changes it, so a figures store
-    made from other data is never reused.
-
-    Parameters
-    ----------
-    data : path
-        Data folder (:mod:`indicators.contract`).
-    """
-    folder = Path(data)
-    parts = []
-    for name in contract.TABLES:
-        path = contract.table_path(folder, name)
-        if path is not None:
-            st = path.stat()
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    manifest = folder / contract.MANIFEST
-    if manifest.is_file():
-        parts.append(hashlib.sha256(manifest.read_bytes()).hexdigest())
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) -> Path:

@@ -199,8 +199,9 @@ def validate_params(
         Data folder with the contract's tables (``stations``, ``station_hours``, ...);
         ``""`` means the demo folder ``data/demo``.
     targets : str or Path
-        Targets file (TOML, :func:`indicators.targets.read_targets`); ``""``: the demo
-        targets for the demo data, none otherwise.
+        Targets file (TOML, :func:`indicators.targets.read_targets`); ``""``: the data
+        folder's ``targets`` table when it has one, else the demo targets for the demo
+        data, none otherwise.
 
     Returns
     -------

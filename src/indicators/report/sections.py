@@ -267,6 +267,8 @@ def load_targets(params: ReportParams) -> pl.DataFrame | None:
     from .. import targets
 
     path = params.targets
+    if path is None:
+        path = contract.table_path(params.data, "targets")
     if path is None and params.data == _demo_folder():
         path = targets.demo_targets_path()
     per = params.period
