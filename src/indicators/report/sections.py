@@ -546,18 +546,32 @@ CARDS: tuple[Card, ...] = (
 )
 
 
-def _air_headline(ctx: ReportContext) -> dict[str, dict[str, Any]]:
-    out = {}
-    for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
-        change = ctx.change.get(f"{key}_change_pp", ctx.change.get(f"{key}_change_pct"))
-        # the comparison value the change is taken against (like for like across editions)
-        previous = ctx.recomputed if ctx.recomputed is not None else ctx.previous
-        out[key] = {
-            "value": ctx.summary.get(key),
+#: Cards whose figure is the period's air evaluation (marked when the period is not valid).
+_AIR_CARDS = ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index")
+
+
+def _air_figures(
+    summary: dict[str, Any], previous: dict[str, Any], change: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """``{key: {value, previous, change}}`` of the air cards from evaluation rows.
+
+    The change in points for the ratio, in percent for the others
+    (:func:`indicators.air.compare_periods`).
+    """
+    return {
+        key: {
+            "value": summary.get(key),
             "previous": previous.get(key),
-            "change": change,
+            "change": change.get(f"{key}_change_pp", change.get(f"{key}_change_pct")),
         }
-    return out
+        for key in _AIR_CARDS
+    }
+
+
+def _air_headline(ctx: ReportContext) -> dict[str, dict[str, Any]]:
+    # the comparison value the change is taken against (like for like across editions)
+    previous = ctx.recomputed if ctx.recomputed is not None else ctx.previous
+    return _air_figures(ctx.summary, previous, ctx.change)
 
 
 def _target_rows(ctx: ReportContext, values: dict[str, dict[str, Any]]) -> dict[str, dict]:
@@ -630,10 +644,6 @@ def _change_text(ctx: ReportContext, card: Card, change: float) -> tuple[str, st
     else:
         text = f"{sign}{mag:g}"
     return f"{text} ({ctx.t('better' if better else 'worse')})", "better" if better else "worse"
-
-
-#: Cards whose figure is the period's air evaluation (marked when the period is not valid).
-_AIR_CARDS = ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index")
 
 
 @section
@@ -740,16 +750,8 @@ def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
         mine = store.city(ctx.params.city) if store is not None else {}
         out = None
         if mine.get("summary"):
-            out = {"period": ytd, "compare": before}
-            for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
-                change = mine["change"].get(
-                    f"{key}_change_pp", mine["change"].get(f"{key}_change_pct")
-                )
-                out[key] = {
-                    "value": mine["summary"].get(key),
-                    "previous": mine["previous"].get(key),
-                    "change": change,
-                }
+            figures_ = _air_figures(mine["summary"], mine["previous"], mine["change"])
+            out = {"period": ytd, "compare": before, **figures_}
         ctx.cache["year_to_date"] = out
     return ctx.cache["year_to_date"]
 
@@ -758,7 +760,7 @@ def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
     lang = ctx.lang
     cards = {c.key: c for c in CARDS}
     rows = []
-    for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
+    for key in _AIR_CARDS:
         v, card = ytd[key], cards[key]
         unit = f" {card.unit}" if card.unit and card.unit != "%" else card.unit
         rows.append(
