@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 from papermill.translators import PythonTranslator
 
-from indicators import air, cli, ranking, targets, trends
+from indicators import air, cli, figures, ranking, targets, trends
 from indicators.demo import write_demo
 from indicators.errors import IndicatorInputError
 from indicators.report import charts, parse_period, render_report, validate_params, year_earlier
@@ -574,6 +574,21 @@ def test_batch_publishes_good_cities_and_isolates_the_broken_one(batch, data):
         for c in ("清河市", "临江市")
     }
     assert links[0] == quote(f"{min(ci, key=ci.get)}-2026-en.html")
+    # the index's ranks are the reports' ranks (one figure, one value): the figures store's
+    rows = {}
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", index, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", td) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        if cells:
+            rows[html.unescape(cells[1])] = cells
+    for city in ("清河市", "临江市"):
+        ctx = open_report(city, "2026", data=str(data), lang="en")
+        mine = sec.ranking_table(ctx).filter(city=city).row(0, named=True)
+        expected = (
+            f"{mine['composite_index_rank']}{' (tied)' if mine['composite_index_tied'] else ''}"
+        )
+        assert rows[city][0] == expected
+        gdr = f"{mine['good_day_ratio_rank']}{' (tied)' if mine['good_day_ratio_tied'] else ''}"
+        assert gdr in rows[city]
 
 
 def test_a_warm_kernel_renders_many_reports_and_is_dropped_after_a_failure(data, tmp_path):
@@ -837,7 +852,7 @@ def test_ranking_section_is_the_ranking_module(data):
     assert ctx.cities.summary.filter(city="清河市").row(0, named=True) == ctx.summary
     table = sec.ranking_table(ctx)
     mine = table.filter(city="清河市").row(0, named=True)
-    for indicator in sec.RANK_INDICATORS:
+    for indicator in figures.RANK_INDICATORS:
         expected = ranking.rank_cities(current, indicator).filter(city="清河市").row(0, named=True)
         assert mine[f"{indicator}_rank"] == expected["rank"], indicator
         assert mine[indicator] == expected["rank_value"]

@@ -31,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from .errors import IndicatorInputError
+from .glossary import INDICATORS
 
 __all__ = [
     "MANIFEST",
@@ -128,17 +129,24 @@ _RESULTS = (
 _PLACE = (_c("lon", pl.Float64, "°", False), _c("lat", pl.Float64, "°", False))
 #: Columns of the targets table: those :func:`indicators.targets.read_targets` returns, one per
 #: :data:`indicators.targets.TARGET_INDICATORS` key (tests/test_targets.py keeps them equal).
+
+
+def _target_column(key: str, dtype: type[pl.DataType] = pl.Float64) -> Column:
+    """A targets-table column described by its :data:`indicators.glossary.INDICATORS` record."""
+    i = INDICATORS[key]
+    return _c(
+        key, dtype, i.symbol, False, f"{i.zh}, {'at most' if i.lower_is_better else 'at least'}"
+    )
+
+
 _TARGETS = (
     _c("city", pl.String),
     _c("year", pl.Int64, d="calendar year of the target"),
-    _c("good_day_ratio", pl.Float64, "%", False, "优良天数比例, at least"),
-    _c("PM2.5", pl.Float64, _UG, False, "细颗粒物年均浓度, at most"),
-    _c("O3_MDA8_P90", pl.Float64, _UG, False, "臭氧日最大8小时平均第90百分位数, at most"),
-    _c("composite_index", pl.Float64, "", False, "环境空气质量综合指数, at most"),
-    _c("share_I_III", pl.Float64, "%", False, "地表水I～III类断面比例, at least"),
-    _c("n_worse_V", pl.Int64, "", False, "劣V类断面数, at most"),
-    _c("drinking_compliance", pl.Float64, "%", False, "集中式饮用水水源地达标率, at least"),
-    _c("blackodorous_elimination", pl.Float64, "%", False, "黑臭水体消除比例, at least"),
+    *(_target_column(k) for k in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index")),
+    _target_column("share_I_III"),
+    _target_column("n_worse_V", pl.Int64),
+    _target_column("drinking_compliance"),
+    _target_column("blackodorous_elimination"),
     _c("note", pl.String, required=False),
 )
 
@@ -613,7 +621,7 @@ def contract_markdown() -> str:
 FIGURES_DIR = "figures"
 
 #: Tables of one figures-store entry (``<data>/figures/<key>/<name>.parquet``).
-FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly")
+FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly", "ranks")
 
 
 def figures_table_file(store: str | Path, name: str) -> Path:

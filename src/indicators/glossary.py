@@ -13,9 +13,20 @@ Examples
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-__all__ = ["AIR_POLLUTANTS", "STATION_HOUR_COLUMNS", "TERMS", "Term", "describe"]
+from .errors import IndicatorInputError
+
+__all__ = [
+    "AIR_POLLUTANTS",
+    "INDICATORS",
+    "STATION_HOUR_COLUMNS",
+    "TERMS",
+    "Indicator",
+    "Term",
+    "describe",
+    "indicator",
+]
 
 
 class Term(NamedTuple):
@@ -160,12 +171,228 @@ TERMS: dict[str, Term] = {
     "share_worse_V": Term("percent", "劣V类断面比例", "share of sections worse than class V"),
     "tli": Term("1", "综合营养状态指数", "trophic state index TLI(Σ)"),
     "trophic_state": Term("", "营养状态", "trophic class (贫 .. 重度富营养)"),
-    "cwqi": Term("1", "城市水质指数", "city water quality index (assumed form, see water.cwqi)"),
+    "cwqi": Term(
+        "1", "城市水质指数", "city water quality index, sum of 21 item indices vs class III"
+    ),
     "compliance_count": Term("percent", "水源地达标率", "compliant sources / sources"),
     "compliance_volume": Term("percent", "水量达标率", "volume from compliant sources / volume"),
     "share_I_II": Term("percent", "一、二类海水比例", "class I+II sea points / points"),
     "share_I_II_area": Term("percent", "一、二类海水面积比例", "class I+II sea area / area"),
 }
+
+
+class Indicator(NamedTuple):
+    """A reported figure, as every card, table, ranking, target and index shows it.
+
+    ``unit`` is the glossary unit (``percent``, ``ug/m3``, ``count``, ``1``),
+    ``symbol`` the unit as printed (``%``, ``µg/m³``, empty for an index or a
+    count). ``change`` is how its year-on-year change is given in the bulletins:
+    ``pp`` percentage points (ratios), ``pct`` percent (concentrations and
+    indices) or ``diff`` a difference (counts).
+    """
+
+    key: str
+    domain: Literal["air", "water", "drinking", "blackodorous", "sea", "noise"]
+    zh: str
+    en: str
+    unit: str
+    symbol: str
+    lower_is_better: bool
+    decimals: int
+    change: Literal["pp", "pct", "diff"]
+
+
+def _i(key, domain, zh, en, unit, symbol, lower, decimals, change) -> tuple[str, Indicator]:
+    return key, Indicator(key, domain, zh, en, unit, symbol, lower, decimals, change)
+
+
+_UG, _MG = "µg/m³", "mg/m³"
+
+#: Every reported figure, by key (the column name of the domain summaries, the targets
+#: file and the figures store). The one place a label, unit, direction, number of
+#: decimals or kind of change is written: reports, rankings, targets, the batch index and
+#: :func:`indicators.air.compare_periods` read it. Decimals are those shown (HJ 663 §5
+#: reporting precision for air: concentrations 0, CO 1, the composite index 2, ratios 1).
+INDICATORS: dict[str, Indicator] = dict(
+    (
+        _i(
+            "good_day_ratio",
+            "air",
+            "优良天数比例",
+            "Good-day ratio",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+        _i("SO2", "air", "SO2 浓度", "SO2", "ug/m3", _UG, True, 0, "pct"),
+        _i("NO2", "air", "NO2 浓度", "NO2", "ug/m3", _UG, True, 0, "pct"),
+        _i("PM10", "air", "PM10 浓度", "PM10", "ug/m3", _UG, True, 0, "pct"),
+        _i("PM2.5", "air", "PM2.5 浓度", "PM2.5", "ug/m3", _UG, True, 0, "pct"),
+        _i("CO_P95", "air", "CO 日均值第95百分位", "CO P95", "mg/m3", _MG, True, 1, "pct"),
+        _i(
+            "O3_MDA8_P90",
+            "air",
+            "O3 日最大8小时第90百分位",
+            "O3 MDA8 P90",
+            "ug/m3",
+            _UG,
+            True,
+            0,
+            "pct",
+        ),
+        _i("PM10_P95", "air", "PM10 日均值第95百分位", "PM10 P95", "ug/m3", _UG, True, 0, "pct"),
+        _i("PM2.5_P95", "air", "PM2.5 日均值第95百分位", "PM2.5 P95", "ug/m3", _UG, True, 0, "pct"),
+        _i(
+            "composite_index",
+            "air",
+            "环境空气质量综合指数",
+            "Composite index",
+            "1",
+            "",
+            True,
+            2,
+            "pct",
+        ),
+        _i("valid_days", "air", "有效监测天数", "Valid days", "day", "", False, 0, "diff"),
+        _i("good_days", "air", "优良天数", "Good days (AQI ≤ 100)", "day", "", False, 0, "diff"),
+        _i(
+            "excellent_days",
+            "air",
+            "优天数",
+            "Excellent days (AQI ≤ 50)",
+            "day",
+            "",
+            False,
+            0,
+            "diff",
+        ),
+        _i(
+            "heavy_days",
+            "air",
+            "重度及以上污染天数",
+            "Heavily polluted days (AQI > 200)",
+            "day",
+            "",
+            True,
+            0,
+            "diff",
+        ),
+        _i(
+            "section_compliance",
+            "water",
+            "地表水断面达标率",
+            "Section compliance",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+        _i(
+            "share_I_III",
+            "water",
+            "I～III 类水质断面比例",
+            "Class I–III share",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+        _i(
+            "n_worse_V",
+            "water",
+            "劣V类断面",
+            "Sections worse than class V",
+            "count",
+            "",
+            True,
+            0,
+            "diff",
+        ),
+        _i("cwqi", "water", "城市水质指数", "City water quality index", "1", "", True, 4, "pct"),
+        _i(
+            "drinking_compliance",
+            "drinking",
+            "集中式饮用水水源达标率",
+            "Drinking-water source compliance",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+        _i(
+            "blackodorous_elimination",
+            "blackodorous",
+            "黑臭水体消除比例",
+            "Black-odorous water eliminated",
+            "percent",
+            "%",
+            False,
+            2,
+            "pp",
+        ),
+        _i(
+            "sea_share_I_II",
+            "sea",
+            "近岸海域优良（一、二类）水质比例",
+            "Sea water class I+II",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+        _i(
+            "noise_compliance_day",
+            "noise",
+            "功能区声环境质量昼间达标率",
+            "Noise compliance (day)",
+            "percent",
+            "%",
+            False,
+            1,
+            "pp",
+        ),
+    )
+)
+
+
+def indicator(key: str) -> Indicator:
+    """The :class:`Indicator` record of a reported figure.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`INDICATORS` (``"good_day_ratio"``, ``"PM2.5"``, ``"cwqi"`` ...).
+
+    Returns
+    -------
+    Indicator
+        Its labels, units, direction, decimals and kind of change.
+
+    Raises
+    ------
+    IndicatorInputError
+        ``key`` is not a reported figure.
+
+    Examples
+    --------
+    >>> indicator("PM2.5").symbol, indicator("good_day_ratio").change
+    ('µg/m³', 'pp')
+    """
+    try:
+        return INDICATORS[key]
+    except KeyError:
+        raise IndicatorInputError(
+            "not a reported indicator",
+            column="indicator",
+            expected=f"one of {list(INDICATORS)}",
+            found=key,
+        ) from None
 
 
 def describe(column: str) -> str:

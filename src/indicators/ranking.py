@@ -48,6 +48,7 @@ import polars as pl
 from . import standards
 from ._frames import Frame, finish, native, require_columns, to_lazy
 from .errors import IndicatorInputError
+from .glossary import INDICATORS
 
 __all__ = [
     "COMPARED_INDICATORS",
@@ -65,21 +66,9 @@ __all__ = [
 #: The default pair of :func:`compare_editions`: the two newest HJ 633 editions.
 _LAST_TWO_EDITIONS: tuple[str, str] = tuple(standards.edition_names("HJ 633")[-2:])  # type: ignore[assignment]
 
-#: Indicator -> True when a lower value is better (ranks first).
-LOWER_IS_BETTER: dict[str, bool] = {
-    "composite_index": True,
-    "PM2.5": True,
-    "PM10": True,
-    "SO2": True,
-    "NO2": True,
-    "CO_P95": True,
-    "O3_MDA8_P90": True,
-    "heavy_days": True,
-    "cwqi": True,
-    "good_day_ratio": False,
-    "excellent_days": False,
-    "good_days": False,
-}
+#: Indicator -> True when a lower value is better (ranks first), from
+#: :data:`indicators.glossary.INDICATORS`.
+LOWER_IS_BETTER: dict[str, bool] = {k: i.lower_is_better for k, i in INDICATORS.items()}
 
 #: Reporting precision quantity (table ``air_reporting_precision``) of each indicator.
 _PRECISION_QUANTITY: dict[str, str] = {
@@ -94,7 +83,7 @@ _PRECISION_QUANTITY: dict[str, str] = {
 }
 
 #: Indicators whose change is a difference in percentage points, not a relative change.
-_POINT_CHANGE: frozenset[str] = frozenset({"good_day_ratio"})
+_POINT_CHANGE: frozenset[str] = frozenset(k for k, i in INDICATORS.items() if i.change == "pp")
 
 #: Columns that name the standard edition of a row.
 EDITION_COLUMNS: tuple[str, ...] = ("edition", "limits_edition", "aqi_edition")

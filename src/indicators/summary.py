@@ -14,24 +14,34 @@ from pathlib import Path
 import polars as pl
 
 from . import air, contract, figures
+from .glossary import INDICATORS
 
 __all__ = ["air_summary", "other_headlines", "print_headlines", "write_summary"]
 
+
+def _shown(key: str) -> tuple[str, str]:
+    """(中文, English) heading of an indicator column: label and printed unit."""
+    i = INDICATORS[key]
+    unit = f" {i.symbol}" if i.symbol else ""
+    return i.zh + unit, i.en + unit
+
+
+def _change(key: str) -> tuple[str, str]:
+    """Heading of an indicator's year-on-year change, in the unit the bulletins use."""
+    i = INDICATORS[key]
+    unit = ("百分点", "pp") if i.change == "pp" else ("%", "%")
+    return f"{i.zh} 同比 ({unit[0]})", f"{i.en} vs last year ({unit[1]})"
+
+
+#: Columns of the summary file, with their (中文, English) headings.
 _SHOWN = {
     "city": ("城市", "City"),
-    "valid_days": ("有效天数", "Valid days"),
-    "good_days": ("优良天数", "Good days"),
-    "good_day_ratio": ("优良天数比例 %", "Good-day ratio %"),
-    "good_day_ratio_change_pp": ("同比 (百分点)", "vs last year (pp)"),
-    "heavy_days": ("重度及以上天数", "Heavy days"),
-    "PM2.5": ("PM2.5 µg/m³", "PM2.5 µg/m³"),
-    "PM2.5_change_pct": ("PM2.5 同比 %", "PM2.5 vs last year %"),
-    "PM10": ("PM10 µg/m³", "PM10 µg/m³"),
-    "NO2": ("NO2 µg/m³", "NO2 µg/m³"),
-    "SO2": ("SO2 µg/m³", "SO2 µg/m³"),
-    "CO_P95": ("CO-95per mg/m³", "CO P95 mg/m³"),
-    "O3_MDA8_P90": ("O3-8h-90per µg/m³", "O3 MDA8 P90 µg/m³"),
-    "composite_index": ("综合指数", "Composite index"),
+    **{k: _shown(k) for k in ("valid_days", "good_days", "good_day_ratio")},
+    "good_day_ratio_change_pp": _change("good_day_ratio"),
+    "heavy_days": _shown("heavy_days"),
+    "PM2.5": _shown("PM2.5"),
+    "PM2.5_change_pct": _change("PM2.5"),
+    **{k: _shown(k) for k in ("PM10", "NO2", "SO2", "CO_P95", "O3_MDA8_P90", "composite_index")},
     "period_valid": ("时段有效", "Period valid"),
     "limits_edition": ("限值标准", "Limits"),
     "aqi_edition": ("AQI 标准", "AQI edition"),

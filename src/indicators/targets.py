@@ -72,6 +72,7 @@ import polars as pl
 from . import standards
 from ._frames import Frame, require_columns, require_dtype, to_lazy
 from .errors import IndicatorInputError, IndicatorWarning
+from .glossary import INDICATORS
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -92,71 +93,56 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class TargetIndicator:
-    """An indicator a target can be set for, and the summary column it is compared with."""
+    """An indicator a target can be set for, and the summary column it is compared with.
 
-    unit: str
-    direction: Literal["at_most", "at_least"]
+    Labels, unit and direction come from its :data:`indicators.glossary.INDICATORS` record.
+    """
+
+    key: str
     kind: Literal["percent", "count", "value"]
-    zh: str
-    en: str
     column: str  # column of the domain summary that holds the figure
+
+    @property
+    def unit(self) -> str:
+        """Glossary unit of the figure (``percent``, ``ug/m3``, ``count``, ``1``)."""
+        return INDICATORS[self.key].unit
+
+    @property
+    def direction(self) -> Literal["at_most", "at_least"]:
+        """``at_most`` when a lower value is better, else ``at_least``."""
+        return "at_most" if INDICATORS[self.key].lower_is_better else "at_least"
+
+    @property
+    def zh(self) -> str:
+        """Chinese label."""
+        return INDICATORS[self.key].zh
+
+    @property
+    def en(self) -> str:
+        """English label."""
+        return INDICATORS[self.key].en
+
+
+def _target(key: str, kind: Literal["percent", "count", "value"], column: str = ""):
+    return key, TargetIndicator(key, kind, column or key)
 
 
 #: Indicators a targets file may set, by key. ``column`` names the figure in the
 #: domain summaries: ``air.evaluate_period`` (air), ``water.summary`` (share_I_III,
 #: n_worse_V), ``drinking.compliance_rate`` (compliance_count) and
 #: ``blackodorous.elimination_ratio`` (elimination_ratio).
-TARGET_INDICATORS: dict[str, TargetIndicator] = {
-    "good_day_ratio": TargetIndicator(
-        "percent", "at_least", "percent", "优良天数比例", "good-day ratio", "good_day_ratio"
-    ),
-    "PM2.5": TargetIndicator(
-        "ug/m3", "at_most", "value", "细颗粒物年均浓度", "PM2.5 mean", "PM2.5"
-    ),
-    "O3_MDA8_P90": TargetIndicator(
-        "ug/m3",
-        "at_most",
-        "value",
-        "臭氧日最大8小时平均第90百分位数",
-        "O3 MDA8 P90",
-        "O3_MDA8_P90",
-    ),
-    "composite_index": TargetIndicator(
-        "1",
-        "at_most",
-        "value",
-        "环境空气质量综合指数",
-        "composite air quality index",
-        "composite_index",
-    ),
-    "share_I_III": TargetIndicator(
-        "percent",
-        "at_least",
-        "percent",
-        "地表水I～III类断面比例",
-        "share of sections in class I-III",
-        "share_I_III",
-    ),
-    "n_worse_V": TargetIndicator(
-        "count", "at_most", "count", "劣V类断面数", "sections worse than class V", "n_worse_V"
-    ),
-    "drinking_compliance": TargetIndicator(
-        "percent",
-        "at_least",
-        "percent",
-        "集中式饮用水水源地达标率",
-        "drinking-water source compliance",
-        "compliance_count",
-    ),
-    "blackodorous_elimination": TargetIndicator(
-        "percent",
-        "at_least",
-        "percent",
-        "黑臭水体消除比例",
-        "black-odorous water eliminated",
-        "elimination_ratio",
-    ),
-}
+TARGET_INDICATORS: dict[str, TargetIndicator] = dict(
+    (
+        _target("good_day_ratio", "percent"),
+        _target("PM2.5", "value"),
+        _target("O3_MDA8_P90", "value"),
+        _target("composite_index", "value"),
+        _target("share_I_III", "percent"),
+        _target("n_worse_V", "count"),
+        _target("drinking_compliance", "percent", "compliance_count"),
+        _target("blackodorous_elimination", "percent", "elimination_ratio"),
+    )
+)
 
 _META_KEYS = ("city", "year", "note")
 

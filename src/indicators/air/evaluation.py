@@ -35,7 +35,7 @@ import polars as pl
 from .. import standards
 from .._frames import Frame, as_date, finish, require_columns, require_dtype, to_lazy
 from ..errors import IndicatorInputError
-from ..glossary import AIR_POLLUTANTS
+from ..glossary import AIR_POLLUTANTS, INDICATORS
 from ..periods import Period, months, parse_period, year_earlier
 from ..periods import year_to_date as periods_year_to_date
 from .methods import AirMethod
@@ -632,20 +632,11 @@ def three_year_means(annual: Frame, *, by: str | Sequence[str] | None = None) ->
     return finish(out, was_lazy)
 
 
-#: Columns whose change is reported in percentage points (ratios) and in percent.
-_PP_COLUMNS = ("good_day_ratio",)
-_PCT_COLUMNS = (
-    "SO2",
-    "NO2",
-    "PM10",
-    "PM2.5",
-    "CO_P95",
-    "O3_MDA8_P90",
-    "PM10_P95",
-    "PM2.5_P95",
-    "composite_index",
+#: Period figures by kind of change (:attr:`indicators.glossary.Indicator.change`).
+_PP_COLUMNS, _PCT_COLUMNS, _DIFF_COLUMNS = (
+    tuple(k for k, i in INDICATORS.items() if i.domain == "air" and i.change == kind)
+    for kind in ("pp", "pct", "diff")
 )
-_DIFF_COLUMNS = ("valid_days", "good_days", "excellent_days", "heavy_days")
 
 
 def compare_periods(

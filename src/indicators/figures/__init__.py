@@ -31,25 +31,31 @@ import polars as pl
 from .. import air, contract
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
+from .ranks import CHANGE_RANK, RANK_EDITIONS, RANK_INDICATORS, city_ranks, set_ranks
 
 __all__ = [
+    "CHANGE_RANK",
     "FIGURES_VERSION",
+    "RANK_EDITIONS",
+    "RANK_INDICATORS",
     "CityEvaluations",
     "city_evaluations",
     "city_hours",
+    "city_ranks",
+    "comparison_rules",
     "compute",
     "compute_city_evaluations",
-    "comparison_rules",
     "data_fingerprint",
     "dust_flags",
     "evaluate_air",
     "figures_folder",
     "hour_window",
     "monthly_evaluations",
+    "set_ranks",
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 4
+FIGURES_VERSION = 5
 
 
 class Span(Protocol):
@@ -91,6 +97,11 @@ class CityEvaluations:
         Warnings raised while computing (values outside their usual range, IAQI
         capped at 500), kept with the figures so that a report read from the
         store still shows them.
+    ranks : polars.DataFrame or None
+        :func:`indicators.figures.ranks.city_ranks` of ``summary`` against
+        ``previous``: every city's rank by each ranked figure and by the change.
+    rank_refused : dict
+        Ranked figure -> why it is not ranked (editions differ between cities).
     """
 
     summary: pl.DataFrame
@@ -101,6 +112,8 @@ class CityEvaluations:
     changes: pl.DataFrame | None = None
     monthly: pl.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    ranks: pl.DataFrame | None = None
+    rank_refused: dict[str, str] = field(default_factory=dict)
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -423,7 +436,10 @@ def _compute_city_evaluations(
             failed[city] = ""
     changes = None if previous is None else air.compare_periods(summary, previous)
     monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
-    return CityEvaluations(summary, previous, rules, failed, daily, changes, monthly)
+    ranks, refused = city_ranks(summary, previous)
+    return CityEvaluations(
+        summary, previous, rules, failed, daily, changes, monthly, ranks=ranks, rank_refused=refused
+    )
 
 
 def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) -> Path:
@@ -457,6 +473,7 @@ def _read_store(folder: Path, fingerprint: str) -> CityEvaluations | None:
         rules=tuple(meta["rules"]) if meta.get("rules") else None,
         failed=dict(meta.get("failed", {})),
         warnings=list(meta.get("warnings", [])),
+        rank_refused=dict(meta.get("rank_refused", {})),
         **frames,
     )
 
@@ -480,6 +497,7 @@ def _write_store(
             "rules": list(figures.rules) if figures.rules else None,
             "failed": figures.failed,
             "warnings": figures.warnings,
+            "rank_refused": figures.rank_refused,
             "rows": rows,
         }
         text = json.dumps(meta, ensure_ascii=False, indent=1)

@@ -7,7 +7,7 @@ package and reach the data folder on a shared path). A failing city never stops
 the others. The figures of every city are computed once, before the workers
 start (:func:`indicators.figures.city_evaluations`); each report reads them. The
 index links every published report and ranks the cities by composite index and
-good-day ratio (:func:`indicators.ranking.rank_cities`).
+good-day ratio (the figures store's ranks, :func:`indicators.figures.city_ranks`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import polars as pl
 
 from .. import figures
 from ..errors import IndicatorInputError
+from ..glossary import INDICATORS
 from .display import esc, html_table
 from .labels import label
 from .params import ReportParams, validate_params
@@ -125,8 +126,11 @@ def render_batch(
     out = output_folder(out_dir)
     first = all_params[0]
     # every city's evaluations once, before the workers start: each report reads them
+    ranks = None
     try:
-        figures.compute(first.data, first.period, first.compare, first.edition)
+        stored = figures.compute(first.data, first.period, first.compare, first.edition)
+        evaluations = stored["period"][2]
+        ranks = None if evaluations is None else evaluations.ranks
     except IndicatorInputError:
         pass  # each report then meets the same error and names it as its failure
     n = max(1, min(workers or os.cpu_count() or 1, len(all_params)))
@@ -147,7 +151,9 @@ def render_batch(
             _run_dask(all_params, out, n, scheduler, done)
     order = {c: i for i, c in enumerate(cities)}
     batch.results.sort(key=lambda r: order[r.params.city])
-    batch.index = write_index(batch, out, lang=lang, period=all_params[0].period.display(lang))
+    batch.index = write_index(
+        batch, out, lang=lang, period=all_params[0].period.display(lang), ranks=ranks
+    )
     return batch
 
 
@@ -246,12 +252,27 @@ def _t(key: str, lang: str) -> str:
     return _INDEX_TEXT[key][0 if lang == "zh" else 1]
 
 
-def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) -> Path:
+def _heading(key: str, lang: str) -> str:
+    """Column heading of an indicator: its label and printed unit (glossary.INDICATORS)."""
+    symbol = INDICATORS[key].symbol
+    return f"{label(key, lang)} [{symbol}]" if symbol else label(key, lang)
+
+
+def write_index(
+    batch: BatchResult,
+    out_dir: Path,
+    *,
+    lang: str,
+    period: str,
+    ranks: pl.DataFrame | None = None,
+) -> Path:
     """Write ``<out_dir>/index.html``: a ranked summary table linking every report.
 
-    Cities are ranked by composite index (lower first) and by good-day ratio
-    (higher first) with :func:`indicators.ranking.rank_cities` (ties share a
-    rank); failed cities are listed below the table. Every name is escaped.
+    The ranks are the figures store's (:func:`indicators.figures.city_ranks`: every
+    city of the data folder by composite index, lower first, and by good-day ratio,
+    higher first; ties share a rank), the ranks each report shows; the cities are
+    listed by composite-index rank. Failed cities are listed below the table. Every
+    name is escaped.
 
     Parameters
     ----------
@@ -263,10 +284,16 @@ def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) ->
         Label language.
     period : str
         Period label shown in the title (``"2026"``, ``"2026-03"`` ...).
+    ranks : polars.DataFrame, optional
+        The ``ranks`` table of the figures store; without it the rank columns are
+        empty ("—").
+
+    Returns
+    -------
+    Path
+        The index file.
     """
     from urllib.parse import quote
-
-    from ..ranking import rank_cities
 
     rows = [
         {
@@ -286,32 +313,39 @@ def write_index(batch: BatchResult, out_dir: Path, *, lang: str, period: str) ->
         "PM2.5": pl.Float64,
     }
     frame = pl.DataFrame(rows, schema=schema)
-    if frame.height:
-        ci = rank_cities(frame, "composite_index").select("city", rank_ci="rank_label")
-        gdr = rank_cities(frame, "good_day_ratio").select("city", rank_gdr="rank_label")
-        frame = (
-            frame.join(ci, on="city")
-            .join(gdr, on="city")
-            .sort(
-                pl.col("composite_index").is_null(),
-                "composite_index",
-                pl.col("good_day_ratio"),
-                descending=[False, False, True],
-            )
+    tied = label("tied", lang)
+
+    def rank_label(name: str) -> pl.Expr:
+        rank = pl.col(f"{name}_rank")
+        text = rank.cast(pl.String) + pl.when(pl.col(f"{name}_tied")).then(pl.lit(tied))
+        return pl.coalesce(text, rank.cast(pl.String), pl.lit("—"))
+
+    if ranks is not None and {"composite_index_rank", "good_day_ratio_rank"} <= set(ranks.columns):
+        frame = frame.join(
+            ranks.select(
+                "city",
+                "composite_index_rank",
+                rank_ci=rank_label("composite_index"),
+                rank_gdr=rank_label("good_day_ratio"),
+            ),
+            on="city",
+            how="left",
         )
     else:
-        frame = frame.with_columns(
-            rank_ci=pl.lit(None, pl.String), rank_gdr=pl.lit(None, pl.String)
-        )
+        frame = frame.with_columns(composite_index_rank=pl.lit(None, pl.Int64))
+    frame = frame.with_columns(
+        pl.col(c).fill_null("—") if c in frame.columns else pl.lit("—").alias(c)
+        for c in ("rank_ci", "rank_gdr")
+    ).sort("composite_index_rank", "city", nulls_last=True)
     table = html_table(
         frame,
         {
             "rank_ci": _t("rank_ci", lang),
             "city": _t("city", lang),
-            "composite_index": label("composite_index", lang),
-            "good_day_ratio": f"{label('good_day_ratio', lang)} [%]",
+            "composite_index": _heading("composite_index", lang),
+            "good_day_ratio": _heading("good_day_ratio", lang),
             "rank_gdr": _t("rank_gdr", lang),
-            "PM2.5": f"{label('PM2.5', lang)} [µg/m³]",
+            "PM2.5": _heading("PM2.5", lang),
             "file": _t("report", lang),
         },
         links={"file": lambda row: quote(row["file"])},

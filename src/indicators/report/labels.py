@@ -1,6 +1,6 @@
 """Every text the reports show, in Chinese and English, written down once.
 
-Column names come from :mod:`indicators.glossary` and the figure words
+Column names and indicator labels come from :mod:`indicators.glossary` and the figure words
 (calendar, category bars, primary pollutants) from :data:`indicators.plot.LABELS`;
 the report's own words (section titles, card labels, notes) are here. A key
 missing in one language is an error, not a silent fallback.
@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from ..errors import IndicatorInputError
+from ..glossary import INDICATORS
 from ..plot import LABELS as PLOT_LABELS
 
 __all__ = ["LABELS", "LANGS", "label"]
@@ -77,17 +78,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "统计无效：有效天数 {valid}，需 {required}（HJ 663）",
         "not statistically valid: {valid} valid days, {required} required (HJ 663)",
     ),
-    "good_day_ratio": ("优良天数比例", "Good-day ratio"),
-    "PM2.5": ("PM2.5 浓度", "PM2.5"),
-    "O3_MDA8_P90": ("O3 日最大8小时第90百分位", "O3 MDA8 P90"),
-    "composite_index": ("环境空气质量综合指数", "Composite index"),
-    "section_compliance": ("地表水断面达标率", "Section compliance"),
-    "share_I_III": ("I～III 类水质断面比例", "Class I–III share"),
-    "n_worse_V": ("劣V类断面", "Sections worse than class V"),
-    "drinking_compliance": ("集中式饮用水水源达标率", "Drinking-water source compliance"),
-    "blackodorous_elimination": ("黑臭水体消除比例", "Black-odorous water eliminated"),
-    "sea_share_I_II": ("近岸海域优良（一、二类）水质比例", "Sea water class I+II"),
-    "noise_compliance_day": ("功能区声环境质量昼间达标率", "Noise compliance (day)"),
     "pp": ("个百分点", " pp"),
     "better": ("改善", "better"),
     "worse": ("变差", "worse"),
@@ -126,10 +116,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "period_valid": ("统计有效", "Statistically valid"),
     "limits_edition": ("评价限值版本", "Limits edition"),
     "total_days": ("日历天数", "Calendar days"),
-    "valid_days": ("有效监测天数", "Valid days"),
-    "good_days": ("优良天数", "Good days (AQI ≤ 100)"),
-    "excellent_days": ("优天数", "Excellent days (AQI ≤ 50)"),
-    "heavy_days": ("重度及以上污染天数", "Heavily polluted days (AQI > 200)"),
     "aqi_edition": ("AQI 标准版本", "AQI edition"),
     "required_days": ("有效统计所需天数", "Valid days required"),
     # water and others
@@ -443,10 +429,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
-if set(LABELS) & set(PLOT_LABELS):  # pragma: no cover - a guard on this file's contents
-    raise RuntimeError(f"labels defined twice: {sorted(set(LABELS) & set(PLOT_LABELS))}")
-#: The figure words of :mod:`indicators.plot` are report labels too (written down there once).
+_VOCABULARY = {k: (i.zh, i.en) for k, i in INDICATORS.items()}
+_TWICE = set(LABELS) & (set(PLOT_LABELS) | set(_VOCABULARY))
+if _TWICE:  # pragma: no cover - a guard on this file's contents
+    raise RuntimeError(f"labels defined twice: {sorted(_TWICE)}")
+#: The figure words of :mod:`indicators.plot` and the indicator labels of
+#: :data:`indicators.glossary.INDICATORS` are report labels too (written down there once).
 LABELS.update(PLOT_LABELS)
+LABELS.update(_VOCABULARY)
 
 
 #: Data codes and edition phases as a reader reads them: code -> (中文, English).

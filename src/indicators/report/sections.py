@@ -36,8 +36,7 @@ import polars as pl
 from .. import air, contract, figures, standards
 from ..errors import IndicatorInputError, IndicatorWarning
 from ..figures import comparison_rules, domains
-from ..glossary import AIR_POLLUTANTS
-from ..ranking import LOWER_IS_BETTER
+from ..glossary import AIR_POLLUTANTS, INDICATORS, Indicator
 from . import charts
 from .data import (
     available,
@@ -54,10 +53,8 @@ from .params import ReportParams, validate_params
 __all__ = [
     "CARDS",
     "MIN_TREND_MONTHS",
-    "RANK_INDICATORS",
     "SECTIONS",
     "TREND_INDICATORS",
-    "Card",
     "CityFigures",
     "ReportContext",
     "air_calendar",
@@ -498,51 +495,23 @@ def title(ctx: ReportContext) -> Section:
     return Section("title", ctx.t("report_title", city=p.city), parts, level=1)
 
 
-@dataclass(frozen=True)
-class Card:
-    """A headline figure: its key (a glossary / targets column name), unit, change and direction."""
-
-    key: str
-    unit: str
-    change: str  # "pp" (percentage points), "pct" (percent) or "diff" (difference)
-    lower_is_better: bool
-    decimals: int
-
-
-def _lower(key: str, default: bool) -> bool:
-    """Direction of an indicator (True: lower is better).
-
-    From :data:`indicators.targets.TARGET_INDICATORS` when it has targets, else ``default``.
-    """
-    from ..targets import TARGET_INDICATORS
-
-    spec = TARGET_INDICATORS.get(key)
-    return default if spec is None else spec.direction == "at_most"
-
-
-#: The headline cards, in display order. Keys are the targets file's indicator names where
-#: there are targets (:data:`indicators.targets.TARGET_INDICATORS`, which also gives the
-#: direction); air directions agree with :data:`indicators.ranking.LOWER_IS_BETTER`.
-CARDS: tuple[Card, ...] = (
-    Card(
-        "good_day_ratio", "%", "pp", _lower("good_day_ratio", LOWER_IS_BETTER["good_day_ratio"]), 1
-    ),
-    Card("PM2.5", "µg/m³", "pct", _lower("PM2.5", LOWER_IS_BETTER["PM2.5"]), 0),
-    Card("O3_MDA8_P90", "µg/m³", "pct", _lower("O3_MDA8_P90", LOWER_IS_BETTER["O3_MDA8_P90"]), 0),
-    Card(
+#: The headline cards, in display order: :data:`indicators.glossary.INDICATORS` records
+#: (label, printed unit, direction, decimals, kind of change), keyed like the targets file.
+CARDS: tuple[Indicator, ...] = tuple(
+    INDICATORS[k]
+    for k in (
+        "good_day_ratio",
+        "PM2.5",
+        "O3_MDA8_P90",
         "composite_index",
-        "",
-        "pct",
-        _lower("composite_index", LOWER_IS_BETTER["composite_index"]),
-        2,
-    ),
-    Card("section_compliance", "%", "pp", _lower("section_compliance", False), 1),
-    Card("share_I_III", "%", "pp", _lower("share_I_III", False), 1),
-    Card("n_worse_V", "", "diff", _lower("n_worse_V", True), 0),
-    Card("drinking_compliance", "%", "pp", _lower("drinking_compliance", False), 1),
-    Card("blackodorous_elimination", "%", "pp", _lower("blackodorous_elimination", False), 2),
-    Card("sea_share_I_II", "%", "pp", _lower("sea_share_I_II", False), 1),
-    Card("noise_compliance_day", "%", "pp", _lower("noise_compliance_day", False), 1),
+        "section_compliance",
+        "share_I_III",
+        "n_worse_V",
+        "drinking_compliance",
+        "blackodorous_elimination",
+        "sea_share_I_II",
+        "noise_compliance_day",
+    )
 )
 
 
@@ -631,7 +600,7 @@ def headline_values(ctx: ReportContext) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _change_text(ctx: ReportContext, card: Card, change: float) -> tuple[str, str]:
+def _change_text(ctx: ReportContext, card: Indicator, change: float) -> tuple[str, str]:
     if change == 0:
         return ctx.t("unchanged"), "same"
     better = (change < 0) == card.lower_is_better
@@ -665,7 +634,7 @@ def headline(ctx: ReportContext) -> Section:
                 f'<div class="k">{name}</div><div class="v">{esc(ctx.t("no_value"))}</div></div>'
             )
             continue
-        unit = f"<small>{esc(card.unit)}</small>" if card.unit else ""
+        unit = f"<small>{esc(card.symbol)}</small>" if card.symbol else ""
         value = (
             _fmt(float(v["value"]), card.decimals) if card.change != "diff" else _fmt(v["value"])
         )
@@ -676,7 +645,7 @@ def headline(ctx: ReportContext) -> Section:
             met = "met" if v["met"] else "missed"
             target = (
                 f'<div class="t">{esc(ctx.t("target"))} {op} {esc(_fmt(v["target"]))}'
-                f'{esc(card.unit)}: <span class="{met}">'
+                f'{esc(card.symbol)}: <span class="{met}">'
                 f"{esc(ctx.t('target_met' if v['met'] else 'target_missed'))}</span></div>"
             )
         if v["change"] is None:
@@ -762,7 +731,7 @@ def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
     rows = []
     for key in _AIR_CARDS:
         v, card = ytd[key], cards[key]
-        unit = f" {card.unit}" if card.unit and card.unit != "%" else card.unit
+        unit = f" {card.symbol}" if card.symbol and card.symbol != "%" else card.symbol
         rows.append(
             {
                 "indicator": ctx.t(key),
@@ -1093,7 +1062,7 @@ def target_tracking(ctx: ReportContext) -> Section:
         prog = f["progress"].get(card.key)
         if prog is None or prog["target"] is None:
             continue
-        unit = card.unit if card.unit in ("", "%") else f" {card.unit}"
+        unit = card.symbol if card.symbol in ("", "%") else f" {card.symbol}"
         value = _fmt(float(prog["value"]), card.decimals) + unit
         if card.key == "good_day_ratio":
             value += ctx.t("good_of_valid", good=g["good_days"], valid=g["valid_days"])
@@ -1133,100 +1102,29 @@ def target_tracking(ctx: ReportContext) -> Section:
 
 # --------------------------------------------------------------------------- ranking
 
-#: Figures cities are ranked by (directions: :data:`indicators.ranking.LOWER_IS_BETTER`).
-RANK_INDICATORS: tuple[str, ...] = ("composite_index", "good_day_ratio", "PM2.5")
-
-#: The edition columns that define each ranked figure, passed to the ranking's edition
-#: guard: the composite index is concentrations over GB 3095 limits (it does not depend on
-#: the HJ 633 edition), the good-day ratio follows the HJ 633 categories, a mean
-#: concentration depends on neither.
-RANK_EDITIONS: dict[str, tuple[str, ...]] = {
-    "composite_index": ("limits_edition",),
-    "good_day_ratio": ("aqi_edition",),
-    "PM2.5": (),
-}
-
 #: Most cities the ranking table lists in full; beyond, the best and worst half of this
 #: number by composite index and the report city (a presentation choice).
 RANK_TABLE_ROWS = 20
 
 
-def _rank_columns(ranked: pl.DataFrame, name: str, value: str) -> pl.DataFrame:
-    return ranked.select(
-        "city",
-        pl.col(value).alias(name),
-        pl.col("rank").alias(f"{name}_rank"),
-        pl.col("tied").alias(f"{name}_tied"),
-        pl.col("n_ranked").alias(f"{name}_n"),
-        pl.col("rank_from_worst").alias(f"{name}_from_worst"),
-    )
-
-
-def _null_rank_columns(cities: pl.DataFrame, name: str) -> pl.DataFrame:
-    return cities.select(
-        "city",
-        pl.lit(None, pl.Float64).alias(name),
-        pl.lit(None, pl.Int64).alias(f"{name}_rank"),
-        pl.lit(None, pl.Boolean).alias(f"{name}_tied"),
-        pl.lit(None, pl.Int64).alias(f"{name}_n"),
-        pl.lit(None, pl.Int64).alias(f"{name}_from_worst"),
-    )
-
-
 def _rankings(ctx: ReportContext) -> tuple[pl.DataFrame, dict[str, str]]:
-    if "ranking" in ctx.cache:
-        return ctx.cache["ranking"]
-    from ..ranking import rank_change, rank_cities
-
+    """The figures store's ranks of every city (:func:`indicators.figures.city_ranks`)."""
     f = ctx.cities
-    cities = f.summary.select("city")
-    refused: dict[str, str] = {}
-    table = cities
-    for name in RANK_INDICATORS:
-        frame = f.summary.select("city", name, *RANK_EDITIONS[name])
-        try:
-            part = _rank_columns(rank_cities(frame, name), name, "rank_value")
-        except IndicatorInputError as err:
-            refused[name] = str(err)
-            part = _null_rank_columns(cities, name)
-        table = table.join(part, on="city", how="left")
-    change = "composite_index_change"
-    part = _null_rank_columns(cities, change)
-    if f.previous is not None:
-        keep = ["city", "composite_index", *RANK_EDITIONS["composite_index"]]
-        try:
-            ranked = rank_change(f.summary.select(keep), f.previous.select(keep), "composite_index")
-            part = _rank_columns(ranked, change, "change")
-        except IndicatorInputError as err:
-            refused[change] = str(err)
-    table = table.join(part, on="city", how="left").sort(
-        "composite_index_rank", "city", nulls_last=True
-    )
-    ctx.cache["ranking"] = (table, refused)
-    return ctx.cache["ranking"]
+    if f.ranks is None:  # a store written before ranks were kept
+        f.ranks, f.rank_refused = figures.city_ranks(f.summary, f.previous)
+    return f.ranks, f.rank_refused
 
 
 def set_ranks(ctx: ReportContext) -> pl.DataFrame:
     """The city's composite-index rank in each official set and its province.
 
-    :func:`indicators.ranking.rank_in_sets` on the period evaluation of every city
-    of the folder (:attr:`ReportContext.cities`), provinces from the station list.
+    :func:`indicators.figures.set_ranks` on the period evaluation of every city of
+    the folder (:attr:`ReportContext.cities`).
     """
     if "set_ranks" not in ctx.cache:
-        from ..ranking import rank_in_sets
-
-        stations = pl.read_parquet(contract.table_file(ctx.params.data, "stations"))
-        provinces = None
-        if "province" in stations.columns:
-            pairs = stations.select("city", "province").drop_nulls().unique()
-            provinces = dict(pairs.iter_rows())
-        summary = ctx.cities.summary.select(
-            "city", "composite_index", *RANK_EDITIONS["composite_index"]
+        ctx.cache["set_ranks"] = figures.set_ranks(
+            ctx.params.data, ctx.cities.summary, ctx.params.city
         )
-        try:
-            ctx.cache["set_ranks"] = rank_in_sets(summary, ctx.params.city, provinces=provinces)
-        except IndicatorInputError:  # mixed editions: the ranking section says why
-            ctx.cache["set_ranks"] = pl.DataFrame()
     return ctx.cache["set_ranks"]
 
 
@@ -1246,24 +1144,11 @@ def _set_rank_lines(ctx: ReportContext) -> list[str]:
 
 
 def ranking_table(ctx: ReportContext) -> pl.DataFrame:
-    """Every city of the data folder ranked by each of :data:`RANK_INDICATORS` and by the change.
+    """Every city of the data folder ranked by each ranked figure and by the change.
 
-    Ranks are those of :func:`indicators.ranking.rank_cities` (values rounded to
-    their published precision, 并列 ties share the best rank) on the period
-    evaluation of every city (:attr:`ReportContext.cities`), and of
-    :func:`indicators.ranking.rank_change` for the change of the composite
-    index against the comparison period (in percent), the comparison period
-    recomputed under the period's edition and limits when they differ
-    (:func:`comparison_rules`). A figure whose editions differ between cities
-    is not ranked (its columns are null; the section says why).
-
-    Returns
-    -------
-    polars.DataFrame
-        One row per city, by composite-index rank: ``city`` and, for each
-        figure ``<f>`` (``composite_index``, ``good_day_ratio``, ``PM2.5``,
-        ``composite_index_change``): ``<f>`` (the value ranked), ``<f>_rank``,
-        ``<f>_tied``, ``<f>_n`` (cities ranked), ``<f>_from_worst``.
+    The ``ranks`` table of the figures store (:func:`indicators.figures.city_ranks`:
+    :func:`indicators.ranking.rank_cities` and :func:`indicators.ranking.rank_change`
+    on the period evaluation of every city, like for like).
     """
     return _rankings(ctx)[0]
 
@@ -1274,33 +1159,26 @@ def _rank_text(ctx: ReportContext, rank: int | None, tied: bool | None) -> str:
     return f"{rank}{ctx.t('tied') if tied else ''}"
 
 
-#: Display of the ranked figures: (label key, unit, decimals).
-_RANK_DISPLAY: dict[str, tuple[str, str, int]] = {
-    "composite_index": ("composite_index", "", 2),
-    "good_day_ratio": ("good_day_ratio", "%", 1),
-    "PM2.5": ("PM2.5", " µg/m³", 0),
-    "composite_index_change": ("composite_index_change", "%", 1),
-}
-
-
 def _rank_value(name: str, value: float | None) -> str:
+    """A ranked value as printed: the indicator's decimals and unit; a change in percent."""
     if value is None:
         return "—"
-    _, unit, decimals = _RANK_DISPLAY[name]
-    sign = "+" if name.endswith("_change") and value > 0 else ""
-    return f"{sign}{value:.{decimals}f}{unit}".replace("-", "−")
+    if name == figures.CHANGE_RANK:
+        sign = "+" if value > 0 else ""
+        return f"{sign}{value:.1f}%".replace("-", "−")
+    i = INDICATORS[name]
+    unit = i.symbol if i.symbol in ("", "%") else f" {i.symbol}"
+    return f"{value:.{i.decimals}f}{unit}".replace("-", "−")
 
 
 @section
 @_city_air_only("ranking")
 def ranking(ctx: ReportContext) -> Section:
     """The city's rank among the data folder's cities: composite index, good days, PM2.5, change."""
-    from ..ranking import best_and_worst
-
     table, refused = _rankings(ctx)
     f = ctx.cities
     ctx.cited["ranking"] = ctx.t("cite_ranking")
-    names = [*RANK_INDICATORS, "composite_index_change"]
+    names = [*figures.RANK_INDICATORS, figures.CHANGE_RANK]
     mine = table.filter(pl.col("city") == ctx.params.city)
     lines = []
     if mine.height:
@@ -1311,7 +1189,7 @@ def ranking(ctx: ReportContext) -> Section:
             lines.append(
                 ctx.t(
                     "rank_line",
-                    indicator=ctx.t(_RANK_DISPLAY[name][0]),
+                    indicator=ctx.t(name),
                     value=_rank_value(name, row[name]),
                     rank=_rank_text(ctx, row[f"{name}_rank"], row[f"{name}_tied"]),
                     n=row[f"{name}_n"],
@@ -1327,19 +1205,16 @@ def ranking(ctx: ReportContext) -> Section:
         parts.append(Markup(f'<p class="ind-meta">{esc(ctx.t("set_ranks"))}</p><ul>{items}</ul>'))
     shown = table
     if table.height > RANK_TABLE_ROWS:
-        ends = best_and_worst(
-            table.select(
-                "city",
-                pl.col("composite_index_rank").alias("rank"),
-                pl.col("composite_index_from_worst").alias("rank_from_worst"),
-            ),
-            n=RANK_TABLE_ROWS // 2,
+        half = RANK_TABLE_ROWS // 2  # best and worst N, every city tied at the cut included
+        ends = table.filter(
+            (pl.col("composite_index_rank") <= half)
+            | (pl.col("composite_index_from_worst") <= half)
         )
         keep = {*ends["city"].to_list(), ctx.params.city}
         shown = table.filter(pl.col("city").is_in(sorted(keep)))
     columns = {"city": ctx.t("city")}
     for name in names:
-        columns[f"{name}_text"] = ctx.t(_RANK_DISPLAY[name][0])
+        columns[f"{name}_text"] = ctx.t(name)
         columns[f"{name}_label"] = ctx.t("rank")
     rows = []
     for r in shown.iter_rows(named=True):
@@ -1372,7 +1247,7 @@ def ranking(ctx: ReportContext) -> Section:
             )
         )
     for name, why in refused.items():
-        notes.append(ctx.t("rank_refused", indicator=ctx.t(_RANK_DISPLAY[name][0]), why=why))
+        notes.append(ctx.t("rank_refused", indicator=ctx.t(name), why=why))
     if f.failed:
         why = "; ".join(f"{city} ({reason})" for city, reason in f.failed.items())
         notes.append(ctx.t("not_ranked", cities=why))
@@ -1522,7 +1397,7 @@ def trend_verdict(ctx: ReportContext, row: dict[str, Any]) -> str:
         size = f"{abs(row['slope_per_year']):.1f} {_TREND_UNITS[key]}"
     else:
         size = f"{abs(row['slope_pct_per_year']):.1f}%"
-    better = up != LOWER_IS_BETTER[key]
+    better = up != INDICATORS[key].lower_is_better
     return ctx.t(
         "trend_significant",
         indicator=name,
