@@ -15,7 +15,12 @@ What the module computes, and from which rule:
   pollutants by section exceedance rate); :func:`compare_periods` the change wording.
 - :func:`tli`, :func:`tli_class`, :func:`trophic_state`: trophic state index TLI(Σ) of
   lakes and reservoirs (总站生字〔2001〕090号).
-- :func:`cwqi_index`, :func:`cwqi`: city water quality index (UNVERIFIED form, see there).
+- :func:`cwqi_index`, :func:`cwqi_items`, :func:`cwqi`: city water quality index CWQI
+  (城市地表水环境质量排名技术规定（试行）, 2017, 四(二)1-3: Σ of the 21 item indices against
+  class III, concentrations averaged over the sections first, DO as reciprocal);
+  :func:`cwqi_change` ΔCWQI [%] and the change-ranking exclusion (四(四)),
+  :func:`cwqi_ranking` status and change rankings (四(三)-(四)). UNVERIFIED parts (pH
+  mean, city weighting, ties, rounding) are listed in their docstrings.
 
 Conventions
 -----------
@@ -47,18 +52,22 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
+from ._frames import Frame, finish, key_list, null_if_empty, require_columns, to_lazy
 from .errors import IndicatorInputError
 from .standards import table
 from .validation.water import item_code, normalise_results, normalise_sections
 
 __all__ = [
     "CLASSES",
+    "CWQI_ITEMS",
     "EVALUATION_ITEMS",
     "class_colours",
     "compare_periods",
     "cwqi",
+    "cwqi_change",
     "cwqi_index",
+    "cwqi_items",
+    "cwqi_ranking",
     "change_by_grades",
     "change_by_shares",
     "exceedance_multiple",
@@ -1447,10 +1456,36 @@ def trophic_state(
 
 # --------------------------------------------------------------------------- CWQI
 
+#: pH averaging of :func:`cwqi` and :func:`cwqi_items` (``ph_mean``).
+PhMean = Literal["arithmetic", "hydrogen"]
+
 
 @cache
 def _cwqi_forms() -> dict[str, dict[str, Any]]:
     return {r["item"]: r for r in table("water_cwqi").iter_rows(named=True)}
+
+
+@cache
+def _cwqi_rule(name: str) -> str:
+    """A parameter of table ``water_cwqi_rules``, as written there."""
+    found = table("water_cwqi_rules").filter(pl.col("parameter") == name)
+    return str(found["value"].item())
+
+
+def _cwqi_item_list() -> tuple[str, ...]:
+    """GB 3838-2002 Table 1 items less those ``water_cwqi`` marks ``excluded``."""
+    excluded = {k for k, r in _cwqi_forms().items() if r["form"] == "excluded"}
+    items = table("water_items").filter(
+        (pl.col("standard") == GB3838) & pl.col("clause").str.starts_with("Table 1 ")
+    )
+    return tuple(i for i in items["item"].to_list() if i not in excluded)
+
+
+#: The 21 CWQI items (城市地表水环境质量排名技术规定（试行）四(二)): GB 3838-2002 Table 1
+#: without water temperature, total nitrogen and fecal coliform (the rows of
+#: ``water_cwqi`` marked ``excluded``), in Table 1 order; the same 21 as
+#: :data:`EVALUATION_ITEMS`.
+CWQI_ITEMS: tuple[str, ...] = _cwqi_item_list()
 
 
 def _cwqi_expr() -> pl.Expr:
@@ -1475,45 +1510,70 @@ def _cwqi_expr() -> pl.Expr:
     )
 
 
+def _check_cwqi_item(item: str) -> str:
+    code = item_code(item)
+    if code not in CWQI_ITEMS:
+        raise IndicatorInputError(
+            "not a CWQI item (water temperature, TN and fecal coliform are not in the index)",
+            column="item",
+            expected=f"one of {list(CWQI_ITEMS)}",
+            found=item,
+        )
+    return code
+
+
 def cwqi_index(item: str, value: float, *, waterbody: Waterbody = "river") -> float | None:
-    """Single-item city water quality index CWQI(i) (单项指标水质指数). UNVERIFIED form.
+    """Single-item water quality index CWQI(i) (单项指标水质指数).
+
+    城市地表水环境质量排名技术规定（试行）(环境保护部办公厅, 2017-06-12) clause 四(二)1-2,
+    against the class-III limits of GB 3838-2002 Table 1 (table ``water_cwqi``).
 
     Parameters
     ----------
     item : str
-        One of the 21 evaluation items.
+        One of the 21 CWQI items (:data:`CWQI_ITEMS`; code or name). Water temperature,
+        TN and fecal coliform are refused.
     value : float
-        Period mean concentration [canonical unit].
+        Concentration [canonical unit: mg/L; pH dimensionless], the period mean of the
+        city's sections (see :func:`cwqi`).
     waterbody : {"river", "lake", "reservoir"}
-        TP form of the class-III limit.
+        TP limit: river 0.2 mg/L, lake and reservoir 0.05 mg/L (class III).
 
     Returns
     -------
     float or None
-        ``C / S_III`` for upper-limit items; ``S_III(DO) / C`` for DO (None when C = 0);
-        ``(7 − pH) / (7 − 6)`` for pH <= 7 and ``(pH − 7) / (9 − 7)`` above.
+        Unrounded. ``C / Cs`` for the 19 upper-limit items; ``Cs(DO) / C`` = 5 / C for DO
+        (None when C = 0: no index, division by zero); ``(7.0 − pH) / (7.0 − 6.0)`` for
+        pH <= 7 and ``(pH − 7.0) / (9.0 − 7.0)`` above. None gives None.
+
+    Raises
+    ------
+    IndicatorInputError
+        An item outside the 21, a negative value, pH outside 0-14.
 
     Notes
     -----
-    The 2017 城市地表水环境质量排名技术规定（试行） formula was not found in any source read
-    (UNVERIFIED). This is the documented per-item form of the issue, with the class-III
-    limits of GB 3838 Table 1 and pH 7.0 as neutral (table ``water_cwqi``).
+    Evidence (``../shared/standards/water_cwqi.md``; the rule text itself was read only as
+    its notice and table of contents):
+
+    - ratio to class III and the DO reciprocal: VERIFIED (Anhui bulletin notes, W22:
+      "单项指标与该指标Ⅲ类标准限值的比值", "溶解氧为倒数"; one code implementation, W24);
+    - the 21 items without water temperature, TN and fecal coliform: VERIFIED (W16, W22,
+      W24);
+    - the lake/reservoir TP limit 0.05 mg/L: VERIFIED for the limit (GB 3838 Table 1); its
+      use in the lake index is SECONDARY (W24 and the rule's separate 湖库水质指数 clause);
+    - the pH form: SECONDARY (W24 only; W22 says only "pH值另行公式计算").
+
+    A value exactly at the class-III limit scores 1; pH 7 scores 0, pH 6 and 9 score 1.
 
     Examples
     --------
     >>> cwqi_index("NH3-N", 0.5), cwqi_index("DO", 10.0), cwqi_index("pH", 8.0)
     (0.5, 0.5, 0.5)
-    >>> cwqi_index("TP", 0.1, waterbody="lake")
-    2.0
+    >>> round(cwqi_index("TP", 0.04, waterbody="lake"), 4), cwqi_index("DO", 0.0)
+    (0.8, None)
     """
-    code = item_code(item)
-    if code not in EVALUATION_ITEMS:
-        raise IndicatorInputError(
-            "not a CWQI item",
-            column="item",
-            expected=f"one of {list(EVALUATION_ITEMS)}",
-            found=item,
-        )
+    code = _check_cwqi_item(item)
     frame, _ = _scalar_frame(code, value, _kind(waterbody))
     out = (
         frame.join(_limits(GB3838).lazy(), on=["item", "kind"], how="left")
@@ -1524,45 +1584,201 @@ def cwqi_index(item: str, value: float, *, waterbody: Waterbody = "river") -> fl
     return None if out is None else float(out)
 
 
+def _check_ph_mean(ph_mean: str) -> None:
+    if ph_mean not in ("arithmetic", "hydrogen"):
+        raise IndicatorInputError(
+            "unknown pH averaging",
+            column="ph_mean",
+            expected="'arithmetic' or 'hydrogen'",
+            found=ph_mean,
+        )
+
+
+def _cwqi_site_means(lf: pl.LazyFrame, period: str, below_dl: str, hydrogen: bool) -> pl.LazyFrame:
+    """Period mean of each CWQI item per site; pH as mean [H+] when ``hydrogen``."""
+    start, end = _period_columns(period)
+    is_ph = pl.col("item") == "pH"
+    v = _used_value(below_dl)
+    if hydrogen:
+        v = pl.when(is_ph).then(pl.lit(10.0).pow(-v)).otherwise(v)
+    lf = lf.with_columns(period_start=start, period_end=end, _v=v)
+    out = lf.group_by(["site", "period_start", "period_end", "item"]).agg(_m=pl.col("_v").mean())
+    # [H+] (about 1e-7 mol/L) is not rounded: 10 decimals would keep 3 digits of it
+    exact = is_ph if hydrogen else pl.lit(False)
+    return out.with_columns(
+        value=pl.when(exact).then(pl.col("_m")).otherwise(pl.col("_m").round(_MEAN_DECIMALS))
+    ).drop("_m")
+
+
+def _cwqi_space(
+    results: Any,
+    sections: Any,
+    by: str | Sequence[str] | None,
+    period: str,
+    below_dl: str,
+    ph_mean: str,
+) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame, pl.DataFrame, list[str], Any]:
+    """The common first steps of :func:`cwqi` and :func:`cwqi_items`.
+
+    Returns the checked CWQI results, the item indices per group/period/kind, the site
+    means, the registry, the group keys and the input's origin.
+    """
+    _check_ph_mean(ph_mean)
+    hydrogen = ph_mean == "hydrogen"
+    reg = normalise_sections(sections)
+    keys = key_list(by)
+    lf, was_lazy = _prepare(results, reg, "results")
+    lf = lf.filter(pl.col("item").is_in(list(CWQI_ITEMS)))
+    means = _cwqi_site_means(lf, period, below_dl, hydrogen)
+    means = means.join(reg.lazy().select("site", "type", *keys), on="site").with_columns(
+        kind=pl.when(pl.col("type") == "river").then(pl.lit("river")).otherwise(pl.lit("lake"))
+    )
+    per = ["period_start", "period_end"]
+    space = means.group_by([*keys, *per, "kind", "item"]).agg(
+        value=pl.col("value").mean(),
+        n_sections=pl.col("site").filter(pl.col("value").is_not_null()).n_unique(),
+    )
+    if hydrogen:
+        space = space.with_columns(
+            value=pl.when(pl.col("item") == "pH")
+            .then(-pl.col("value").log10())
+            .otherwise(pl.col("value"))
+        )
+    space = space.join(_limits(GB3838).lazy(), on=["item", "kind"], how="left").with_columns(
+        _cwqi_expr()
+    )
+    return lf, space, means, reg, keys, was_lazy
+
+
+def cwqi_items(
+    results: Any,
+    sections: Any,
+    *,
+    by: str | Sequence[str] | None = "city",
+    period: Period = "year",
+    ph_mean: PhMean = "arithmetic",
+    below_dl: BelowDL = "half",
+) -> Frame:
+    """Single-item indices CWQI(i) of each city's river and lake parts, per period.
+
+    城市地表水环境质量排名技术规定（试行）(2017) clause 四(二)1-2 with GB 3838-2002
+    Table 1 class III: the items behind :func:`cwqi` (which item drives a city's index).
+
+    Parameters
+    ----------
+    results, sections, by, period, ph_mean, below_dl
+        As :func:`cwqi`.
+
+    Returns
+    -------
+    polars.DataFrame or LazyFrame
+        One row per group, period, part and item: ``part`` (``"river"``; ``"lake"`` for
+        lakes and reservoirs), ``item``, ``value`` (the mean over the part's sections of
+        the sections' period means [canonical unit]; pH averaged as ``ph_mean`` says),
+        ``n_sections`` (sections with a value of the item) and ``cwqi_item`` (unrounded;
+        null for a DO mean of 0). Items in Table 1 order.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> reg = pl.DataFrame({"site": ["S1", "S2"], "name": ["a", "b"],
+    ...     "type": ["river", "river"], "target_class": ["III", "III"], "city": ["X", "X"]})
+    >>> res = pl.DataFrame({"site": ["S1", "S2"], "date": [date(2025, 5, 1)] * 2,
+    ...     "item": ["DO", "DO"], "value": [8.0, 4.0]})
+    >>> cwqi_items(res, reg).select("item", "value", "cwqi_item").row(0)
+    ('DO', 6.0, 0.8333333333333334)
+    """
+    _, space, _, _, keys, was_lazy = _cwqi_space(results, sections, by, period, below_dl, ph_mean)
+    order = {c: i for i, c in enumerate(CWQI_ITEMS)}
+    per = ["period_start", "period_end"]
+    out = (
+        space.with_columns(
+            part=pl.col("kind"),
+            n_sections=pl.col("n_sections").cast(pl.Int32),
+            _o=pl.col("item").replace_strict(order, return_dtype=pl.Int32),
+        )
+        .sort([*keys, *per, "part", "_o"], nulls_last=True)
+        .select(*keys, *per, "part", "item", "value", "n_sections", "cwqi_item")
+    )
+    return finish(out, was_lazy)
+
+
 def cwqi(
     results: Any,
     sections: Any,
     *,
     by: str | Sequence[str] | None = "city",
     period: Period = "year",
+    ph_mean: PhMean = "arithmetic",
     aggregation: Literal["sum", "mean", "max"] = "sum",
     below_dl: BelowDL = "half",
 ) -> Frame:
-    """City water quality index CWQI (城市水质指数) per group and period. UNVERIFIED form.
+    """City water quality index CWQI (城市水质指数) per group and period.
 
-    Item indices against the GB 3838-2002 class-III limits (see :func:`cwqi_index`).
+    城市地表水环境质量排名技术规定（试行）(环境保护部办公厅, 2017-06-12) clause 四(二)1-3
+    (河流水质指数, 湖库水质指数, 城市水质指数), item indices against the class-III limits of
+    GB 3838-2002 Table 1 (:func:`cwqi_index`). Smaller is better.
 
     Parameters
     ----------
     results, sections, period, below_dl
-        As :func:`item_classes`.
+        As :func:`item_classes` (long-form results with ``site``, ``date``, ``item``,
+        ``value``; the section registry). Items other than the 21 :data:`CWQI_ITEMS`
+        (TN, fecal coliform, water temperature, chl-a ...) are not used.
     by : str, list of str or None
         Registry columns to group by (default ``"city"``).
+    ph_mean : {"arithmetic", "hydrogen"}
+        How pH is averaged over samplings and sections: the arithmetic mean of pH
+        (default), or −log10 of the mean hydrogen-ion activity [H+] = 10^−pH
+        (环办监测函〔2020〕82号 as W24 implements it). UNVERIFIED which the ranking uses;
+        the default is arithmetic because the 2017 rule predates the 2020 statistics rule
+        and averages the other items arithmetically. pH 6.5 and 7.5 average to 7.00
+        (index 0) or 6.76 (index 0.24).
     aggregation : {"sum", "mean", "max"}
-        How the item indices are combined into the river (or lake) CWQI: the sum over the
-        items (default, the form usually described), their mean, or their maximum.
+        How the item indices form the river (or lake) index: the sum over the items
+        (default and the rule: W22, W24), or, for exploration only, their mean or maximum.
 
     Returns
     -------
     polars.DataFrame or LazyFrame
-        Per group and period: ``cwqi_river``, ``cwqi_lake``, ``cwqi`` (section-count
-        weighted: (CWQI_river·M + CWQI_lake·N) / (M + N)), ``n_river_sections``,
-        ``n_lake_sections``, ``n_items_river``, ``n_items_lake``. Smaller is better.
+        Per group and period (unrounded values; show CWQI with 4 decimals):
+
+        - ``cwqi``: the city index, (CWQI_river·M + CWQI_lake·N) / (M + N);
+        - ``cwqi_river``, ``cwqi_lake``: the river and lake/reservoir indices (null without
+          such sections, or when an item of the part has no index, a DO mean of 0);
+        - ``n_river_sections``, ``n_lake_sections`` (M, N: sections with a CWQI item in
+          the period), ``n_items_river``, ``n_items_lake`` (items with an index);
+        - ``n_sections_classified``, ``all_sections_II_or_better`` (every section of the
+          group of class II or better in the period; the class of table
+          ``water_cwqi_rules`` ``change_exclusion_class_up_to``), ``all_sections_meet_target``:
+          the section classes of :func:`section_classes` (2011 method, arithmetic pH) for
+          the change-ranking exclusion of :func:`cwqi_change`.
 
     Notes
     -----
-    Assumed method (the 2017 rules were not found; UNVERIFIED): (1) period mean of each
-    of the 21 evaluation items per section; (2) mean of each item over the river
-    sections (and separately over lake/reservoir sections) of the group; (3)
-    :func:`cwqi_index` of each item mean against class III (TP by water-body form);
-    (4) ``aggregation`` over the items present; (5) weighting of river and lake CWQI by
-    section counts. Items missing from all sections are left out (see ``n_items_*``),
-    which makes groups with different item sets not comparable.
+    Method, with the evidence of ``../shared/standards/water_cwqi.md``:
+
+    1. period mean of each item per section (arithmetic; pH per ``ph_mean``);
+    2. mean of each item over the group's river sections, and separately over its lake
+       and reservoir points: the concentrations are averaged first, the ratio taken after
+       (VERIFIED, W22 "参与排名的所有断面平均后各单项指标水质指数…之和"; averaging the
+       section indices instead is not the rule: DO 8 and 4 mg/L give 5/6 = 0.8333, not
+       0.9375);
+    3. :func:`cwqi_index` of each item mean (TP against 0.05 mg/L for lakes and
+       reservoirs), summed over the items present: CWQI_river = Σ CWQI(i) (VERIFIED in
+       substance, W22, W24); CWQI_lake likewise (formula SECONDARY, W24);
+    4. city index weighted by the numbers of sections, M river sections and N lake
+       points (UNVERIFIED: a recollection of the rule, no source read states the
+       weights; a city with rivers only has CWQI = CWQI_river).
+
+    UNVERIFIED, and what the package does: the pH mean (``ph_mean``); the city weighting
+    (4); values below the detection limit (``below_dl``, half the limit by default);
+    missing items (五(二)1 not read: the items present are summed, as W24 does, and
+    ``n_items_*`` shows how many, so groups with different item sets are not comparable);
+    whether the mean over sections is of the section means (used) or of all samplings
+    (the same when every section has the same number of samplings); the rounding of
+    五(三) (none applied). Not implemented: the deduction of upstream influence for a
+    failing inflow section (its method is UNVERIFIED).
 
     Examples
     --------
@@ -1581,30 +1797,28 @@ def cwqi(
             expected="'sum', 'mean' or 'max'",
             found=aggregation,
         )
-    reg = normalise_sections(sections)
-    keys = key_list(by)
-    lf, was_lazy = _prepare(results, reg, "results")
-    lf = lf.filter(pl.col("item").is_in(list(EVALUATION_ITEMS)))
-    means = period_means(lf, ["site"], period, below_dl)
-    means = means.join(reg.lazy().select("site", "type", *keys), on="site").with_columns(
-        kind=pl.when(pl.col("type") == "river").then(pl.lit("river")).otherwise(pl.lit("lake"))
+    lf, space, means, reg, keys, was_lazy = _cwqi_space(
+        results, sections, by, period, below_dl, ph_mean
     )
     per = ["period_start", "period_end"]
-    space = means.group_by([*keys, *per, "kind", "item"]).agg(
-        value=pl.col("value").mean(), _n_sites=pl.col("site").n_unique()
-    )
-    space = space.join(_limits(GB3838).lazy(), on=["item", "kind"], how="left").with_columns(
-        _cwqi_expr()
-    )
     agg_expr = {
         "sum": pl.col("cwqi_item").sum(),
         "mean": pl.col("cwqi_item").mean(),
         "max": pl.col("cwqi_item").max(),
     }[aggregation]
-    n_sites = means.group_by([*keys, *per, "kind"]).agg(_n=pl.col("site").n_unique())
+    # an item with a value but no index (DO mean 0) makes the part's index undefined
+    undefined = (pl.col("value").is_not_null() & pl.col("cwqi_item").is_null()).any()
+    n_sites = (
+        means.filter(pl.col("value").is_not_null())
+        .group_by([*keys, *per, "kind"])
+        .agg(_n=pl.col("site").n_unique())
+    )
     by_kind = (
         space.group_by([*keys, *per, "kind"])
-        .agg(_c=agg_expr, _ni=pl.col("cwqi_item").count().cast(pl.Int32))
+        .agg(
+            _c=pl.when(undefined).then(None).otherwise(agg_expr),
+            _ni=pl.col("cwqi_item").count().cast(pl.Int32),
+        )
         .join(n_sites, on=[*keys, *per, "kind"], how="left", nulls_equal=True)
     )
     river = by_kind.filter(pl.col("kind") == "river").select(
@@ -1613,17 +1827,33 @@ def cwqi(
     lake = by_kind.filter(pl.col("kind") == "lake").select(
         *keys, *per, cwqi_lake="_c", n_items_lake="_ni", n_lake_sections="_n"
     )
+    # section classes of the same period, for the change-ranking exclusion (四(四))
+    up_to = class_rank(_cwqi_rule("change_exclusion_class_up_to"))
+    ic = classify_period_means(lf, reg, period=period, below_dl=below_dl, edition=GB3838)
+    sec = _section_aggregate(ic, ["site", *per]).filter(pl.col("class_rank").is_not_null())
+    flags = (
+        sec.join(reg.lazy().select("site", *keys), on="site")
+        .group_by([*keys, *per])
+        .agg(
+            n_sections_classified=pl.len().cast(pl.Int32),
+            all_sections_II_or_better=(pl.col("class_rank") <= up_to).all(),
+            all_sections_meet_target=pl.col("meets_target").all(),
+        )
+    )
     base = means.select(*keys, *per).unique()
     m = pl.col("n_river_sections").fill_null(0)
     nl = pl.col("n_lake_sections").fill_null(0)
+    river_part = pl.when(m > 0).then(pl.col("cwqi_river") * m).otherwise(0.0)
+    lake_part = pl.when(nl > 0).then(pl.col("cwqi_lake") * nl).otherwise(0.0)
     out = (
         base.join(river, on=[*keys, *per], how="left", nulls_equal=True)
         .join(lake, on=[*keys, *per], how="left", nulls_equal=True)
+        .join(flags, on=[*keys, *per], how="left", nulls_equal=True)
         .with_columns(
             n_river_sections=m.cast(pl.Int32),
             n_lake_sections=nl.cast(pl.Int32),
-            cwqi=(pl.col("cwqi_river").fill_null(0) * m + pl.col("cwqi_lake").fill_null(0) * nl)
-            / (m + nl),
+            n_sections_classified=pl.col("n_sections_classified").fill_null(0),
+            cwqi=(river_part + lake_part) / (m + nl),
         )
         .select(
             *keys,
@@ -1635,7 +1865,259 @@ def cwqi(
             "n_lake_sections",
             "n_items_river",
             "n_items_lake",
+            "n_sections_classified",
+            "all_sections_II_or_better",
+            "all_sections_meet_target",
         )
         .sort([*keys, *per], nulls_last=True)
+    )
+    return finish(out, was_lazy)
+
+
+def _one_row_per_key(lf: pl.LazyFrame, keys: list[str], name: str) -> None:
+    dup = lf.group_by(keys or pl.lit(0)).len().filter(pl.col("len") > 1).collect()
+    if dup.height:
+        raise IndicatorInputError(
+            "more than one row per group: give one period per frame",
+            file=name,
+            column=keys[-1] if keys else None,
+            expected="one row per group (filter cwqi() output to one period)",
+            found=dup.row(0, named=True),
+        )
+
+
+_CHANGE_FLAGS = ("all_sections_II_or_better", "all_sections_meet_target")
+
+
+def cwqi_change(current: Any, previous: Any, *, by: str | Sequence[str] | None = "city") -> Frame:
+    """Change of the city water quality index ΔCWQI [%] (城市水质指数变化率) and who is ranked.
+
+    城市地表水环境质量排名技术规定（试行）(2017) clause 四(四) 变化情况排名, with the
+    section classes of GB 3838-2002 (2011 method) for the exclusion rule.
+
+    Parameters
+    ----------
+    current, previous : polars or pandas frame
+        :func:`cwqi` output for the ranking period and for the same period of the base
+        year, one row per group (one period per frame); they carry the section-class
+        columns the exclusion needs (``all_sections_II_or_better``,
+        ``all_sections_meet_target``).
+    by : str, list of str or None
+        The group columns of both frames (default ``"city"``).
+
+    Returns
+    -------
+    polars.DataFrame or LazyFrame
+        One row per group of either frame: ``by``, ``period_start``/``period_end`` and
+        ``period_start_previous``/``period_end_previous`` (when the inputs have them),
+        ``cwqi``, ``cwqi_previous``, ``cwqi_change`` = (CWQI − CWQI_previous) /
+        CWQI_previous × 100 [%] (unrounded; show 1 decimal; negative = better),
+        the section-class flags of both periods (``*_previous``), ``change_ranked`` and
+        ``change_unranked_reason`` (null when ranked).
+
+    Notes
+    -----
+    ΔCWQI and its sign: VERIFIED in meaning (Ningxia W15/W23, Anhui W22, MEE W25:
+    "负值表示地表水环境质量同比变好，正值表示同比变差"). A city is not ranked for change when
+    all its sections are class II or better in both the base and the current period and
+    meet their targets (VERIFIED, W19; table ``water_cwqi_rules``); the package reads
+    "meet their targets" as in both periods (UNVERIFIED; it differs only for a class-I
+    target). The change is still shown for such a city. Also unranked: a city without a
+    CWQI in either period, or with a base CWQI of 0. A city whose section classes are
+    unknown (no classified section) is not excluded. The rounding of the published ΔCWQI
+    is UNVERIFIED (五(三) not read).
+
+    Examples
+    --------
+    >>> cur = pl.DataFrame({"city": ["X"], "cwqi": [3.2], "all_sections_II_or_better": [False],
+    ...     "all_sections_meet_target": [True]})
+    >>> base = cur.with_columns(cwqi=pl.lit(4.0))
+    >>> out = cwqi_change(cur, base)
+    >>> round(out["cwqi_change"].item(), 1), out["change_ranked"].item()  # shown with 1 dp
+    (-20.0, True)
+    """
+    cur, was_lazy = to_lazy(current, name="current")
+    prev, _ = to_lazy(previous, name="previous")
+    keys = key_list(by)
+    need = [*keys, "cwqi", *_CHANGE_FLAGS]
+    cur_schema, prev_schema = cur.collect_schema(), prev.collect_schema()
+    require_columns(cur_schema, need, name="current")
+    require_columns(prev_schema, need, name="previous")
+    _one_row_per_key(cur, keys, "current")
+    _one_row_per_key(prev, keys, "previous")
+    per = [c for c in ("period_start", "period_end") if c in cur_schema]
+    per_prev = [c for c in ("period_start", "period_end") if c in prev_schema]
+    value = pl.col("cwqi").cast(pl.Float64).fill_nan(None)
+    cur = cur.select(*keys, *per, value, *_CHANGE_FLAGS)
+    prev = prev.select(
+        *keys,
+        *[pl.col(c).alias(f"{c}_previous") for c in per_prev],
+        value.alias("cwqi_previous"),
+        *[pl.col(c).alias(f"{c}_previous") for c in _CHANGE_FLAGS],
+    )
+    if keys:
+        joined = cur.join(prev, on=keys, how="full", coalesce=True, nulls_equal=True)
+    else:
+        joined = cur.join(prev, how="cross")
+    now, base = pl.col("cwqi"), pl.col("cwqi_previous")
+    excluded = pl.all_horizontal(
+        [pl.col(c).fill_null(False) for c in _CHANGE_FLAGS]
+        + [pl.col(f"{c}_previous").fill_null(False) for c in _CHANGE_FLAGS]
+    )
+    up_to = _cwqi_rule("change_exclusion_class_up_to")
+    reason = (
+        pl.when(now.is_null())
+        .then(pl.lit("no CWQI in the current period"))
+        .when(base.is_null())
+        .then(pl.lit("no CWQI in the base period"))
+        .when(excluded)
+        .then(
+            pl.lit(
+                f"all sections class {up_to} or better and meeting their targets in both "
+                "periods (四(四))"
+            )
+        )
+        .when(base == 0)
+        .then(pl.lit("base CWQI is 0"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    flags = [*_CHANGE_FLAGS, *[f"{c}_previous" for c in _CHANGE_FLAGS]]
+    out = (
+        joined.with_columns(
+            cwqi_change=pl.when(base != 0).then((now - base) / base * 100.0),
+            change_unranked_reason=reason,
+        )
+        .with_columns(change_ranked=pl.col("change_unranked_reason").is_null())
+        .select(
+            *keys,
+            *per,
+            *[f"{c}_previous" for c in per_prev],
+            "cwqi",
+            "cwqi_previous",
+            "cwqi_change",
+            *flags,
+            "change_ranked",
+            "change_unranked_reason",
+        )
+        .sort(keys or "cwqi", nulls_last=True)
+    )
+    return finish(out, was_lazy)
+
+
+#: Appended to a shared rank (并列); the same mark as :data:`indicators.ranking.TIE_MARK`.
+_TIE_MARK = "（并列）"
+
+
+def cwqi_ranking(
+    frame: Any,
+    *,
+    n: int = 30,
+    by: str | Sequence[str] | None = None,
+    entity: str = "city",
+) -> Frame:
+    """City rankings by CWQI (状况排名) and by ΔCWQI (变化情况排名), best and worst ``n``.
+
+    城市地表水环境质量排名技术规定（试行）(2017) clauses 四(三) and 四(四); GB 3838-2002
+    Table 1 class III behind the index.
+
+    Parameters
+    ----------
+    frame : polars or pandas frame
+        One row per city: :func:`cwqi` output (status ranking only) or
+        :func:`cwqi_change` output (status and change rankings).
+    n : int, default 30
+        Size of the best and worst lists: MEE publishes the best 30 and the worst 30
+        since 2019 (W25; table ``water_cwqi_rules``).
+    by : str, list of str or None
+        Rank within each value of these columns (default: all cities together). The
+        ``period_start``/``period_end`` columns, when present, are always group keys.
+    entity : str, default "city"
+        The column naming what is ranked.
+
+    Returns
+    -------
+    polars.DataFrame or LazyFrame
+        Two blocks of the input rows, ``ranking = "status"`` then ``"change"`` (the latter
+        only when ``cwqi_change`` is present), each with ``rank_value`` (``cwqi``, or
+        ``cwqi_change`` [%] of the cities ranked for change), ``rank`` (1 = best),
+        ``rank_from_worst``, ``tied``, ``rank_label`` (``"2"`` or ``"2（并列）"``),
+        ``n_ranked``, ``in_best`` (``rank <= n``), ``in_worst`` (``rank_from_worst <= n``)
+        and ``unranked_reason``; sorted by group, ranking and rank, unranked rows last.
+
+    Notes
+    -----
+    Status: ascending CWQI, smaller = better (VERIFIED, W19, W15, W22). Change: ascending
+    ΔCWQI, the largest improvement (most negative) first, over the cities that
+    :func:`cwqi_change` ranks (VERIFIED in meaning, W15/W23, W22, W25). Values are ranked
+    unrounded (the published rounding is UNVERIFIED; CWQI is shown with 4 decimals,
+    ΔCWQI with 1); ``rank_value`` is rounded to 10 decimals only to remove binary
+    floating-point noise, so that equal values tie. Ties: UNVERIFIED for water; equal
+    values share the best rank of their block and the next rank skips (并列, "1224"), as
+    the air ranking rule does, and a list includes every city tied at its cut (a best 30
+    can hold 31).
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"city": ["甲", "乙", "丙", "丁"], "cwqi": [4.1, 3.5, 3.5, None]})
+    >>> cwqi_ranking(s, n=2).select("city", "rank_label", "in_best").rows()
+    [('丙', '1（并列）', True), ('乙', '1（并列）', True), ('甲', '3', False), ('丁', None, False)]
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise IndicatorInputError(
+            "n must be a positive integer", column="n", expected=">= 1", found=n
+        )
+    lf, was_lazy = to_lazy(frame, name="frame")
+    schema = lf.collect_schema()
+    keys = key_list(by) + [c for c in ("period_start", "period_end") if c in schema]
+    require_columns(schema, [*keys, entity, "cwqi"], name="frame")
+    _one_row_per_key(lf, [*keys, entity], "frame")
+    # ranked unrounded: the 10-decimal rounding only removes binary floating-point noise,
+    # so that equal indices computed along different paths tie
+    status = pl.col("cwqi").cast(pl.Float64).fill_nan(None).round(_MEAN_DECIMALS)
+    blocks = [
+        lf.with_columns(
+            ranking=pl.lit("status"),
+            rank_value=status,
+            unranked_reason=pl.when(status.is_null()).then(pl.lit("no CWQI")),
+        )
+    ]
+    if "cwqi_change" in schema:
+        require_columns(schema, ["change_ranked"], name="frame")
+        change = pl.col("cwqi_change").cast(pl.Float64).fill_nan(None).round(_MEAN_DECIMALS)
+        ranked = pl.col("change_ranked").fill_null(False) & change.is_not_null()
+        given = (
+            pl.col("change_unranked_reason")
+            if "change_unranked_reason" in schema
+            else pl.lit(None, dtype=pl.String)
+        )
+        blocks.append(
+            lf.with_columns(
+                ranking=pl.lit("change"),
+                rank_value=pl.when(ranked).then(change),
+                unranked_reason=pl.when(ranked)
+                .then(pl.lit(None, dtype=pl.String))
+                .otherwise(pl.coalesce(given, pl.lit("no change"))),
+            )
+        )
+    out = pl.concat(blocks, how="vertical_relaxed")
+    over = [*keys, "ranking"]
+    v = pl.col("rank_value")
+    out = (
+        out.with_columns(
+            rank=v.rank(method="min").over(over).cast(pl.Int64),
+            rank_from_worst=v.rank(method="min", descending=True).over(over).cast(pl.Int64),
+            tied=v.is_not_null() & (pl.len().over([*over, "rank_value"]) > 1),
+            n_ranked=v.count().over(over).cast(pl.Int64),
+        )
+        .with_columns(
+            rank_label=pl.when(pl.col("tied"))
+            .then(pl.col("rank").cast(pl.String) + pl.lit(_TIE_MARK))
+            .otherwise(pl.col("rank").cast(pl.String)),
+            in_best=(pl.col("rank") <= n).fill_null(False),
+            in_worst=(pl.col("rank_from_worst") <= n).fill_null(False),
+        )
+        .with_columns(_block=pl.col("ranking") == "change")
+        .sort([*keys, "_block", "rank", entity], nulls_last=True)
+        .drop("_block")
     )
     return finish(out, was_lazy)
