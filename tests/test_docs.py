@@ -112,3 +112,16 @@ def test_standards_pages_show_every_table_and_the_unverified_choices(site):
     # the evaluation module's UNVERIFIED choices and the table rows' verification
     assert "UNVERIFIED" in pages["hj663"] and "unverified: 10" in pages["hj663"]
     assert "UNVERIFIED" in pages["gb3838"] and "CWQI" in pages["gb3838"]
+
+
+def test_every_public_function_has_a_parameters_section():
+    """numpydoc Parameters for every public function of the API reference (issue: 81 had none)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "missing_parameters", DOCS / "missing_parameters.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    missing = {name: names for name, (_, names) in module.missing_parameters().items() if names}
+    assert missing == {}

@@ -351,7 +351,18 @@ def check_folder(folder: str | Path) -> list[TableCheck]:
 
 
 def first_problem(checks: list[TableCheck]) -> IndicatorInputError | None:
-    """The error of the first table that failed, or None when every table passed."""
+    """The error of the first table that failed, or None when every table passed.
+
+    Parameters
+    ----------
+    checks : list of TableCheck
+        The result of :func:`check_folder`.
+
+    Returns
+    -------
+    IndicatorInputError or None
+        The first table's error.
+    """
     return next((c.error for c in checks if c.error is not None), None)
 
 
@@ -410,7 +421,18 @@ def require_valid_folder(folder: str | Path) -> list[TableCheck]:
 
 
 def warning_lines(checks: list[TableCheck]) -> list[str]:
-    """Every warning of the checks, one line each, prefixed with the file name."""
+    """Every warning of the checks, one line each, prefixed with the file name.
+
+    Parameters
+    ----------
+    checks : list of TableCheck
+        The result of :func:`check_folder`.
+
+    Returns
+    -------
+    list of str
+        ``<file>: <warning>`` lines.
+    """
     return [f"{Path(c.file).name}: {w}" for c in checks for w in c.warnings]
 
 
@@ -464,6 +486,18 @@ def format_checks(folder: str | Path, checks: list[TableCheck]) -> str:
     One line per entry (file, ``ok``/``error``/``warning``/``ignored``, what it
     holds), then its manifest record, its error and its warnings, indented;
     a last line with the verdict.
+
+    Parameters
+    ----------
+    folder : path
+        The data folder checked.
+    checks : list of TableCheck
+        The result of :func:`check_folder` for ``folder``.
+
+    Returns
+    -------
+    str
+        The listing, lines joined by newlines.
     """
     lines = [f"data folder {Path(folder)}"]
     width = max((len(Path(c.file).name) for c in checks), default=0)

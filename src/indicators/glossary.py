@@ -398,6 +398,18 @@ def indicator(key: str) -> Indicator:
 def describe(column: str) -> str:
     """One line describing a column: ``name [unit] 中文 - English``.
 
+    Parameters
+    ----------
+    column : str
+        A key of :data:`TERMS`.
+
+    Returns
+    -------
+    str
+        The description line.
+
+    Examples
+    --------
     >>> describe("PM2.5")
     'PM2.5 [ug/m3] 细颗粒物 - particulate matter <= 2.5 um'
     """

@@ -440,6 +440,16 @@ def detect_format(path: str | os.PathLike) -> str:
     with a campaign column); :func:`ingest` files them under drinking or sea
     results when their sites are drinking sources or sea points.
 
+    Parameters
+    ----------
+    path : path
+        The data file.
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
     Raises
     ------
     IndicatorInputError

@@ -397,6 +397,18 @@ def aqi_category(aqi: int, *, edition: str = NEWEST_EDITION) -> dict[str, Any]:
 
     HJ 633-2012 Table 2 and Appendix A; HJ 633-2026 Table 1 and Appendix A.
 
+    Parameters
+    ----------
+    aqi : int
+        AQI value (0 or more, dimensionless).
+    edition : str
+        HJ 633 edition whose category table is used (default the newest).
+
+    Returns
+    -------
+    dict
+        ``level`` (1..6), ``category`` (Chinese), ``category_en``, ``colour`` (hex).
+
     Examples
     --------
     >>> aqi_category(101)["category"], aqi_category(101)["colour"]

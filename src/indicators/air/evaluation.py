@@ -67,6 +67,18 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     m = X(s) + (X(s+1) − X(s))·(k − s). Equal to numpy's ``linear`` method and
     Excel PERCENTILE.INC. Nulls are ignored; None when no value is valid.
 
+    Parameters
+    ----------
+    values : sequence of float
+        Valid daily values (any unit; nulls ignored).
+    p : float
+        Percentile in percent (HJ 663 §5.3: 90 for O3 MDA8, 95 for CO, 98 ...).
+
+    Returns
+    -------
+    float or None
+        The percentile, in the unit of ``values``.
+
     Examples
     --------
     >>> percentile([3, 4, 8, 2, 5, 4], 90)   # worked example: k = 5.5
@@ -83,7 +95,20 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 
 
 def percentile_expr(col: str | pl.Expr, p: float) -> pl.Expr:
-    """:func:`percentile` as a polars aggregation (``quantile(..., "linear")``)."""
+    """:func:`percentile` as a polars aggregation (``quantile(..., "linear")``).
+
+    Parameters
+    ----------
+    col : str or polars.Expr
+        Column of valid daily values.
+    p : float
+        Percentile in percent (HJ 663 §5.3).
+
+    Returns
+    -------
+    polars.Expr
+        The aggregation, in the unit of ``col``.
+    """
     c = pl.col(col) if isinstance(col, str) else col
     return c.quantile(p / 100, interpolation="linear")
 
@@ -155,6 +180,22 @@ def round_reported(expr: pl.Expr, pollutant: str, hj663: str | None = None) -> p
     uses the precision every edition shares. The value is first rounded to
     9 decimals so that binary noise does not decide a half-way case.
 
+    Parameters
+    ----------
+    expr : polars.Expr
+        Concentration [µg/m³; CO mg/m³].
+    pollutant : str
+        Pollutant code (``PM2.5``, ``CO`` ...).
+    hj663 : str, optional
+        HJ 663 edition whose precision applies.
+
+    Returns
+    -------
+    polars.Expr
+        The rounded concentration.
+
+    Examples
+    --------
     >>> pl.select(round_reported(pl.lit(34.5), "PM2.5")).item()
     34.0
     """
@@ -190,6 +231,20 @@ def validity_threshold(statistic: str) -> int:
 def required_days(start: date, end: date) -> int:
     """Fewest valid days for a valid period (GB 3095 Table 4; documented rule otherwise).
 
+    Parameters
+    ----------
+    start, end : datetime.date
+        First and last day of the period (inclusive).
+
+    Returns
+    -------
+    int
+        Valid days needed: 324 for a calendar year, 27 for a month (25 in
+        February) per GB 3095 Table 4; for any other span ⌈days × 324 / 365⌉
+        (a documented choice, not a clause of the standard).
+
+    Examples
+    --------
     >>> required_days(date(2025, 1, 1), date(2025, 12, 31)), required_days(
     ...     date(2025, 2, 1), date(2025, 2, 28)), required_days(date(2025, 3, 1), date(2025, 3, 31))
     (324, 25, 27)
@@ -648,6 +703,19 @@ def compare_periods(
     and the composite index in percent of the comparison value
     (``<col>_change_pct``, 1 decimal), day counts as differences
     (``<col>_change``). A negative change of a concentration is an improvement.
+
+    Parameters
+    ----------
+    current, previous : DataFrame or LazyFrame
+        Period evaluations (:func:`evaluate_period`), one row per group.
+    by : str or list of str, optional
+        Group columns (default ``city``, else ``station``).
+
+    Returns
+    -------
+    DataFrame or LazyFrame
+        ``current`` with ``<col>_previous`` and the change columns; the kind of
+        change of each figure is :attr:`indicators.glossary.Indicator.change`.
 
     Examples
     --------

@@ -65,7 +65,18 @@ CITIES: tuple[DemoCity, ...] = (
 
 
 def make_cities(n: int) -> tuple[DemoCity, ...]:
-    """``n`` demo cities: the three named ones, then numbered variants (for batch runs)."""
+    """``n`` demo cities: the three named ones, then numbered variants (for batch runs).
+
+    Parameters
+    ----------
+    n : int
+        Number of cities (1 or more).
+
+    Returns
+    -------
+    tuple of DemoCity
+        The cities, the three named ones first.
+    """
     out = list(CITIES[:n])
     for i in range(len(out), n):
         base = CITIES[i % len(CITIES)]
@@ -91,6 +102,17 @@ def station_list(cities: tuple[DemoCity, ...] = CITIES) -> pl.DataFrame:
 
     Each city has ``n_stations`` stations; the last one is its background station
     (对照点), placed upwind outside the urban area.
+
+    Parameters
+    ----------
+    cities : tuple of DemoCity
+        Demo cities (default the three named ones; :func:`make_cities` for more).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per station: ``station``, ``name``, ``city``, ``lon``, ``lat``,
+        ``background``, ``province``.
     """
     rows = []
     for ci, c in enumerate(cities):
