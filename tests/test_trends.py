@@ -535,7 +535,8 @@ def test_stl_figure_traces() -> None:
 def test_trend_figure_traces() -> None:
     frame = pl.DataFrame({"period_start": list(range(2015, 2025)), "v": [float(v) for v in X]})
     res = theil_sen(frame["v"])
-    fig = trends.trend_figure(frame, "v", res)
+    with pytest.warns(FutureWarning, match="use indicators.plot.trend"):
+        fig = trends.trend_figure(frame, "v", res)
     assert [t.name for t in fig.data] == ["v", "Sen slope", "lower", "upper"]
     assert list(fig.data[1].y) == [10.0 + i for i in range(10)]
     # interval lines pass through the median point (4.5, 14.5)
@@ -621,7 +622,8 @@ def test_time_variation_figure_traces() -> None:
         }
     )
     tv = trends.time_variation(h)
-    fig = trends.time_variation_figure(tv, title="demo")
+    with pytest.warns(FutureWarning, match="use indicators.plot.time_variation"):
+        fig = trends.time_variation_figure(tv, title="demo")
     assert isinstance(fig, go.Figure)
     names = [tr.name for tr in fig.data]
     assert names.count("NO2") == 4 and names.count("O3 CI") == 4

@@ -19,9 +19,11 @@ Functions
 - :func:`trend_test`: :func:`theil_sen` or :func:`seasonal_kendall` per group of
   a frame of monthly or annual values, one row per group.
 - :func:`stl_decomposition` and :func:`stl_figure`: STL decomposition.
-- :func:`time_variation` and :func:`time_variation_figure`: diurnal, weekday and
-  monthly profiles with confidence intervals, from hourly data.
-- :func:`trend_figure`: a series with its Sen line.
+- :func:`time_variation`: diurnal, weekday and monthly profiles with confidence
+  intervals, from hourly data.
+- :func:`time_variation_figure` and :func:`trend_figure` are deprecated (a
+  ``FutureWarning``): :func:`indicators.plot.time_variation` and
+  :func:`indicators.plot.trend` draw them with labels and units in either language.
 
 Figures for analysts and reports are in :mod:`indicators.plot` (``plot.trend``,
 ``plot.time_variation``), which draws from these functions.
@@ -73,6 +75,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -1265,6 +1268,9 @@ def trend_figure(
 ) -> Any:
     """Plot a series with its Sen line and interval lines (plotly).
 
+    .. deprecated:: 0.1.0
+       Use :func:`indicators.plot.trend`, the public plotting module the reports use too.
+
     Parameters
     ----------
     series : DataFrame or LazyFrame
@@ -1297,6 +1303,12 @@ def trend_figure(
     >>> fig.data[1].y
     (3.0, 2.0, 1.0)
     """
+    warnings.warn(
+        "trends.trend_figure is deprecated and will be removed; use indicators.plot.trend "
+        "(Chinese or English labels with units, polars or pandas input)",
+        FutureWarning,
+        stacklevel=2,
+    )
     import plotly.graph_objects as go
 
     lf, _ = to_lazy(series, name="series")
@@ -1498,6 +1510,9 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def time_variation_figure(profiles: Frame | Any, *, title: str = "") -> Any:
     """Plot :func:`time_variation`: four panels, a line and band per pollutant (plotly).
 
+    .. deprecated:: 0.1.0
+       Use :func:`indicators.plot.time_variation`, the public plotting module the reports use too.
+
     Parameters
     ----------
     profiles : DataFrame or LazyFrame
@@ -1527,6 +1542,13 @@ def time_variation_figure(profiles: Frame | Any, *, title: str = "") -> Any:
     >>> len(fig.data), fig.data[0].name
     (8, 'O3')
     """
+    warnings.warn(
+        "trends.time_variation_figure is deprecated and will be removed; use "
+        "indicators.plot.time_variation (Chinese or English labels with units, polars or "
+        "pandas input)",
+        FutureWarning,
+        stacklevel=2,
+    )
     from plotly.subplots import make_subplots
 
     lf, _ = to_lazy(profiles, name="profiles")
