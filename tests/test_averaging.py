@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -427,3 +428,108 @@ def test_year_to_date_equals_direct_evaluations(two_years):
 def test_year_to_date_needs_a_month():
     with pytest.raises(IndicatorInputError, match="not a month"):
         air.year_to_date(days([1.0], date(2026, 1, 1)), through="2026Q1")
+
+
+# ------------------------------------------------------------------ data capture (openair)
+
+
+def _capture_hours() -> pl.DataFrame:
+    """Station A: January 2026 with 700 valid hours of 744 (40 null, 4 absent), values
+    1..700; station B: the 672 hours of February, all valid, value 5 (CO: none valid)."""
+    jan = [datetime(2026, 1, 1, 1) + timedelta(hours=h) for h in range(744)]
+    a = pl.DataFrame(
+        {"station": "A", "time": jan[:740], "NO2": [float(v) for v in range(1, 701)] + [None] * 40}
+    )
+    feb = [datetime(2026, 2, 1, 1) + timedelta(hours=h) for h in range(672)]
+    b = pl.DataFrame({"station": "B", "time": feb, "NO2": 5.0})
+    both = pl.concat([a, b], how="diagonal")
+    return both.with_columns(pl.lit(None, pl.Float64).alias("CO"))
+
+
+def test_data_capture_by_hand():
+    got = air.data_capture(_capture_hours())
+    cols = ["station", "period_start", "period_end", "pollutant", "n_valid", "n_expected"]
+    # 31 x 24 = 744 January hours, 28 x 24 = 672 in February; pollutants in HJ 633 order
+    assert got.select(cols).rows() == [
+        ("A", date(2026, 1, 1), date(2026, 1, 31), "NO2", 700, 744),
+        ("A", date(2026, 1, 1), date(2026, 1, 31), "CO", 0, 744),
+        ("A", date(2026, 2, 1), date(2026, 2, 28), "NO2", 0, 672),
+        ("A", date(2026, 2, 1), date(2026, 2, 28), "CO", 0, 672),
+        ("B", date(2026, 1, 1), date(2026, 1, 31), "NO2", 0, 744),
+        ("B", date(2026, 1, 1), date(2026, 1, 31), "CO", 0, 744),
+        ("B", date(2026, 2, 1), date(2026, 2, 28), "NO2", 672, 672),
+        ("B", date(2026, 2, 1), date(2026, 2, 28), "CO", 0, 672),
+    ]
+    a_jan = got.row(0, named=True)
+    assert round(a_jan["capture_pct"], 2) == 94.09  # 700 / 744 x 100 = 94.086
+    assert a_jan["capture_pct"] == 100 * 700 / 744
+    # mean and median of 1..700 = 350.5, max 700
+    assert (a_jan["mean"], a_jan["median"], a_jan["max"]) == (350.5, 350.5, 700.0)
+    assert got["capture_pct"].to_list()[1:] == [0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0]
+    empty = got.filter(n_valid=0)  # no valid hour: no statistic
+    assert empty.height == 6
+    assert empty.select("mean", "median", "max").null_count().row(0) == (6, 6, 6)
+
+
+def test_data_capture_whole_period_cut_and_hour_ending():
+    h = _capture_hours()
+    # start/end cut the periods: 15 Jan .. 10 Feb = 27 days = 648 hours; A holds 1..700 from
+    # 1 Jan 01:00, so its hours of 15 Jan .. 30 Jan 04:00 (values 337..700) are in
+    whole = air.data_capture(h, freq=None, pollutants=["NO2"], start="2026-01-15", end="2026-02-10")
+    assert whole.select(
+        "station", "period_start", "period_end", "n_valid", "n_expected"
+    ).rows() == [
+        ("A", date(2026, 1, 15), date(2026, 2, 10), 700 - 336, 648),
+        ("B", date(2026, 1, 15), date(2026, 2, 10), 240, 648),  # 1..10 Feb, 24 h each
+    ]
+    assert whole["max"].to_list() == [700.0, 5.0]
+    # hour-ending: the hour labelled 1 Feb 00:00 closes 31 January (GB 3095-2026 §3.10)
+    t = [datetime(2026, 1, 31, 1) + timedelta(hours=h) for h in range(24)]
+    day = air.data_capture(pl.DataFrame({"time": t, "O3": 1.0}), by=None, freq="day")
+    assert day.select("period_start", "n_valid", "n_expected").rows() == [
+        (date(2026, 1, 31), 24, 24)
+    ]
+    # weeks from Monday, cut to the data's days: Thu 1 .. Sun 4 January, then Mon 5 ..
+    weeks = air.data_capture(h.filter(station="A"), freq="week", pollutants=["NO2"])
+    assert weeks.select("period_start", "n_expected").rows()[:2] == [
+        (date(2026, 1, 1), 96),
+        (date(2026, 1, 5), 168),
+    ]
+
+
+def test_data_capture_kinds_and_the_chart_agree():
+    from indicators import plot
+
+    h = _capture_hours()
+    expected = air.data_capture(h)
+    got = air.data_capture(h.to_pandas())  # pandas in, pandas out
+    assert isinstance(got, pd.DataFrame)
+    back = pl.from_pandas(got)
+    assert back.columns == expected.columns
+    assert_frame_equal(back.cast(dict(expected.schema)), expected)
+    lazy = air.data_capture(h.lazy())
+    assert isinstance(lazy, pl.LazyFrame)
+    assert_frame_equal(lazy.collect(), expected)
+    # plot.data_capture draws this table: cell = capture rounded to 0.1 %
+    heat = plot.data_capture(h, pollutants=["NO2"], lang="en").data[0]
+    no2 = expected.filter(pollutant="NO2")
+    assert [list(r) for r in heat.z] == [
+        [round(v, 1) for v in no2.filter(station=s)["capture_pct"]] for s in ("A", "B")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "column"),
+    [
+        ({"freq": "hour"}, "freq"),
+        ({"freq": "3h"}, "freq"),
+        ({"freq": "fortnight"}, "period"),
+        ({"pollutants": ["PM2.5"]}, "PM2.5"),
+        ({"by": "city"}, "city"),
+        ({"start": "2026-02-01", "end": "2026-01-01"}, "end"),
+    ],
+)
+def test_data_capture_bad_arguments_are_named(kwargs, column):
+    with pytest.raises(IndicatorInputError) as exc:
+        air.data_capture(_capture_hours(), **kwargs)
+    assert exc.value.column == column

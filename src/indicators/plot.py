@@ -54,7 +54,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from . import standards, trends
+from . import air, standards, trends
 from ._frames import as_date, require_columns, to_lazy
 from .errors import IndicatorInputError
 from .glossary import AIR_POLLUTANTS, TERMS
@@ -1593,11 +1593,13 @@ def data_capture(
 
     Notes
     -----
-    A valid hour is a non-null value. Hours belong to the natural day of
-    their hour-ending label (D 01:00 .. D+1 00:00, GB 3095-2026 §3.10), so a
-    month has 24 × its days in the period hours. No validity threshold is
-    applied (GB 3095 Table 4's daily and monthly counts are in
-    :mod:`indicators.air` and :func:`indicators.trends.period_statistic`).
+    The numbers are the table of :func:`indicators.air.data_capture` (per
+    month, and for the whole period), so the chart and the table agree. A
+    valid hour is a non-null value. Hours belong to the natural day of their
+    hour-ending label (D 01:00 .. D+1 00:00, GB 3095-2026 §3.10), so a month
+    has 24 × its days in the period hours. No validity threshold is applied
+    (GB 3095 Table 4's daily and monthly counts are in :mod:`indicators.air`
+    and :func:`indicators.trends.period_statistic`).
 
     Examples
     --------
@@ -1633,32 +1635,35 @@ def data_capture(
         col = _group_column(df, by, (), name)
     keys = [col] if col else []
     _unique_rows(df, [*keys, "time"], name)
-    df = df.with_columns(_day=(pl.col("time") - pl.duration(hours=1)).dt.date())
-    s, e = _period(df, "_day", start, end)
+    days = df.select((pl.col("time") - pl.duration(hours=1)).dt.date().alias("_day"))
+    s, e = _period(days, "_day", start, end)
     groups = _groups(df, col)  # a site without an hour in the period is a row of 0 %
-    df = df.filter(pl.col("_day").is_between(s, e))
+    # the numbers are air.data_capture's table (per month, and the whole period)
+    args = {"by": col, "pollutants": pols, "start": s, "end": e}
+    monthly = air.data_capture(df.select(*keys, "time", *pols), freq="month", **args)
+    whole = air.data_capture(df.select(*keys, "time", *pols), freq=None, **args)
+    cell = {
+        (
+            r[col] if col else None,
+            r["period_start"].year,
+            r["period_start"].month,
+            r["pollutant"],
+        ): r
+        for r in monthly.iter_rows(named=True)
+    }
+    overall = {(r[col] if col else None, r["pollutant"]): r for r in whole.iter_rows(named=True)}
     months = _months(s, e)
-    expected = {}
-    for y, m in months:
-        first = max(date(y, m, 1), s)
-        last = min(date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1), e)
-        expected[(y, m)] = 24 * ((last - first).days + 1)
-    counts = df.group_by(
-        [*keys, pl.col("_day").dt.year().alias("y"), pl.col("_day").dt.month().alias("m")]
-    ).agg(*[pl.col(p).count().alias(p) for p in pols])
-    lookup = {(r[col] if col else None, r["y"], r["m"]): r for r in counts.iter_rows(named=True)}
     xs = [_month_label(y, m, lang) for y, m in months]
     z, cells, hover, ylabels, summaries = [], [], [], [], []
-    total_expected = sum(expected.values())
     for g in groups:
-        part = _part(df, col, g)
         for p in pols:
             row_label = f"{g} · {p}" if col else p
             ylabels.append(escape(row_label))
             zr, cr, hr = [], [], []
-            for (y, m), exp in expected.items():
-                valid = (lookup.get((g, y, m)) or {}).get(p, 0)
-                pct = round(100 * valid / exp, 1)
+            for y, m in months:
+                row = cell[(g, y, m, p)]
+                valid, exp = row["n_valid"], row["n_expected"]
+                pct = round(row["capture_pct"], 1)
                 zr.append(pct)
                 cr.append(f"{pct:.0f}")
                 hr.append(
@@ -1675,16 +1680,15 @@ def data_capture(
             z.append(zr)
             cells.append(cr)
             hover.append(hr)
-            values = part[p].drop_nulls()
-            capture = 100 * values.len() / total_expected if total_expected else None
+            total = overall[(g, p)]
             summaries.append(
                 _t(
                     "capture_summary",
                     lang,
-                    capture=_num(capture),
-                    mean=_num(values.mean()) if values.len() else "—",
-                    median=_num(values.median()) if values.len() else "—",
-                    max=_num(values.max()) if values.len() else "—",
+                    capture=_num(total["capture_pct"]),
+                    mean=_num(total["mean"]),
+                    median=_num(total["median"]),
+                    max=_num(total["max"]),
                     unit=_unit(p),
                 ).rstrip()
             )

@@ -41,6 +41,10 @@ Invalid statistics are null; ``n_<column>`` says how many valid values were
 behind each one, ``n_expected`` how many records the period holds and
 ``n_required`` how many valid values it needs, so nothing is hidden. Values
 are not rounded (``round_reported`` rounds them as bulletins do).
+
+:func:`data_capture` is the table behind :func:`indicators.plot.data_capture`
+(openair ``summaryPlot``): valid hours against the hours of each period, per
+group and pollutant, with no validity rule applied.
 """
 
 from __future__ import annotations
@@ -55,13 +59,21 @@ from functools import cache
 import polars as pl
 
 from .. import validation
-from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
+from .._frames import (
+    Frame,
+    as_date,
+    finish,
+    key_list,
+    require_columns,
+    require_dtype,
+    to_lazy,
+)
 from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS, TERMS
 from .daily import daily_concentrations
 from .evaluation import percentile_expr, required_days, validity_threshold
 
-__all__ = ["SEASONS", "time_average"]
+__all__ = ["SEASONS", "data_capture", "time_average"]
 
 #: Meteorological seasons: label by the first month of each (December starts winter).
 SEASONS: dict[int, str] = {12: "DJF", 3: "MAM", 6: "JJA", 9: "SON"}
@@ -362,22 +374,7 @@ def time_average(
     tcol = "time" if hourly else "date"
     require_columns(schema, [*keys, tcol], name="frame")
     if hourly:
-        require_dtype(
-            schema,
-            "time",
-            pl.Datetime,
-            name="frame",
-            message="time must be a datetime (hour-ending, China Standard Time)",
-            expected="polars Datetime",
-        )
-        if schema["time"].time_zone not in (None, "Asia/Shanghai"):
-            raise IndicatorInputError(
-                "time must be China Standard Time (naive or Asia/Shanghai)",
-                file="frame",
-                column="time",
-                expected="naive Datetime or time zone Asia/Shanghai",
-                found=str(schema["time"]),
-            )
+        _require_hour_ending_time(schema)
     else:
         require_dtype(
             schema,
@@ -462,6 +459,26 @@ def time_average(
     else:
         out = _one_stage(lf, keys, "date", cols, spec, kind, pct, thresh, hourly=False)
     return finish(out.sort([*keys, "period_start"]), origin)
+
+
+def _require_hour_ending_time(schema: pl.Schema) -> None:
+    """``time`` is a naive or Asia/Shanghai Datetime (hour-ending China Standard Time)."""
+    require_dtype(
+        schema,
+        "time",
+        pl.Datetime,
+        name="frame",
+        message="time must be a datetime (hour-ending, China Standard Time)",
+        expected="polars Datetime",
+    )
+    if schema["time"].time_zone not in (None, "Asia/Shanghai"):
+        raise IndicatorInputError(
+            "time must be China Standard Time (naive or Asia/Shanghai)",
+            file="frame",
+            column="time",
+            expected="naive Datetime or time zone Asia/Shanghai",
+            found=str(schema["time"]),
+        )
 
 
 def _days_from_hours(
@@ -567,3 +584,206 @@ def _one_stage(
         "n_expected",
         "n_required",
     )
+
+
+def data_capture(
+    frame: Frame,
+    *,
+    by: str | Sequence[str] | None = "station",
+    freq: str | None = "month",
+    pollutants: Sequence[str] | None = None,
+    start: str | date | None = None,
+    end: str | date | None = None,
+) -> Frame:
+    """Data capture of hourly values: valid hours against the hours of each period.
+
+    The numbers of openair's ``summaryPlot`` (and of
+    :func:`indicators.plot.data_capture`, which draws this table): per group,
+    period and pollutant, the valid hours, the hours the period holds and their
+    ratio in percent, with the mean, median and maximum of the valid hours.
+    Capture is openair's definition, a plain share of hours: no validity rule
+    is applied. For context, the official validity notions are counts of
+    valid values, not a share: GB 3095-2012/2026 Table 4 (a day needs 20 valid
+    hours, a month 27 valid days, February 25, a year 324) and HJ 663 §6.1.2;
+    :func:`time_average` with ``data_thresh=None`` and
+    :func:`~indicators.air.evaluate_period` apply them.
+
+    Parameters
+    ----------
+    frame : polars or pandas frame
+        Hourly values: ``time`` (hour-ending Datetime, China Standard Time,
+        naive or Asia/Shanghai; one row per group and hour), the ``by``
+        columns and the pollutant columns (µg/m³, CO mg/m³; null or NaN is a
+        missing or invalid hour). An hour absent from the frame counts as
+        missing.
+    by : str or list of str or None, default "station"
+        Grouping columns (one row per group); None or ``[]``: the frame is one
+        series. Every group of the frame has its rows, a group without a valid
+        hour in the period included (0 %).
+    freq : str or None, default "month"
+        The periods: ``"day"``, ``"week"`` (from Monday), ``"month"``,
+        ``"season"`` (DJF, MAM, JJA, SON), ``"quarter"``, ``"year"`` or a
+        frequency of a day or longer as :func:`time_average` takes it
+        (``"2d"``, ``"1mo"``, ``"MS"``, ...); None: the whole period from
+        ``start`` to ``end`` as one row.
+    pollutants : list of str, optional
+        Columns to count; default the HJ 633 pollutants present (SO2, NO2,
+        PM10, CO, O3, PM2.5, in that order).
+    start, end : date or 'YYYY-MM-DD', optional
+        First and last natural day counted; default the first and last day of
+        the data. Periods are cut to these days.
+
+    Returns
+    -------
+    Frame
+        The input's kind (polars, lazy or pandas). One row per group, period
+        and pollutant, ordered by group, period and the order of
+        ``pollutants``: the ``by`` columns, ``period_start`` and
+        ``period_end`` (pl.Date: the first and last natural day of the period
+        counted, within ``start`` .. ``end``), ``season`` (``"DJF"``...) for
+        seasons, ``pollutant``, ``n_valid``
+        (hours with a value), ``n_expected`` (24 × the days counted),
+        ``capture_pct`` (``n_valid`` / ``n_expected`` × 100 [%], unrounded),
+        ``mean``, ``median`` and ``max`` of the valid hours [the pollutant's
+        unit; null without a valid hour].
+
+    Raises
+    ------
+    IndicatorInputError
+        Naming the argument or column: ``time`` missing or not a datetime, a
+        time not on the hour, a pollutant column missing or not numeric, no
+        pollutant column, a missing group name, two rows for one group and
+        hour, an unknown or sub-daily ``freq``, ``end`` before ``start``, no
+        rows.
+
+    Notes
+    -----
+    The hour labelled ``t`` belongs to the natural day holding ``t − 1h``
+    (D 01:00 .. D+1 00:00, GB 3095-2026 §3.10), so a day holds 24 hours and
+    January 744. A lazy frame is collected (a summary of the whole frame),
+    the result given back lazy.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timedelta
+    >>> t = [datetime(2026, 1, 1, 1) + timedelta(hours=h) for h in range(744)]
+    >>> h = pl.DataFrame({"station": "S1", "time": t,
+    ...                   "PM2.5": [30.0] * 700 + [None] * 44})
+    >>> c = data_capture(h)  # January: 700 valid of 31 x 24 = 744 hours
+    >>> c.select("station", "period_start", "n_valid", "n_expected").row(0)
+    ('S1', datetime.date(2026, 1, 1), 700, 744)
+    >>> round(c["capture_pct"][0], 2), c["mean"][0]
+    (94.09, 30.0)
+    """
+    lf, origin = to_lazy(frame, name="frame")
+    keys = key_list(by)
+    spec = None if freq is None else _parse_period(freq)
+    if spec is not None and spec.hourly:
+        raise IndicatorInputError(
+            "data capture is counted over periods of a day or longer",
+            column="freq",
+            expected="'day', 'week', 'month', 'season', 'quarter', 'year', '2d', ... or None",
+            found=freq,
+        )
+    schema = lf.collect_schema()
+    require_columns(schema, [*keys, "time"], name="frame")
+    _require_hour_ending_time(schema)
+    pols = (
+        list(pollutants)
+        if pollutants is not None
+        else [p for p in AIR_POLLUTANTS if p in schema and p not in keys]
+    )
+    if not pols:
+        raise IndicatorInputError(
+            "no pollutant column",
+            file="frame",
+            column="pollutants",
+            expected=f"any of {list(AIR_POLLUTANTS)} or pollutants=[...]",
+            found=f"columns {list(schema)}",
+        )
+    require_columns(schema, pols, name="frame")
+    for p in pols:
+        if not (schema[p].is_numeric() or schema[p] == pl.Null):
+            raise IndicatorInputError(
+                "not a numeric column",
+                file="frame",
+                column=p,
+                expected="numbers",
+                found=str(schema[p]),
+            )
+    s_arg = as_date(start, column="start") if start is not None else None
+    e_arg = as_date(end, column="end") if end is not None else None
+    df = lf.select(
+        *keys,
+        pl.col("time").dt.replace_time_zone(None),
+        *[pl.col(p).cast(pl.Float64).fill_nan(None) for p in pols],
+    ).collect()
+    for k in keys:
+        if df[k].null_count():
+            raise IndicatorInputError(
+                "missing group name",
+                file="frame",
+                column=k,
+                expected="a name in every row",
+                found=None,
+            )
+    validation.check_hour_grid(df, "time", file="frame")
+    validation.check_unique(
+        df, [*keys, "time"], file="frame", what=f"{'/'.join([*keys, 'time'])} row"
+    )
+    day = (pl.col("time") - pl.duration(hours=1)).dt.date()
+    df = df.with_columns(day.alias("_day"))
+    s = s_arg if s_arg is not None else df["_day"].min()
+    e = e_arg if e_arg is not None else df["_day"].max()
+    if s is None or e is None:
+        raise IndicatorInputError("no rows", file="frame", column="time", expected="hours", found=0)
+    if e < s:
+        raise IndicatorInputError(
+            "period ends before it starts", column="end", expected=f">= {s}", found=str(e)
+        )
+    period = pl.lit(s) if spec is None else _period_start(pl.col("_day"), spec)
+    periods = (
+        pl.DataFrame({"_day": pl.date_range(s, e, "1d", eager=True)})
+        .group_by(period.alias("_p"))
+        .agg(
+            period_start=pl.col("_day").min(),
+            period_end=pl.col("_day").max(),
+            n_expected=(pl.len() * 24).cast(pl.Int32),
+        )
+    )
+    stats = (
+        df.filter(pl.col("_day").is_between(s, e))
+        .with_columns(period.alias("_p"))
+        .unpivot(index=[*keys, "_p"], on=pols, variable_name="pollutant", value_name="_v")
+        .group_by([*keys, "_p", "pollutant"])
+        .agg(
+            n_valid=pl.col("_v").count().cast(pl.Int32),
+            mean=pl.col("_v").mean(),
+            median=pl.col("_v").median(),
+            max=pl.col("_v").max(),
+        )
+    )
+    grid = periods.join(pl.DataFrame({"pollutant": pols}).with_row_index("_o"), how="cross")
+    if keys:
+        grid = df.select(keys).unique().join(grid, how="cross")
+    out = grid.join(stats, on=[*keys, "_p", "pollutant"], how="left")
+    out = out.with_columns(pl.col("n_valid").fill_null(0)).with_columns(
+        capture_pct=(100 * pl.col("n_valid")) / pl.col("n_expected"),
+    )
+    season = (
+        [pl.col("_p").dt.month().replace_strict(SEASONS, return_dtype=pl.String).alias("season")]
+        if spec is not None and spec.every == "season"
+        else []
+    )
+    out = out.sort([*keys, "period_start", "_o"]).select(
+        *keys,
+        "period_start",
+        "period_end",
+        *season,
+        "pollutant",
+        "n_valid",
+        "n_expected",
+        "capture_pct",
+        pl.col("mean", "median", "max").cast(pl.Float64),
+    )
+    return finish(out, origin)
