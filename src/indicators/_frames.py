@@ -381,3 +381,37 @@ def key_list(by: str | Sequence[str] | None) -> list[str]:
 def null_if_empty(expr: pl.Expr) -> pl.Expr:
     """``expr`` with empty strings as null (blank cells of a table)."""
     return pl.when(expr == "").then(None).otherwise(expr)
+
+
+#: Appended to a shared rank (并列 = tied), as the official rankings print it.
+TIE_MARK = "（并列）"
+
+
+def competition_ranks(
+    lf: pl.LazyFrame, value: str, keys: Sequence[str], *, lower: bool = True
+) -> pl.LazyFrame:
+    """``lf`` with competition ranks of ``value`` within ``keys`` (nulls unranked).
+
+    Equal values share the best rank of their group and the next rank skips ("1224"),
+    as 《城市环境空气质量排名技术规定》 and the water ranking rule print 并列.
+
+    Adds ``rank`` (1 = best: the smallest value when ``lower``), ``rank_from_worst``,
+    ``tied``, ``n_ranked`` (non-null values of the group) and ``rank_label``
+    (``"2"`` or ``"2（并列）"``).
+    """
+    keys = list(keys)
+    v = pl.col(value)
+
+    def within(expr: pl.Expr) -> pl.Expr:
+        return expr.over(keys) if keys else expr
+
+    return lf.with_columns(
+        rank=within(v.rank(method="min", descending=not lower)).cast(pl.Int64),
+        rank_from_worst=within(v.rank(method="min", descending=lower)).cast(pl.Int64),
+        tied=v.is_not_null() & (pl.len().over([*keys, value]) > 1),
+        n_ranked=within(v.count()).cast(pl.Int64),
+    ).with_columns(
+        rank_label=pl.when(pl.col("tied"))
+        .then(pl.col("rank").cast(pl.String) + pl.lit(TIE_MARK))
+        .otherwise(pl.col("rank").cast(pl.String))
+    )

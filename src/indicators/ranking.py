@@ -46,7 +46,7 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, native, require_columns, to_lazy
+from ._frames import TIE_MARK, Frame, competition_ranks, finish, native, require_columns, to_lazy
 from .errors import IndicatorInputError
 from .glossary import INDICATORS
 
@@ -87,9 +87,6 @@ _POINT_CHANGE: frozenset[str] = frozenset(k for k, i in INDICATORS.items() if i.
 
 #: Columns that name the standard edition of a row.
 EDITION_COLUMNS: tuple[str, ...] = ("edition", "limits_edition", "aqi_edition")
-
-#: Mark appended to a shared rank (并列 = tied).
-TIE_MARK = "（并列）"
 
 
 def _keys(by: str | Sequence[str] | None) -> list[str]:
@@ -176,29 +173,8 @@ def _rank_block(
     lf: pl.LazyFrame, value: str, keys: list[str], lower: bool, entity: str
 ) -> pl.LazyFrame:
     """Competition ranks of ``value`` (both directions) within ``keys``; nulls unranked."""
-    over = keys or None
-    best = pl.col(value).rank(method="min", descending=not lower)
-    worst = pl.col(value).rank(method="min", descending=lower)
-    tied = pl.col(value).is_not_null() & (pl.len().over([*keys, value]) > 1)
-    if over:
-        best, worst = best.over(over), worst.over(over)
-        n_ranked = pl.col(value).count().over(over)
-    else:
-        n_ranked = pl.col(value).count()
-    return (
-        lf.with_columns(
-            best.cast(pl.Int64).alias("rank"),
-            worst.cast(pl.Int64).alias("rank_from_worst"),
-            tied.alias("tied"),
-            n_ranked.cast(pl.Int64).alias("n_ranked"),
-        )
-        .with_columns(
-            pl.when(pl.col("tied"))
-            .then(pl.col("rank").cast(pl.String) + pl.lit(TIE_MARK))
-            .otherwise(pl.col("rank").cast(pl.String))
-            .alias("rank_label")
-        )
-        .sort([*keys, "rank", entity], nulls_last=True)
+    return competition_ranks(lf, value, keys, lower=lower).sort(
+        [*keys, "rank", entity], nulls_last=True
     )
 
 

@@ -52,7 +52,15 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, key_list, null_if_empty, require_columns, to_lazy
+from ._frames import (
+    Frame,
+    competition_ranks,
+    finish,
+    key_list,
+    null_if_empty,
+    require_columns,
+    to_lazy,
+)
 from .errors import IndicatorInputError
 from .standards import table
 from .validation.water import item_code, normalise_results, normalise_sections
@@ -2004,10 +2012,6 @@ def cwqi_change(current: Any, previous: Any, *, by: str | Sequence[str] | None =
     return finish(out, was_lazy)
 
 
-#: Appended to a shared rank (并列); the same mark as :data:`indicators.ranking.TIE_MARK`.
-_TIE_MARK = "（并列）"
-
-
 def cwqi_ranking(
     frame: Any,
     *,
@@ -2100,19 +2104,9 @@ def cwqi_ranking(
             )
         )
     out = pl.concat(blocks, how="vertical_relaxed")
-    over = [*keys, "ranking"]
-    v = pl.col("rank_value")
     out = (
-        out.with_columns(
-            rank=v.rank(method="min").over(over).cast(pl.Int64),
-            rank_from_worst=v.rank(method="min", descending=True).over(over).cast(pl.Int64),
-            tied=v.is_not_null() & (pl.len().over([*over, "rank_value"]) > 1),
-            n_ranked=v.count().over(over).cast(pl.Int64),
-        )
+        competition_ranks(out, "rank_value", [*keys, "ranking"])
         .with_columns(
-            rank_label=pl.when(pl.col("tied"))
-            .then(pl.col("rank").cast(pl.String) + pl.lit(_TIE_MARK))
-            .otherwise(pl.col("rank").cast(pl.String)),
             in_best=(pl.col("rank") <= n).fill_null(False),
             in_worst=(pl.col("rank_from_worst") <= n).fill_null(False),
         )
