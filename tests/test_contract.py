@@ -14,9 +14,11 @@ import re
 import shutil
 import time
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from indicators import check, cli, contract, validation
@@ -163,6 +165,46 @@ def test_the_demo_writes_the_contract_tables(demo: Path):
         contract.check_schema(name, pl.read_parquet_schema(demo / f"{name}.parquet"))
 
 
+def _time_ranges(path: Path) -> list[tuple[datetime, datetime]]:
+    """(min, max) of ``time`` per Parquet row group, from the file's statistics."""
+    meta = pq.ParquetFile(path).metadata
+    col = meta.schema.names.index("time")
+    stats = [meta.row_group(i).column(col).statistics for i in range(meta.num_row_groups)]
+    return [(s.min, s.max) for s in stats]
+
+
+def test_station_hours_are_stored_time_ordered_so_a_month_read_prunes(demo: Path):
+    path = demo / "station_hours.parquet"
+    hours = pl.read_parquet(path)
+    assert contract.TABLES["station_hours"].storage_order == ("time", "station")
+    assert hours.equals(hours.sort("time", "station"))  # stored in the contract's order
+    ranges = _time_ranges(path)
+    assert len(ranges) == -(-hours.height // contract.ROW_GROUP_ROWS)
+    # row groups follow each other in time, so a month overlaps only its own few
+    assert all(a[1] <= b[0] for a, b in pairwise(ranges))
+    first, last = datetime(2026, 3, 1, 1), datetime(2026, 4, 1)
+    touched = sum(not (hi < first or lo > last) for lo, hi in ranges)
+    month_rows = hours.filter(pl.col("time").is_between(first, last)).height
+    assert 0 < touched <= month_rows // contract.ROW_GROUP_ROWS + 2 < len(ranges)
+
+
+def test_write_table_sorts_and_checks_the_schema(tmp_path: Path):
+    hours = pl.DataFrame(
+        {
+            "station": ["B", "A", "A"],
+            "time": [datetime(2026, 1, 1, 2), datetime(2026, 1, 1, 2), datetime(2026, 1, 1, 1)],
+            **{p: [1.0, 2.0, 3.0] for p in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")},
+        }
+    )
+    path = contract.write_table(hours, tmp_path, "station_hours")
+    assert path == tmp_path / "station_hours.parquet"
+    assert pl.read_parquet(path)["station"].to_list() == ["A", "A", "B"]
+    assert pl.read_parquet(path)["PM10"].to_list() == [3.0, 2.0, 1.0]
+    with pytest.raises(IndicatorInputError, match="station_hours"):
+        contract.write_table(hours.drop("time"), tmp_path / "bad", "station_hours")
+    assert not (tmp_path / "bad" / "station_hours.parquet").exists()
+
+
 # --------------------------------------------------------------------------- indicators check
 
 
@@ -216,7 +258,8 @@ def test_a_station_listed_twice_fails_at_its_row(copy: Path, capsys):
 
 def test_station_hours_of_unknown_stations(copy: Path, capsys):
     hours = pl.read_parquet(copy / "station_hours.parquet")
-    extra = hours.head(3).with_columns(station=pl.lit("7777X"))
+    first = hours["station"][0]
+    extra = hours.filter(station=first).head(3).with_columns(station=pl.lit("7777X"))
     pl.concat([hours, extra]).write_parquet(copy / "station_hours.parquet")
     code, out = _check(copy, capsys)
     assert code == 0  # hours of a station outside the list are in no city: a warning

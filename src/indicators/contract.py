@@ -37,6 +37,7 @@ __all__ = [
     "MANIFEST",
     "SCHEMA_VERSION",
     "REQUIRED_TABLES",
+    "ROW_GROUP_ROWS",
     "TABLES",
     "Column",
     "Table",
@@ -48,6 +49,7 @@ __all__ = [
     "table_file",
     "table_of_file",
     "table_path",
+    "write_table",
 ]
 
 #: Version of this contract; written into ``manifest.json``. Raise it when a table's
@@ -55,6 +57,11 @@ __all__ = [
 SCHEMA_VERSION = 1
 #: The file that records what a folder holds and where it came from.
 MANIFEST = "manifest.json"
+
+#: Rows per Parquet row group of a table file (about a month of an 8-city archive, two
+#: days of a national year): with rows in :attr:`Table.storage_order` and row-group
+#: statistics, a one-month read skips the other row groups.
+ROW_GROUP_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,17 @@ class Table:
     def column(self, name: str) -> Column | None:
         """The specification of column ``name``, or None when the contract has none."""
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def storage_order(self) -> tuple[str, ...]:
+        """The order the table's rows are stored in: its time column, then its keys.
+
+        Station hours are stored time-ordered (time, then station), so each Parquet row
+        group spans a short time range and a one-month read skips the others by their
+        statistics.
+        """
+        order = (self.time_column,) if self.time_column else ()
+        return order + tuple(k for k in self.keys if k not in order)
 
 
 def _c(name: str, dtype: type[pl.DataType], unit: str = "", required: bool = True, d: str = ""):
@@ -429,6 +447,43 @@ def table_file(folder: str | Path, name: str) -> Path:
         Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
     """
     return Path(folder) / _spec(name).file
+
+
+def write_table(frame: pl.DataFrame, folder: str | Path, name: str) -> Path:
+    """Write ``frame`` as table ``name`` of ``folder``, stored as the contract says.
+
+    Rows are sorted by :attr:`Table.storage_order` (nulls last), written in row groups
+    of :data:`ROW_GROUP_ROWS` rows with column statistics (zstd), so that a read of a
+    period prunes the row groups outside it.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The table's rows (checked against the contract's schema first).
+    folder : path
+        The data folder (created when missing).
+    name : str
+        Contract table name (a key of :data:`TABLES`).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    IndicatorInputError
+        When ``frame`` does not fit the table's schema.
+    """
+    spec = _spec(name)
+    path = table_file(folder, name)
+    check_schema(name, frame.schema, file=str(path))
+    order = [c for c in spec.storage_order if c in frame.columns]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.sort(order, nulls_last=True).write_parquet(
+        path, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS
+    )
+    return path
 
 
 def table_path(folder: str | Path, name: str) -> Path | None:

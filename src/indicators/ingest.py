@@ -151,10 +151,6 @@ DATA_SUFFIXES = (
     ".toml",
 )
 
-#: Rows per Parquet row group of ``station_hours`` (about a month of the 8-city archive,
-#: two days of a national year): a one-month read skips the others by their statistics.
-ROW_GROUP_ROWS = 65_536
-
 #: CNEMC daily files read in one pass (concatenated, as the archive layout allows).
 CNEMC_BATCH_FILES = 31
 
@@ -812,7 +808,7 @@ class _Part:
     schema: dict[str, pl.DataType] = field(default_factory=dict)
     span: tuple[Any, Any] | None = None
     spans: dict[int, tuple[Any, Any] | None] | None = None
-    #: ``path`` is written as the table's file is (zstd, :data:`ROW_GROUP_ROWS`, statistics)
+    #: ``path`` is written as the table file is (zstd, row groups, statistics)
     final: bool = False
 
     def __post_init__(self) -> None:
@@ -913,7 +909,7 @@ class _HoursFile:
             self.writer = pq.ParquetWriter(
                 path, table.schema, compression="zstd", write_statistics=True
             )
-        self.writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self.writer.write_table(table, row_group_size=contract.ROW_GROUP_ROWS)
 
     def wait(self) -> None:
         """Wait for the batch being written (its error, if any, is raised here)."""
@@ -958,10 +954,7 @@ def _conform(name: str, df: pl.DataFrame, file: str) -> pl.DataFrame:
 
 
 def _sort_keys(name: str, columns: Sequence[str]) -> list[str]:
-    spec = contract.TABLES[name]
-    order = [spec.time_column] if spec.time_column else []
-    order += [k for k in spec.keys if k not in order]
-    return [c for c in order if c in columns]
+    return [c for c in contract.TABLES[name].storage_order if c in columns]
 
 
 def _key_text(row: dict[str, Any], keys: Sequence[str]) -> str:
@@ -1757,7 +1750,7 @@ def _finish(
             _write_atomic(  # streamed from the parts: the table is not collected in memory
                 path,
                 lambda out, w=whole: w.sink_parquet(
-                    out, statistics=True, row_group_size=ROW_GROUP_ROWS, compression="zstd"
+                    out, statistics=True, row_group_size=contract.ROW_GROUP_ROWS, compression="zstd"
                 ),
             )
         entry = _table_entry(

@@ -167,8 +167,7 @@ def write_demo(
     out.mkdir(parents=True, exist_ok=True)
     stations = station_list(cities)
     written: dict[str, Path] = {}
-    written["stations"] = contract.table_file(out, "stations")
-    stations.write_parquet(written["stations"])
+    written["stations"] = contract.write_table(stations, out, "stations")
     for domain in GENERATORS:
         try:
             module = importlib.import_module(f"{__name__}.{domain}")
@@ -177,7 +176,5 @@ def write_demo(
                 raise
             continue
         for name, frame in module.generate(cities, stations, start, end, seed).items():
-            path = contract.table_file(out, name)
-            frame.write_parquet(path)
-            written[name] = path
+            written[name] = contract.write_table(frame, out, name)
     return written
