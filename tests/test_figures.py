@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from indicators import air, figures
+from indicators import air, figures, water
 from indicators.demo import CITIES, write_demo
 from indicators.report.params import parse_period
 
@@ -163,3 +163,37 @@ def test_demo_command_writes_n_cities(tmp_path: Path) -> None:
     assert stations.group_by("city").len()["len"].min() >= 5
     with pytest.raises(SystemExit):
         cli.main(["demo", "--cities", "0", "--out", str(tmp_path / "e")])
+
+
+def test_store_holds_every_citys_cwqi_and_its_ranks(folder: Path) -> None:
+    p, c = parse_period("2026"), parse_period("2025")
+    got = figures.city_evaluations(folder, p, c).cwqi
+    registry = pl.read_parquet(folder / "water_sections.parquet")
+    results = pl.read_parquet(folder / "water_results.parquet")
+
+    def year(y: int) -> pl.DataFrame:
+        rows = results.filter(pl.col("date").dt.year() == y)
+        return water.cwqi(rows, registry, by="city", period="year")
+
+    direct = water.cwqi_change(year(2026), year(2025)).sort("city")
+    status = got.filter(ranking="status").sort("city")
+    assert (
+        status["city"].to_list() == direct["city"].to_list() == sorted(c.name for c in CITIES[:3])
+    )
+    assert status["cwqi"].to_list() == pytest.approx(direct["cwqi"].to_list(), rel=1e-12)
+    change = got.filter(ranking="change").sort("city")
+    assert change["cwqi_change"].to_list() == pytest.approx(direct["cwqi_change"].to_list())
+    # smaller is better: rank 1 holds the smallest index of the folder's cities
+    assert status.sort("rank")["cwqi"].is_sorted()
+    assert status["n_ranked"].to_list() == [3, 3, 3]
+    assert set(status["period_start"]) == {date(2026, 1, 1)}
+    assert set(status["period_end"]) == {date(2026, 12, 31)}
+    # stored and read back as computed
+    again = figures.city_evaluations(folder, p, c).cwqi
+    assert again.equals(got)
+
+
+def test_a_folder_without_surface_water_has_no_cwqi(folder: Path) -> None:
+    (folder / "water_results.parquet").unlink()
+    got = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
+    assert got.cwqi is None and got.summary.height == 3

@@ -31,6 +31,7 @@ import polars as pl
 from .. import air, contract
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
+from .domains import cwqi_figures
 from .ranks import CHANGE_RANK, RANK_EDITIONS, RANK_INDICATORS, city_ranks, set_ranks
 
 __all__ = [
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 5
+FIGURES_VERSION = 6
 
 
 class Span(Protocol):
@@ -102,6 +103,9 @@ class CityEvaluations:
         ``previous``: every city's rank by each ranked figure and by the change.
     rank_refused : dict
         Ranked figure -> why it is not ranked (editions differ between cities).
+    cwqi : polars.DataFrame or None
+        :func:`indicators.figures.domains.cwqi_figures`: every city's CWQI, ΔCWQI and
+        ranks (status and change); None without surface-water samples in the period.
     """
 
     summary: pl.DataFrame
@@ -114,6 +118,7 @@ class CityEvaluations:
     warnings: list[str] = field(default_factory=list)
     ranks: pl.DataFrame | None = None
     rank_refused: dict[str, str] = field(default_factory=dict)
+    cwqi: pl.DataFrame | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -440,8 +445,18 @@ def _compute_city_evaluations(
     changes = None if previous is None else air.compare_periods(summary, previous)
     monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
     ranks, refused = city_ranks(summary, previous)
+    cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
     return CityEvaluations(
-        summary, previous, rules, failed, daily, changes, monthly, ranks=ranks, rank_refused=refused
+        summary,
+        previous,
+        rules,
+        failed,
+        daily,
+        changes,
+        monthly,
+        ranks=ranks,
+        rank_refused=refused,
+        cwqi=cwqi,
     )
 
 

@@ -28,6 +28,7 @@ from .. import contract
 __all__ = [
     "DOMAIN_TABLES",
     "blackodorous_figures",
+    "cwqi_figures",
     "drinking_figures",
     "noise_figures",
     "sea_figures",
@@ -123,6 +124,54 @@ def water_figures(data: Path, city: str, start: date, end: date) -> dict[str, An
         "samples": samples,
         "standard": standard_of(water.section_classes),
     }
+
+
+def cwqi_figures(
+    data: str | Path, start: date, end: date, compare_start: date, compare_end: date
+) -> pl.DataFrame | None:
+    """Every city's CWQI, its change and both rankings (城市地表水环境质量排名技术规定, 2017).
+
+    :func:`indicators.water.cwqi` over the period's samples and over the comparison
+    period's (clause 四(二)), :func:`indicators.water.cwqi_change` (四(四), with its
+    exclusion rule) and :func:`indicators.water.cwqi_ranking` (四(三)-(四): best and worst
+    30 among the folder's cities), computed once for every city of the folder.
+
+    Parameters
+    ----------
+    data : path
+        Data folder (:mod:`indicators.contract`).
+    start, end, compare_start, compare_end : datetime.date
+        The period and the comparison period (first and last day, both included).
+
+    Returns
+    -------
+    polars.DataFrame or None
+        :func:`indicators.water.cwqi_ranking` rows (``ranking`` ``"status"``, and
+        ``"change"`` when the comparison period has samples), with ``period_start`` /
+        ``period_end`` the report period (and ``*_previous`` the comparison). None when
+        the folder has no surface-water table or no sample in the period.
+    """
+    from .. import water
+
+    data = Path(data)
+    if any(contract.table_path(data, t) is None for t in DOMAIN_TABLES["water"][1]):
+        return None
+    registry, results = _read(data, "water_sections"), _read(data, "water_results")
+
+    def period_cwqi(first: date, last: date) -> pl.DataFrame | None:
+        got = results.filter(pl.col("date").is_between(first, last))
+        if got.is_empty():
+            return None
+        index = water.cwqi(got, registry, by="city", period="all")
+        # the report's period, not the first and last sampling days
+        return index.with_columns(period_start=pl.lit(first), period_end=pl.lit(last))
+
+    current = period_cwqi(start, end)
+    if current is None:
+        return None
+    previous = period_cwqi(compare_start, compare_end)
+    frame = current if previous is None else water.cwqi_change(current, previous)
+    return water.cwqi_ranking(frame)
 
 
 def drinking_figures(data: Path, city: str, start: date, end: date) -> dict[str, Any] | None:
