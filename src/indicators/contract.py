@@ -676,7 +676,16 @@ def contract_markdown() -> str:
 FIGURES_DIR = "figures"
 
 #: Tables of one figures-store entry (``<data>/figures/<key>/<name>.parquet``).
-FIGURES_TABLES = ("summary", "previous", "daily", "changes", "monthly", "ranks", "cwqi")
+FIGURES_TABLES = (
+    "summary",
+    "previous",
+    "daily",
+    "changes",
+    "monthly",
+    "ranks",
+    "cwqi",
+    "record",
+)
 
 
 def figures_table_file(store: str | Path, name: str) -> Path:

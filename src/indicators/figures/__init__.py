@@ -33,6 +33,7 @@ from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 from .domains import cwqi_figures
 from .ranks import CHANGE_RANK, RANK_EDITIONS, RANK_INDICATORS, city_ranks, set_ranks
+from .record import city_records, same_window
 
 __all__ = [
     "CHANGE_RANK",
@@ -106,6 +107,10 @@ class CityEvaluations:
     cwqi : polars.DataFrame or None
         :func:`indicators.figures.domains.cwqi_figures`: every city's CWQI, ΔCWQI and
         ranks (status and change); None without surface-water samples in the period.
+    record : polars.DataFrame or None
+        :func:`indicators.figures.record.city_records`: where each city's period stands
+        among the same window of every year the data hold (like for like); None when
+        the period lies across New Year.
     """
 
     summary: pl.DataFrame
@@ -119,6 +124,7 @@ class CityEvaluations:
     ranks: pl.DataFrame | None = None
     rank_refused: dict[str, str] = field(default_factory=dict)
     cwqi: pl.DataFrame | None = None
+    record: pl.DataFrame | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -446,6 +452,7 @@ def _compute_city_evaluations(
     monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
     ranks, refused = city_ranks(summary, previous)
     cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
+    record = _record(data, stations, period, compare, summary, previous)
     return CityEvaluations(
         summary,
         previous,
@@ -457,7 +464,45 @@ def _compute_city_evaluations(
         ranks=ranks,
         rank_refused=refused,
         cwqi=cwqi,
+        record=record,
     )
+
+
+def _record(
+    data: str | Path,
+    stations: pl.DataFrame,
+    period: Span,
+    compare: Span,
+    summary: pl.DataFrame,
+    previous: pl.DataFrame | None,
+) -> pl.DataFrame | None:
+    """:func:`~indicators.figures.record.city_records` of the period's window in every year.
+
+    Each earlier year is evaluated under the period's rules (its last HJ 633 edition and
+    its GB 3095 limits); the comparison period is reused when it is that year's window.
+    """
+    from ..periods import parse_period
+
+    if same_window(period.start, period.end, period.start.year) is None:
+        return None
+    first = (
+        pl.scan_parquet(contract.table_file(data, "station_hours"))
+        .select(pl.col("time").min())
+        .collect()
+        .item()
+    )
+    edition = summary["aqi_edition"][0].split("+")[-1]
+    limits = summary["limits_edition"][0]
+    years = [summary.with_columns(year=pl.lit(period.start.year))]
+    for year in range((first - timedelta(hours=1)).year, period.start.year):
+        start, end = same_window(period.start, period.end, year)
+        if previous is not None and (compare.start, compare.end) == (start, end):
+            years.append(previous.with_columns(year=pl.lit(year)))
+            continue
+        got = _evaluate_cities(data, stations, parse_period(f"{start}..{end}"), edition, limits, {})
+        if got is not None:
+            years.append(got[0].with_columns(year=pl.lit(year)))
+    return city_records(pl.concat(years, how="diagonal_relaxed"), period.start.year)
 
 
 def figures_folder(data: str | Path, period: Span, compare: Span, edition: str) -> Path:
