@@ -100,11 +100,14 @@ CASES: dict[str, Case] = {
     ),
     "air.evaluate_months": lambda c, d: air.evaluate_months(c(d.daily), "2026-01-01..2026-02-28"),
     "air.year_to_date": lambda c, d: air.year_to_date(c(d.daily), through="2026-02"),
+    "air.data_capture": lambda c, d: air.data_capture(c(d.hours)),
     # surface, drinking and sea water
     "water.item_classes": lambda c, d: water.item_classes(*(c(d.water[k]) for k in W)),
     "water.section_classes": lambda c, d: water.section_classes(*(c(d.water[k]) for k in W)),
     "water.summary": lambda c, d: water.summary(*(c(d.water[k]) for k in W)),
     "water.cwqi": lambda c, d: water.cwqi(*(c(d.water[k]) for k in W)),
+    "water.cwqi_items": lambda c, d: water.cwqi_items(*(c(d.water[k]) for k in W)),
+    "water.cwqi_ranking": lambda c, d: water.cwqi_ranking(water.cwqi(*(c(d.water[k]) for k in W))),
     "water.trophic_state": lambda c, d: water.trophic_state(*(c(d.water[k]) for k in W)),
     "drinking.item_compliance": lambda c, d: drinking.item_compliance(
         c(d.water["drinking_results"]), c(d.water["drinking_sources"])
