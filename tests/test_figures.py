@@ -197,3 +197,19 @@ def test_a_folder_without_surface_water_has_no_cwqi(folder: Path) -> None:
     (folder / "water_results.parquet").unlink()
     got = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
     assert got.cwqi is None and got.summary.height == 3
+
+
+def test_store_holds_every_citys_daily_history_under_one_edition(folder: Path) -> None:
+    got = figures.city_evaluations(folder, parse_period("2026-03"), parse_period("2025-03"))
+    hours = pl.read_parquet(folder / "station_hours.parquet").filter(
+        pl.col("time") <= pl.datetime(2026, 4, 1)
+    )
+    stations = pl.read_parquet(folder / "stations.parquet")
+    # from the first station hour to the period's end, under the edition in force at its end
+    direct = air.daily_aqi(hours, stations=stations, level="city", edition="HJ 633-2026")
+    assert got.history.select("city", "date", "aqi", "PM2.5").equals(
+        direct.sort("city", "date").select("city", "date", "aqi", "PM2.5")
+    )
+    assert got.history["date"].min() == date(2025, 1, 1)
+    assert got.history["date"].max() == date(2026, 3, 31)
+    assert figures.history_edition("HJ 633-2012", date(2026, 3, 31)) == "HJ 633-2012"

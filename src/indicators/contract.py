@@ -685,6 +685,7 @@ FIGURES_TABLES = (
     "ranks",
     "cwqi",
     "record",
+    "history",
 )
 
 

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from .. import air, contract
+from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 from .domains import cwqi_figures
@@ -42,6 +42,7 @@ __all__ = [
     "RANK_INDICATORS",
     "CityEvaluations",
     "city_evaluations",
+    "city_history",
     "city_hours",
     "city_ranks",
     "comparison_rules",
@@ -51,6 +52,7 @@ __all__ = [
     "dust_flags",
     "evaluate_air",
     "figures_folder",
+    "history_edition",
     "hour_window",
     "monthly_evaluations",
     "set_ranks",
@@ -107,6 +109,10 @@ class CityEvaluations:
     cwqi : polars.DataFrame or None
         :func:`indicators.figures.domains.cwqi_figures`: every city's CWQI, ΔCWQI and
         ranks (status and change); None without surface-water samples in the period.
+    history : polars.DataFrame or None
+        :func:`city_history`: every city's daily AQI from the first station hour of
+        the data to the period's last day, under one HJ 633 edition (the trends, the
+        year-end projection and the three-year means read it).
     record : polars.DataFrame or None
         :func:`indicators.figures.record.city_records`: where each city's period stands
         among the same window of every year the data hold (like for like); None when
@@ -125,6 +131,7 @@ class CityEvaluations:
     rank_refused: dict[str, str] = field(default_factory=dict)
     cwqi: pl.DataFrame | None = None
     record: pl.DataFrame | None = None
+    history: pl.DataFrame | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -453,6 +460,7 @@ def _compute_city_evaluations(
     ranks, refused = city_ranks(summary, previous)
     cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
     record = _record(data, stations, period, compare, summary, previous)
+    history = city_history(data, stations, period.end, history_edition(edition, period.end))
     return CityEvaluations(
         summary,
         previous,
@@ -465,7 +473,103 @@ def _compute_city_evaluations(
         rank_refused=refused,
         cwqi=cwqi,
         record=record,
+        history=history,
     )
+
+
+def history_edition(edition: str, end: date) -> str:
+    """HJ 633 edition of a city's daily series: ``edition``, or the one in force on ``end``.
+
+    For ``"auto"``: a series across the 2026 revision is under one edition, so that the
+    revision does not show as a trend.
+
+    Parameters
+    ----------
+    edition : str
+        ``"auto"`` or an HJ 633 edition name.
+    end : datetime.date
+        The series' last day.
+
+    Examples
+    --------
+    >>> history_edition("auto", date(2026, 12, 31)), history_edition("auto", date(2025, 12, 31))
+    ('HJ 633-2026', 'HJ 633-2012')
+    """
+    if edition != "auto":
+        return edition
+    return standards.edition_in_force("HJ 633", end)
+
+
+def city_history(
+    data: str | Path, stations: pl.DataFrame, end: date, edition: str
+) -> pl.DataFrame | None:
+    """Every city's daily AQI from the first station hour of the data to ``end`` (HJ 633).
+
+    :func:`indicators.air.daily_aqi` at city level under one ``edition``, computed a
+    calendar year at a time (a natural day never crosses a year), so that memory
+    follows one year of station hours. A year whose data fail for the folder as a
+    whole is computed city by city, leaving out the cities whose data fail (the
+    period's evaluation names them).
+
+    Parameters
+    ----------
+    data : path
+        Data folder.
+    stations : polars.DataFrame
+        Station list (``station``, ``city``, ``background``).
+    end : datetime.date
+        Last natural day.
+    edition : str
+        HJ 633 edition (a name, not ``"auto"``).
+
+    Returns
+    -------
+    polars.DataFrame or None
+        One row per city and day, by city and date; None without station hours.
+    """
+    first = (
+        pl.scan_parquet(contract.table_file(data, "station_hours"))
+        .select(pl.col("time").min())
+        .collect()
+        .item()
+    )
+    if first is None:
+        return None
+    start = (first - timedelta(hours=1)).date()  # hour-ending: 00:00 closes the day before
+    parts = []
+    for year in range(start.year, end.year + 1):
+        a, b = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+        parts += _city_groups(stations, data, a, b, edition)
+    if not parts:
+        return None
+    return pl.concat(parts, how="diagonal_relaxed").sort("city", "date")
+
+
+def _city_groups(
+    stations: pl.DataFrame, data: str | Path, start: date, end: date, edition: str
+) -> list[pl.DataFrame]:
+    """City daily AQI of ``start`` .. ``end``: every city at once, else city by city."""
+
+    def daily(st: pl.DataFrame) -> pl.DataFrame | None:
+        hourly = city_hours(data, st, start, end)
+        if hourly.is_empty():
+            return None
+        return air.daily_aqi(hourly, stations=st, level="city", edition=edition)
+
+    try:
+        got = daily(stations)
+        return [] if got is None else [got]
+    except IndicatorInputError:
+        pass
+    parts = []
+    for city in stations["city"].unique(maintain_order=True).to_list():
+        try:
+            got = daily(stations.filter(pl.col("city") == city))
+        except IndicatorInputError:
+            continue
+        if got is not None:
+            parts.append(got)
+    return parts
 
 
 def _record(

@@ -27,7 +27,7 @@ import functools
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,8 @@ from . import charts
 from .data import (
     available,
     ensure_demo_data,
-    read_city_hours,
     read_city_stations,
     read_dust_flags,
-    table_path,
 )
 from .display import Markup, Section, esc, html_table
 from .labels import LABELS, TERMS, label, term
@@ -187,9 +185,7 @@ class ReportContext:
         A series across the 2026 revision is computed under one edition, so that
         the revision does not show as a trend (the good-day ratio depends on it).
         """
-        if self.params.edition != "auto":
-            return self.params.edition
-        return standards.edition_in_force("HJ 633", self.params.period.end)
+        return figures.history_edition(self.params.edition, self.params.period.end)
 
     @functools.cached_property
     def history(self) -> pl.DataFrame:
@@ -374,19 +370,12 @@ def load_context(params: ReportParams) -> ReportContext:
 
 
 def _city_history(ctx: ReportContext) -> pl.DataFrame:
-    params = ctx.params
-    path = table_path(params.data, "station_hours")
-    codes = ctx.stations["station"].to_list()
-    first = (
-        pl.scan_parquet(path)
-        .filter(pl.col("station").is_in(codes))
-        .select(pl.col("time").min())
-        .collect()
-        .item()
-    )
-    start = (first - timedelta(hours=1)).date()  # hour-ending: 00:00 closes the day before
-    hourly = read_city_hours(params.data, ctx.stations, start, params.period.end)
-    return air.daily_aqi(hourly, stations=ctx.stations, level="city", edition=ctx.history_edition)
+    """The city's daily AQI series from the figures store (computed once for every city)."""
+    p = ctx.params
+    got = figures.city_evaluations(p.data, p.period, p.compare, p.edition)
+    if got is None or got.history is None:  # pragma: no cover - load_context found hours
+        return pl.DataFrame(schema={"city": pl.String, "date": pl.Date})
+    return got.history.filter(pl.col("city") == p.city)
 
 
 #: Air figures of every city of the data folder (the figures store's record).
