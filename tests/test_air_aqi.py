@@ -437,13 +437,14 @@ def test_iaqi_equals_the_exact_reference(edition, pair, decimals) -> None:
 
 # --- categories and colours (HJ 633-2012 Table 2 / 2026 Table 1, Appendix A) -------------------
 
+# English names: MEE's own (its English bulletins), not the US EPA's "Good"/"Moderate"
 CATEGORIES = {
-    1: ("优", "Good", "#00E400"),
-    2: ("良", "Moderate", "#FFFF00"),
-    3: ("轻度污染", "Lightly polluted", "#FF7E00"),
-    4: ("中度污染", "Moderately polluted", "#FF0000"),
-    5: ("重度污染", "Heavily polluted", "#99004C"),
-    6: ("严重污染", "Severely polluted", "#7E0023"),
+    1: ("优", "Excellent", "#00E400"),
+    2: ("良", "Good", "#FFFF00"),
+    3: ("轻度污染", "Lightly Polluted", "#FF7E00"),
+    4: ("中度污染", "Moderately Polluted", "#FF0000"),
+    5: ("重度污染", "Heavily Polluted", "#99004C"),
+    6: ("严重污染", "Severely Polluted", "#7E0023"),
 }
 
 

@@ -22,6 +22,13 @@ Above the table top (e.g. PM2.5 above 500 µg/m³): the IAQI is capped at 500
 and flagged (``aqi_capped`` in frames, an :class:`~indicators.IndicatorWarning`
 for scalars). The standard defines no value beyond 500; 500 is what national
 platforms publish. A negative concentration is an error.
+
+Category names (table ``air_aqi_categories``): ``category_zh`` is the standard's
+text (优, 良, 轻度污染, ...); ``category_en`` is a translation, not part of the
+standard: the names the Ministry of Ecology and Environment uses in its English
+bulletins (Excellent, Good, Lightly Polluted, Moderately Polluted, Heavily
+Polluted, Severely Polluted), the same for every edition. English reports and
+figures read them from the table.
 """
 
 from __future__ import annotations
@@ -413,6 +420,8 @@ def aqi_category(aqi: int, *, edition: str = NEWEST_EDITION) -> dict[str, Any]:
     --------
     >>> aqi_category(101)["category"], aqi_category(101)["colour"]
     ('轻度污染', '#FF7E00')
+    >>> aqi_category(60)["category_en"]  # MEE's English name of 良
+    'Good'
     >>> aqi_category(50)["level"]
     1
     """
