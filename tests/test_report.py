@@ -22,13 +22,23 @@ import polars as pl
 import pytest
 from papermill.translators import PythonTranslator
 
-from indicators import air, cli, figures, ranking, targets, trends
+from indicators import air, cli, figures, ranking, standards, targets, trends
 from indicators.demo import write_demo
 from indicators.errors import IndicatorInputError
-from indicators.report import charts, parse_period, render_report, validate_params, year_earlier
+from indicators.glossary import INDICATORS
+from indicators.report import (
+    charts,
+    parse_period,
+    read_report_figures,
+    render_report,
+    validate_params,
+    write_xlsx,
+    year_earlier,
+)
 from indicators.report import sections as sec
 from indicators.report.batch import render_batch
 from indicators.report.display import Section, esc, figure_html, html_table
+from indicators.report.embedded import figures_script, parse_report_figures, report_figures
 from indicators.report.labels import label
 from indicators.report.render import ReportError, export_html, notebook_path
 from indicators.report.sections import (
@@ -87,6 +97,7 @@ def batch(data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
         targets=str(targets.demo_targets_path()),
         progress=False,
         check=False,  # the folder check would refuse the broken city's data as a whole
+        xlsx=True,
     )
     return {"code": 0 if result.ok else 1, "out": out}
 
@@ -524,6 +535,9 @@ def _check_page(page: str) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert "cdn." not in page.lower()
     assert _figures(page) == page.count('class="ind-figure-data"') > 0
+    # the figures travel as one non-executable JSON object
+    tags = re.findall(r'<script\b[^>]*\bid="indicators-figures"[^>]*>', page)
+    assert len(tags) == 1 and 'type="application/json"' in tags[0]
 
 
 def _card_values(page: str) -> dict[str, float]:
@@ -589,6 +603,165 @@ def test_batch_publishes_good_cities_and_isolates_the_broken_one(batch, data):
         assert rows[city][0] == expected
         gdr = f"{mine['good_day_ratio_rank']}{' (tied)' if mine['good_day_ratio_tied'] else ''}"
         assert gdr in rows[city]
+
+
+def _index_rows(index: str) -> dict[str, list[str]]:
+    rows = {}
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", index, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", td) for td in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+        if cells:
+            rows[html.unescape(cells[1])] = [html.unescape(c) for c in cells]
+    return rows
+
+
+@pytest.mark.slow
+def test_a_report_embeds_the_figures_its_cards_and_ranking_show(batch, data):
+    """One JSON object: the cards' values, the figures store's rows, the ranks shown."""
+    import indicators
+
+    out = batch["out"]
+    period = parse_period("2026")
+    store = figures.city_evaluations(data, period, year_earlier(period), "auto")
+    index = _index_rows((out / "index.html").read_text(encoding="utf-8"))
+    for city in ("清河市", "临江市"):
+        path = out / f"{city}-2026-en.html"
+        got = read_report_figures(path)
+        assert (got["schema"], got["schema_version"]) == ("indicators-report-figures", 1)
+        assert got["generator"] == {"package": "indicators", "version": indicators.__version__}
+        assert (got["city"], got["lang"]) == (city, "en")
+        assert got["period"] == {"label": "2026", "start": "2026-01-01", "end": "2026-12-31",
+                                 "kind": "year", "display": period.display("en")}  # fmt: skip
+        assert (got["compare"]["label"], got["compare"]["end"]) == ("2025", "2025-12-31")
+        assert got["edition"]["requested"] == "auto" and got["edition"]["limits"]
+        assert got["year_to_date"] is None  # a year has none
+        cards = {c["key"]: c for c in got["headline"]}
+        assert list(cards) == [c.key for c in CARDS]
+        # the visible cards' values, one for one
+        page = path.read_text(encoding="utf-8")
+        shown = {k: float(c["value"]) for k, c in cards.items() if c["value"] is not None}
+        assert shown == _card_values(page)
+        # ... which are the figures store's rows (no recomputation)
+        mine = store.city(city)
+        for key in ("good_day_ratio", "PM2.5", "O3_MDA8_P90", "composite_index"):
+            card, change = cards[key], mine["change"]
+            assert card["value"] == mine["summary"][key], key
+            assert card["change"] == change.get(f"{key}_change_pp", change.get(f"{key}_change_pct"))
+            assert card["change_kind"] == INDICATORS[key].change
+            assert card["unit"] == INDICATORS[key].symbol
+            assert card["valid"] is mine["summary"]["period_valid"] is True
+        # the ranks shown are the store's ranks
+        ranks = got["ranks"]
+        columns = [
+            "city",
+            *(f"{n}{s}" for n in ranks["indicators"] for s in ("", "_rank", "_tied", "_n")),
+        ]
+        assert ranks["rows"] == store.ranks.select(columns).to_dicts()
+        assert ranks["cities"] == store.ranks.height
+        # the batch index reads the reports' figures
+        assert float(index[city][2]) == cards["composite_index"]["value"]
+        assert float(index[city][3]) == cards["good_day_ratio"]["value"]
+
+
+@pytest.mark.slow
+def test_the_batch_writes_workbooks_from_the_embedded_figures(batch):
+    """--xlsx: one workbook per report, Chinese headers, the JSON's values; index.xlsx."""
+    from openpyxl import load_workbook
+
+    out = batch["out"]
+    yes_no = {True: "是", False: "否", None: None}
+    assert not (out / f"{BROKEN}-2026-en.xlsx").exists()
+    for city in ("清河市", "临江市"):
+        got = read_report_figures(out / f"{city}-2026-en.html")
+        wb = load_workbook(out / f"{city}-2026-en.xlsx")
+        assert wb.sheetnames == ["报告信息", "主要指标", "排名", "分组排名"]  # no year to date
+        about = dict(wb["报告信息"].iter_rows(min_row=2, values_only=True))
+        assert about["城市"] == city and about["评价时段"].startswith("2026（2026-01-01")
+        head = list(wb["主要指标"].iter_rows(values_only=True))
+        assert head[0][:7] == ("指标", "指标代码", "数值", "单位", "比较期数值", "变化", "变化单位")
+        for row, card in zip(head[1:], got["headline"], strict=True):
+            assert row[0] == INDICATORS[card["key"]].zh and row[1] == card["key"]
+            assert (row[2], row[4], row[5]) == (card["value"], card["previous"], card["change"])
+            assert row[9] == yes_no[card["valid"]]
+        ranks = list(wb["排名"].iter_rows(values_only=True))
+        assert ranks[0][:4] == ("城市", "环境空气质量综合指数", "环境空气质量综合指数排名", "并列")
+        for row, want in zip(ranks[1:], got["ranks"]["rows"], strict=True):
+            tied = yes_no[want["composite_index_tied"]]
+            assert row[:4] == (
+                want["city"],
+                want["composite_index"],
+                want["composite_index_rank"],
+                tied,
+            )
+        sets = list(wb["分组排名"].iter_rows(values_only=True))
+        assert [r[3] for r in sets[1:]] == [s["rank"] for s in got["ranks"]["sets"]]
+    wb = load_workbook(out / "index.xlsx")
+    assert wb.sheetnames == ["城市索引", "未生成的报告"]
+    rows = list(wb["城市索引"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("环境空气质量综合指数排名", "并列", "城市", "环境空气质量综合指数")
+    for row in rows[1:]:
+        cards = {c["key"]: c for c in read_report_figures(out / row[-1])["headline"]}
+        assert row[3] == cards["composite_index"]["value"]
+        assert row[4] == cards["good_day_ratio"]["value"]
+    assert sorted(r[2] for r in rows[1:]) == sorted(["清河市", "临江市"])
+    assert [r[0] for r in wb["未生成的报告"].iter_rows(min_row=2, values_only=True)] == [BROKEN]
+
+
+def test_a_monthly_report_embeds_its_year_to_date_and_exports_it(data, tmp_path):
+    """Sections drawn in Python: the figures object and its workbook, 1—3月累计 included."""
+    from openpyxl import load_workbook
+
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="zh")
+    drawn = [sec.title(ctx), sec.headline(ctx), sec.ranking(ctx)]
+    got = report_figures({s.key: s.metadata for s in drawn})
+    assert got["period"]["display"] == "2026年3月" and got["lang"] == "zh"
+    assert parse_report_figures(figures_script(got)) == got  # the element round-trips
+    page = drawn[1]._repr_html_()
+    shown = {c["key"]: float(c["value"]) for c in got["headline"] if c["value"] is not None}
+    assert shown == _card_values(page)
+    ytd, want = got["year_to_date"], sec.year_to_date_values(ctx)
+    assert (ytd["period"]["start"], ytd["period"]["end"]) == ("2026-01-01", "2026-03-31")
+    assert ytd["compare"]["label"] == want["compare"].label
+    for f in ytd["figures"]:
+        assert (f["value"], f["previous"], f["change"]) == tuple(
+            want[f["key"]][k] for k in ("value", "previous", "change")
+        )
+    path = write_xlsx(got, tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["报告信息", "主要指标", "1—3月累计", "排名", "分组排名"]
+    rows = list(wb["1—3月累计"].iter_rows(values_only=True))
+    assert rows[0][2] == "数值（2026年1—3月）" and rows[0][4] == "比较期数值（2025年1—3月）"
+    assert [r[2] for r in rows[1:]] == [f["value"] for f in ytd["figures"]]
+    # a name from the data is text in the workbook, never a formula
+    write_xlsx({**got, "city": '=HYPERLINK("http://x")'}, tmp_path / "f.xlsx")
+    cell = load_workbook(tmp_path / "f.xlsx")["报告信息"]["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_cli_xlsx_writes_the_workbook_beside_the_report(batch, data, tmp_path, monkeypatch):
+    """``indicators report --xlsx`` for one city: the workbook of the HTML, same stem."""
+    import shutil
+
+    from indicators import check
+    from indicators.report import render
+
+    html_file = tmp_path / "清河市-2026-en.html"
+    shutil.copy(batch["out"] / html_file.name, html_file)
+
+    def fake_render(params, out_dir, **kwargs):  # the batch's report stands in for a render
+        return render.ReportResult(params, html_file)
+
+    monkeypatch.setattr(check, "require_valid_folder", lambda folder: [])  # data has 北原市
+    monkeypatch.setattr(render, "render_report", fake_render)
+    code = cli.main(["report", "--city", "清河市", "--period", "2026", "--lang", "en",
+                     "--data", str(data), "--out", str(tmp_path), "--xlsx"])  # fmt: skip
+    assert code == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(html_file.with_suffix(".xlsx"))
+    cards = read_report_figures(html_file)["headline"]
+    assert [r[2] for r in wb["主要指标"].iter_rows(min_row=2, values_only=True)] == [
+        c["value"] for c in cards
+    ]
 
 
 def test_a_warm_kernel_renders_many_reports_and_is_dropped_after_a_failure(data, tmp_path):
@@ -1023,7 +1196,10 @@ def test_a_chinese_report_has_no_english_and_an_english_one_no_chinese(data):
         text = text.replace(name, " ")
     text = re.sub(r"[\u4e00-\u9fff]*〔\d{4}〕\d+号", " ", text)  # document numbers
     assert re.findall(r"[\u3400-\u9fff]+", text) == []
-    assert "lightly polluted" in text or "good" in text
+    # AQI categories by MEE's English names, read from the standards table
+    names = standards.table("air_aqi_categories").filter(standard="HJ 633-2026")["category_en"]
+    assert names.to_list()[:3] == ["Excellent", "Good", "Lightly Polluted"]
+    assert all(f"Days: {name}" in text for name in names)
 
 
 def test_an_invalid_period_is_marked_on_every_air_card(data2):

@@ -8,6 +8,9 @@
 - :mod:`~indicators.report.render`: papermill under the project's own kernel,
   nbconvert with no code, plotly.js once, atomic writes.
 - :mod:`~indicators.report.batch`: many cities in parallel and ``reports/index.html``.
+- :mod:`~indicators.report.embedded`: the figures every report embeds as one JSON
+  object (its schema), read back with :func:`read_report_figures`.
+- :mod:`~indicators.report.xlsx`: Excel workbooks of reports (``--xlsx``).
 - :func:`add_cli`: the ``indicators report`` command.
 
 Examples
@@ -22,9 +25,11 @@ indicators.errors.IndicatorInputError: column 'period': malformed period (expect
 from .batch import BatchResult, render_batch, write_index
 from .cli import add_cli, run_report
 from .display import Section, show
+from .embedded import read_report_figures
 from .params import Period, ReportParams, parse_period, validate_params, year_earlier
 from .render import KERNEL_NAME, ReportError, ReportResult, render_city_report, render_report
 from .sections import ReportContext, load_context, open_report
+from .xlsx import write_report_xlsx, write_xlsx
 
 __all__ = [
     "KERNEL_NAME",
@@ -39,6 +44,7 @@ __all__ = [
     "load_context",
     "open_report",
     "parse_period",
+    "read_report_figures",
     "render_batch",
     "render_city_report",
     "render_report",
@@ -46,5 +52,7 @@ __all__ = [
     "show",
     "validate_params",
     "write_index",
+    "write_report_xlsx",
+    "write_xlsx",
     "year_earlier",
 ]

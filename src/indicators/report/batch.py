@@ -7,7 +7,10 @@ package and reach the data folder on a shared path). A failing city never stops
 the others. The figures of every city are computed once, before the workers
 start (:func:`indicators.figures.city_evaluations`); each report reads them. The
 index links every published report and ranks the cities by composite index and
-good-day ratio (the figures store's ranks, :func:`indicators.figures.city_ranks`).
+good-day ratio (the figures store's ranks, :func:`indicators.figures.city_ranks`);
+its figures are read back from the reports themselves
+(:func:`indicators.report.read_report_figures`). With ``xlsx=True`` each report
+and the index also get an Excel workbook (:mod:`indicators.report.xlsx`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .. import figures
 from ..errors import IndicatorInputError
 from ..glossary import INDICATORS
 from .display import esc, html_table
+from .embedded import headline_by_key, read_report_figures
 from .labels import label
 from .params import ReportParams, validate_params
 from .render import (
@@ -38,7 +42,7 @@ from .render import (
     template_text,
 )
 
-__all__ = ["BatchResult", "render_batch", "write_index"]
+__all__ = ["BatchResult", "index_rows", "render_batch", "write_index"]
 
 
 @dataclass
@@ -74,6 +78,7 @@ def render_batch(
     progress: bool = True,
     check: bool = True,
     scheduler: str | None = None,
+    xlsx: bool = False,
 ) -> BatchResult:
     """Render the report of each city in parallel worker processes; write the index.
 
@@ -98,6 +103,10 @@ def render_batch(
         address of a Dask scheduler (``tcp://host:8786``) whose workers run the
         reports (they need the package and the data folder and ``out_dir`` on the
         same paths).
+    xlsx : bool
+        Also write each report's Excel workbook beside its HTML and ``index.xlsx``
+        beside the index (:mod:`indicators.report.xlsx`); a workbook that cannot be
+        written is listed as a failure of its city.
 
     Returns
     -------
@@ -151,8 +160,16 @@ def render_batch(
             _run_dask(all_params, out, n, scheduler, done)
     order = {c: i for i, c in enumerate(cities)}
     batch.results.sort(key=lambda r: order[r.params.city])
+    if xlsx:
+        from .xlsx import write_report_xlsx
+
+        for r in batch.results:
+            try:
+                write_report_xlsx(r.path)
+            except Exception as exc:  # the report stands; its workbook is the failure
+                batch.failures[r.params.city] = f"xlsx: {describe_failure(exc)}"
     batch.index = write_index(
-        batch, out, lang=lang, period=all_params[0].period.display(lang), ranks=ranks
+        batch, out, lang=lang, period=all_params[0].period.display(lang), ranks=ranks, xlsx=xlsx
     )
     return batch
 
@@ -258,6 +275,71 @@ def _heading(key: str, lang: str) -> str:
     return f"{label(key, lang)} [{symbol}]" if symbol else label(key, lang)
 
 
+def index_rows(batch: BatchResult, *, lang: str, ranks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The rows of the batch index, one per published report, in index order.
+
+    Each report's figures are read back from its HTML
+    (:func:`indicators.report.read_report_figures`: the values its cards show); the
+    ranks are the figures store's (:func:`indicators.figures.city_ranks`).
+
+    Parameters
+    ----------
+    batch : BatchResult
+        The published reports.
+    lang : {"zh", "en"}
+        Language of the rank texts (``rank_ci``, ``rank_gdr``: "3 (tied)").
+    ranks : polars.DataFrame, optional
+        The ``ranks`` table of the figures store; without it the ranks are null.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``city``, ``file``, ``composite_index``, ``good_day_ratio``, ``PM2.5``,
+        ``composite_index_rank``, ``composite_index_tied``, ``good_day_ratio_rank``,
+        ``good_day_ratio_tied``, ``rank_ci`` and ``rank_gdr``, by composite-index rank.
+    """
+    keys = ("composite_index", "good_day_ratio", "PM2.5")
+    rows = []
+    for r in batch.results:
+        cards = headline_by_key(read_report_figures(r.path))
+        rows.append(
+            {"city": r.params.city, "file": r.path.name}
+            | {k: _num(cards.get(k, {}).get("value")) for k in keys}
+        )
+    schema = {"city": pl.String, "file": pl.String} | dict.fromkeys(keys, pl.Float64)
+    frame = pl.DataFrame(rows, schema=schema)
+    tied = label("tied", lang)
+
+    def rank_label(name: str) -> pl.Expr:
+        rank = pl.col(f"{name}_rank")
+        text = rank.cast(pl.String) + pl.when(pl.col(f"{name}_tied")).then(pl.lit(tied))
+        return pl.coalesce(text, rank.cast(pl.String), pl.lit("—"))
+
+    rank_columns = [
+        f"{n}_{s}" for n in ("composite_index", "good_day_ratio") for s in ("rank", "tied")
+    ]
+    if ranks is not None and set(rank_columns) <= set(ranks.columns):
+        frame = frame.join(
+            ranks.select(
+                "city",
+                *rank_columns,
+                rank_ci=rank_label("composite_index"),
+                rank_gdr=rank_label("good_day_ratio"),
+            ),
+            on="city",
+            how="left",
+        )
+    else:
+        frame = frame.with_columns(
+            pl.lit(None, pl.Boolean if c.endswith("tied") else pl.Int64).alias(c)
+            for c in rank_columns
+        )
+    return frame.with_columns(
+        pl.col(c).fill_null("—") if c in frame.columns else pl.lit("—").alias(c)
+        for c in ("rank_ci", "rank_gdr")
+    ).sort("composite_index_rank", "city", nulls_last=True)
+
+
 def write_index(
     batch: BatchResult,
     out_dir: Path,
@@ -265,14 +347,16 @@ def write_index(
     lang: str,
     period: str,
     ranks: pl.DataFrame | None = None,
+    xlsx: bool = False,
 ) -> Path:
     """Write ``<out_dir>/index.html``: a ranked summary table linking every report.
 
     The ranks are the figures store's (:func:`indicators.figures.city_ranks`: every
     city of the data folder by composite index, lower first, and by good-day ratio,
     higher first; ties share a rank), the ranks each report shows; the cities are
-    listed by composite-index rank. Failed cities are listed below the table. Every
-    name is escaped.
+    listed by composite-index rank, with the figures each report embeds
+    (:func:`index_rows`). Failed cities are listed below the table. Every name is
+    escaped.
 
     Parameters
     ----------
@@ -287,6 +371,9 @@ def write_index(
     ranks : polars.DataFrame, optional
         The ``ranks`` table of the figures store; without it the rank columns are
         empty ("—").
+    xlsx : bool
+        Also write the same rows to ``<out_dir>/index.xlsx``
+        (:func:`indicators.report.xlsx.write_index_xlsx`).
 
     Returns
     -------
@@ -295,48 +382,7 @@ def write_index(
     """
     from urllib.parse import quote
 
-    rows = [
-        {
-            "city": r.params.city,
-            "file": r.path.name,
-            "composite_index": _num(r.headline, "composite_index"),
-            "good_day_ratio": _num(r.headline, "good_day_ratio"),
-            "PM2.5": _num(r.headline, "PM2.5"),
-        }
-        for r in batch.results
-    ]
-    schema = {
-        "city": pl.String,
-        "file": pl.String,
-        "composite_index": pl.Float64,
-        "good_day_ratio": pl.Float64,
-        "PM2.5": pl.Float64,
-    }
-    frame = pl.DataFrame(rows, schema=schema)
-    tied = label("tied", lang)
-
-    def rank_label(name: str) -> pl.Expr:
-        rank = pl.col(f"{name}_rank")
-        text = rank.cast(pl.String) + pl.when(pl.col(f"{name}_tied")).then(pl.lit(tied))
-        return pl.coalesce(text, rank.cast(pl.String), pl.lit("—"))
-
-    if ranks is not None and {"composite_index_rank", "good_day_ratio_rank"} <= set(ranks.columns):
-        frame = frame.join(
-            ranks.select(
-                "city",
-                "composite_index_rank",
-                rank_ci=rank_label("composite_index"),
-                rank_gdr=rank_label("good_day_ratio"),
-            ),
-            on="city",
-            how="left",
-        )
-    else:
-        frame = frame.with_columns(composite_index_rank=pl.lit(None, pl.Int64))
-    frame = frame.with_columns(
-        pl.col(c).fill_null("—") if c in frame.columns else pl.lit("—").alias(c)
-        for c in ("rank_ci", "rank_gdr")
-    ).sort("composite_index_rank", "city", nulls_last=True)
+    frame = index_rows(batch, lang=lang, ranks=ranks)
     table = html_table(
         frame,
         {
@@ -367,9 +413,12 @@ def write_index(
     )
     path = out_dir / "index.html"
     atomic_write(path, page)
+    if xlsx:
+        from .xlsx import write_index_xlsx
+
+        write_index_xlsx(frame.to_dicts(), batch.failures, out_dir / "index.xlsx")
     return path
 
 
-def _num(headline: dict[str, Any], key: str) -> float | None:
-    value = headline.get(key, {}).get("value")
+def _num(value: Any) -> float | None:
     return None if value is None else float(value)

@@ -17,6 +17,7 @@ _EPILOG = """examples:
   indicators report --city 清河市 --period 2026Q1 --lang en
   indicators report --city 清河市 --city 临江市 --period 2026   two cities and reports/index.html
   indicators report --all --period 2026   every city with station hours in 2026, in parallel
+  indicators report --city 清河市 --period 2026-03 --xlsx   and its figures as an Excel workbook
 
 A data folder (--data) holds one Parquet file per table of the contract (stations,
 station_hours, ...: `indicators check --contract`); it is checked first (`indicators check
@@ -96,6 +97,13 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
         help="also print each report to PDF (A4, headless Chromium) beside its HTML",
     )
     p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write each report's figures to an Excel workbook beside its HTML (same "
+        "name, .xlsx; Chinese headers, one sheet per table) and, for several cities, "
+        "index.xlsx beside index.html",
+    )
+    p.add_argument(
         "--keep-notebook", action="store_true", help="keep the executed notebook beside the HTML"
     )
     p.set_defaults(func=run_report)
@@ -153,6 +161,7 @@ def run_report(args: argparse.Namespace) -> int:
     from .data import ensure_demo_data
     from .params import validate_params
     from .render import ReportError, render_report, write_pdf
+    from .xlsx import write_report_xlsx
 
     try:
         folder = ensure_demo_data() if not args.data else Path(args.data).expanduser()
@@ -183,6 +192,8 @@ def run_report(args: argparse.Namespace) -> int:
                 result = render_report(params, args.out, keep_notebook=args.keep_notebook)
                 if args.pdf:
                     print(write_pdf(result.path))
+                if args.xlsx:
+                    print(write_report_xlsx(result.path))
             except ReportError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
@@ -195,6 +206,7 @@ def run_report(args: argparse.Namespace) -> int:
             workers=args.workers,
             check=False,
             scheduler=args.scheduler,
+            xlsx=args.xlsx,
             **common,
         )
     except IndicatorInputError as exc:
@@ -202,6 +214,8 @@ def run_report(args: argparse.Namespace) -> int:
         return 2
     for r in batch.results:
         print(r.path)
+        if args.xlsx and r.params.city not in batch.failures:
+            print(r.path.with_suffix(".xlsx"))
         if args.pdf:
             try:
                 print(write_pdf(r.path))

@@ -41,6 +41,7 @@ __all__ = [
     "figure_html",
     "figure_json",
     "html_table",
+    "script_json",
     "show",
 ]
 
@@ -61,7 +62,7 @@ def esc(value: Any) -> Markup:
     return Markup("" if value is None else html.escape(str(value), quote=True))
 
 
-def _script_json(obj: Any) -> str:
+def script_json(obj: Any) -> str:
     r"""JSON that cannot end a ``<script>`` element: ``<``, ``>`` and ``&`` as ``\u`` escapes."""
     text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -83,7 +84,7 @@ def figure_html(fig: Any, div_id: str) -> Markup:
     (1, False)
     """
     height = fig.layout.height or 420
-    data = _script_json(figure_json(fig))
+    data = script_json(figure_json(fig))
     return Markup(
         f'<div class="ind-figure"><div id="{esc(div_id)}" class="plotly-graph-div" '
         f'style="height:{int(height)}px;width:100%"></div>'

@@ -495,13 +495,19 @@ def _exporter() -> Any:
 def export_html(nb: Any, *, lang: str, title: str) -> str:
     """The executed notebook as one self-contained HTML page (no inputs, no prompts).
 
+    A city report's figures (its sections' metadata) are embedded as one JSON object
+    in ``<script type="application/json" id="indicators-figures">``
+    (:mod:`indicators.report.embedded`, which documents the schema).
+
     Raises
     ------
     ReportError
         When the page would reference anything on the network.
     """
     from .. import __version__
+    from .embedded import figures_script, report_figures, section_metadata
 
+    figures = report_figures(section_metadata(nb), version=__version__)
     exporter = _exporter()
     resources = {
         "ind": {
@@ -514,6 +520,7 @@ def export_html(nb: Any, *, lang: str, title: str) -> str:
             "loader": template_text("report.js"),
             "plotlyjs": plotlyjs_gzip_base64(),
             "chart_error": _CHART_ERROR[lang],
+            "figures": figures_script(figures) if figures is not None else "",
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)

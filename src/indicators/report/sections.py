@@ -65,6 +65,7 @@ __all__ = [
     "completeness",
     "drinking",
     "headline",
+    "headline_cards",
     "load_context",
     "methods",
     "noise",
@@ -81,6 +82,7 @@ __all__ = [
     "trends",
     "water_lakes",
     "water_sections",
+    "year_to_date_figures",
 ]
 
 #: Section functions, in report order (the notebook has one cell per name).
@@ -462,17 +464,49 @@ def _unavailable(
 # --------------------------------------------------------------------------- title, headline
 
 
+def _period_json(per: Any, lang: str) -> dict[str, str]:
+    """A period as the embedded figures give it: label, first and last day, kind, words."""
+    return {
+        "label": per.label,
+        "start": per.start.isoformat(),
+        "end": per.end.isoformat(),
+        "kind": per.kind,
+        "display": per.display(lang),
+    }
+
+
 @section
 def title(ctx: ReportContext) -> Section:
-    """Title block: city, period, comparison period, edition, data source."""
+    """Title block: city, period, comparison period, edition, data source.
+
+    Its metadata (what the block shows, as JSON values) opens the report's embedded
+    figures (:mod:`indicators.report.embedded`).
+    """
     p = ctx.params
+    edition = ctx.summary.get("aqi_edition") or p.edition
+    source = data_source(ctx)
+    generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     meta = [
         (ctx.t("period"), f"{p.period.display(ctx.lang)} ({p.period.start} – {p.period.end})"),
         (ctx.t("compare"), f"{p.compare.display(ctx.lang)} ({p.compare.start} – {p.compare.end})"),
-        (ctx.t("edition"), ctx.summary.get("aqi_edition") or p.edition),
-        (ctx.t("data_source"), data_source(ctx)),
-        (ctx.t("generated"), datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (ctx.t("edition"), edition),
+        (ctx.t("data_source"), source),
+        (ctx.t("generated"), generated),
     ]
+    figures_ = {
+        "city": p.city,
+        "lang": ctx.lang,
+        "period": _period_json(p.period, ctx.lang),
+        "compare": _period_json(p.compare, ctx.lang),
+        "edition": {
+            "shown": edition,
+            "requested": p.edition,
+            "aqi": ctx.summary.get("aqi_edition"),
+            "limits": ctx.summary.get("limits_edition"),
+        },
+        "data_source": source,
+        "generated": generated,
+    }
     spans = "".join(f"<span>{esc(k)}: {esc(v)}</span>" for k, v in meta)
     parts = [Markup(f'<p class="ind-meta">{spans}</p>')]
     if ctx.is_demo:
@@ -481,7 +515,7 @@ def title(ctx: ReportContext) -> Section:
         note = esc(ctx.no_city_air)
         parts.append(Markup(f'<p class="ind-notice" data-missing="air">{note}</p>'))
     parts.append(Markup("<!--ind-toc-->"))
-    return Section("title", ctx.t("report_title", city=p.city), parts, level=1)
+    return Section("title", ctx.t("report_title", city=p.city), parts, figures_, level=1)
 
 
 #: The headline cards, in display order: :data:`indicators.glossary.INDICATORS` records
@@ -604,18 +638,69 @@ def _change_text(ctx: ReportContext, card: Indicator, change: float) -> tuple[st
     return f"{text} ({ctx.t('better' if better else 'worse')})", "better" if better else "worse"
 
 
+def headline_cards(ctx: ReportContext) -> list[dict[str, Any]]:
+    """The headline cards as figures, in display order: what :func:`headline` draws.
+
+    One dict per :data:`CARDS` row, from :func:`headline_values` (the figures
+    store's rows for air): ``key``, ``label`` (report language), ``value``,
+    ``unit`` (as printed), ``previous`` (the comparison value the change is
+    taken against), ``change``, ``change_kind`` (``pp`` points, ``pct`` percent,
+    ``diff`` a difference), ``target``, ``met``, ``valid`` (for the air cards
+    whether the period's evaluation is valid, None for the other domains),
+    ``invalid_reason`` (the card's words when ``valid`` is False, else None) and
+    ``shown`` (False for a domain card without data, folded into one line). The
+    report embeds these rows as its ``headline`` figures
+    (:mod:`indicators.report.embedded`), so the cards and the JSON are one value.
+    """
+    values = headline_values(ctx)
+    rows = []
+    for card in CARDS:
+        v = values[card.key]
+        valid = ctx.summary.get("period_valid") if card.key in _AIR_CARDS else None
+        reason = None
+        if valid is False:
+            reason = ctx.t(
+                "invalid_period",
+                valid=ctx.summary.get("valid_days"),
+                required=ctx.summary.get("required_days"),
+            )
+        rows.append(
+            {
+                "key": card.key,
+                "label": ctx.t(card.key),
+                "value": v["value"],
+                "unit": card.symbol,
+                "previous": v["previous"],
+                "change": v["change"],
+                "change_kind": card.change,
+                "target": v["target"],
+                "met": v["met"],
+                "valid": valid,
+                "invalid_reason": reason,
+                "shown": not (v["value"] is None and card.key in DOMAIN_CARDS),
+            }
+        )
+    return rows
+
+
 @section
 def headline(ctx: ReportContext) -> Section:
-    """Headline cards: value, target (met or not) and change against the comparison period."""
-    values = headline_values(ctx)
+    """Headline cards: value, target (met or not) and change against the comparison period.
+
+    Drawn from :func:`headline_cards`; its metadata carries those rows
+    (``cards``), :func:`headline_values` (``values``) and the year to date
+    (``year_to_date``, :func:`year_to_date_figures`), as JSON values.
+    """
+    rows = headline_cards(ctx)
     cards = []
     compare = ctx.params.compare.display(ctx.lang)
     folded = []
-    for card in CARDS:
-        v = values[card.key]
-        name = esc(ctx.t(card.key))
-        if v["value"] is None and card.key in DOMAIN_CARDS:
-            folded.append(ctx.t(card.key))  # no data: one line below, not a card each
+    by_key = {c.key: c for c in CARDS}
+    for v in rows:
+        card = by_key[v["key"]]
+        name = esc(v["label"])
+        if not v["shown"]:
+            folded.append(v["label"])  # no data: one line below, not a card each
             continue
         if v["value"] is None:
             cards.append(
@@ -646,13 +731,8 @@ def headline(ctx: ReportContext) -> Section:
                 f"{esc(text)}</div>"
             )
         invalid = ""
-        if card.key in _AIR_CARDS and ctx.summary.get("period_valid") is False:
-            why = ctx.t(
-                "invalid_period",
-                valid=ctx.summary.get("valid_days"),
-                required=ctx.summary.get("required_days"),
-            )
-            invalid = f'<div class="t missed" data-invalid="true">{esc(why)}</div>'
+        if v["valid"] is False:
+            invalid = f'<div class="t missed" data-invalid="true">{esc(v["invalid_reason"])}</div>'
         cards.append(
             f'<div class="ind-card" data-indicator="{esc(card.key)}" '
             f'data-value="{esc(v["value"])}"><div class="k">{name}</div>'
@@ -669,14 +749,16 @@ def headline(ctx: ReportContext) -> Section:
     if ytd is not None:
         parts += _year_to_date_parts(ctx, ytd)
     parts.append(note)
-    meta: dict[str, Any] = {"values": values}
-    if ytd is not None:  # JSON in the notebook's metadata: the windows by their labels
-        meta["year_to_date"] = {
-            **ytd,
-            "period": ytd["period"].label,
-            "compare": ytd["compare"].label,
-        }
+    meta: dict[str, Any] = {
+        "values": {r["key"]: {k: r[k] for k in _VALUE_KEYS} for r in rows},
+        "cards": rows,
+        "year_to_date": year_to_date_figures(ctx),
+    }
     return Section("headline", ctx.t("headline"), parts, meta)
+
+
+#: The keys of :func:`headline_values` (the ``values`` of the headline's metadata).
+_VALUE_KEYS = ("value", "previous", "change", "target", "met")
 
 
 def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
@@ -712,6 +794,35 @@ def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
             out = {"period": ytd, "compare": before, **figures_}
         ctx.cache["year_to_date"] = out
     return ctx.cache["year_to_date"]
+
+
+def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
+    """:func:`year_to_date_values` as JSON values, as the report embeds them (or None).
+
+    ``period`` and ``compare`` (label, first and last day, kind, words) and
+    ``figures``: per air headline figure ``key``, ``label``, ``value``, ``unit``,
+    ``previous``, ``change`` and ``change_kind``, the values of the table shown.
+    """
+    ytd = year_to_date_values(ctx)
+    if ytd is None:
+        return None
+    cards = {c.key: c for c in CARDS}
+    return {
+        "period": _period_json(ytd["period"], ctx.lang),
+        "compare": _period_json(ytd["compare"], ctx.lang),
+        "figures": [
+            {
+                "key": key,
+                "label": ctx.t(key),
+                "value": ytd[key]["value"],
+                "unit": cards[key].symbol,
+                "previous": ytd[key]["previous"],
+                "change": ytd[key]["change"],
+                "change_kind": cards[key].change,
+            }
+            for key in _AIR_CARDS
+        ],
+    }
 
 
 def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
@@ -1241,7 +1352,39 @@ def ranking(ctx: ReportContext) -> Section:
         why = "; ".join(f"{city} ({reason})" for city, reason in f.failed.items())
         notes.append(ctx.t("not_ranked", cities=why))
     parts += [Markup(f'<p class="ind-note">{esc(n)}</p>') for n in notes]
-    return Section("ranking", ctx.t("ranking"), parts)
+    return Section(
+        "ranking", ctx.t("ranking"), parts, {"ranks": _ranks_json(ctx, names, shown, table.height)}
+    )
+
+
+def _ranks_json(
+    ctx: ReportContext, names: list[str], shown: pl.DataFrame, n_cities: int
+) -> dict[str, Any]:
+    """The ranks the section shows, as JSON values (the figures store's rows, unformatted)."""
+    columns = ["city", *(f"{n}{s}" for n in names for s in ("", "_rank", "_tied", "_n"))]
+    sets = [
+        {
+            k: r[k]
+            for k in (
+                "set",
+                "set_zh",
+                "set_en",
+                "set_size",
+                "n_ranked",
+                "rank",
+                "tied",
+                "complete",
+                "verification",
+            )
+        }
+        for r in set_ranks(ctx).iter_rows(named=True)
+    ]
+    return {
+        "indicators": names,
+        "cities": n_cities,
+        "rows": shown.select(columns).to_dicts(),
+        "sets": sets,
+    }
 
 
 #: Style of the report city's row in the ranking table.
