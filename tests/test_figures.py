@@ -213,3 +213,21 @@ def test_store_holds_every_citys_daily_history_under_one_edition(folder: Path) -
     assert got.history["date"].min() == date(2025, 1, 1)
     assert got.history["date"].max() == date(2026, 3, 31)
     assert figures.history_edition("HJ 633-2012", date(2026, 3, 31)) == "HJ 633-2012"
+
+
+def test_the_report_states_the_citys_cwqi_and_ranks(folder: Path) -> None:
+    from indicators.report.sections import cwqi_line, open_report, water_sections
+
+    city = CITIES[0].name
+    ctx = open_report(city, "2026", data=str(folder))
+    line = cwqi_line(ctx)
+    got = ctx.cities.cwqi.filter(city=city)
+    status = got.filter(ranking="status").row(0, named=True)
+    assert line["cwqi"] == status["cwqi"] and line["rank"] == status["rank"]
+    assert line["n_ranked"] == 3
+    change = got.filter(ranking="change").row(0, named=True)
+    assert line["cwqi_change"] == pytest.approx(change["cwqi_change"])
+    assert f"{status['cwqi']:.4f}" in line["text"] and "个城市中排第" in line["text"]
+    assert line["text"] in water_sections(ctx)._repr_html_()
+    en = cwqi_line(open_report(city, "2026", data=str(folder), lang="en"))["text"]
+    assert en.startswith("City water quality index (CWQI)") and "year on year" in en

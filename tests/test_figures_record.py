@@ -105,3 +105,32 @@ def test_the_store_places_each_city_in_its_record(folder: Path):
         "rank",
     }
     assert figures.city_evaluations(folder, p, c).record.equals(got.record)  # stored
+
+
+def test_the_report_says_where_the_period_stands(folder: Path):
+    from indicators.report.sections import headline, open_report, record_figures
+
+    ctx = open_report(CITIES[0].name, "2026-03", data=str(folder))
+    record = ctx.cities.record.filter(city=CITIES[0].name)
+    said = record_figures(ctx)
+    assert said  # the demo's March 2026 sets records for this city
+    # a line exactly for each figure better than at least the two years before March 2026
+    expected = record.filter(pl.col("best_since") <= 2024)["indicator"].to_list()
+    assert sorted(r["indicator"] for r in said) == sorted(expected)
+    for r in said:
+        assert r["text"].endswith(f"为{r['best_since']}年以来同期最好水平")
+    page = headline(ctx)._repr_html_()
+    assert all(r["text"] in page for r in said)
+    en = record_figures(open_report(CITIES[0].name, "2026-03", data=str(folder), lang="en"))
+    assert [r["text"].split(": ")[1] for r in en] == [
+        f"the best for the period since {r['best_since']}" for r in said
+    ]
+
+
+def test_records_need_three_years(folder: Path, tmp_path: Path):
+    from indicators.report.sections import open_report, record_figures
+
+    short = tmp_path / "short"
+    write_demo(short, cities=CITIES[:2], start=date(2025, 1, 1), end=date(2026, 6, 30))
+    ctx = open_report(CITIES[0].name, "2026-03", data=str(short))
+    assert ctx.cities.record["n_years"].max() == 2 and record_figures(ctx) == []

@@ -634,6 +634,11 @@ def test_a_report_embeds_the_figures_its_cards_and_ranking_show(batch, data):
         assert (got["compare"]["label"], got["compare"]["end"]) == ("2025", "2025-12-31")
         assert got["edition"]["requested"] == "auto" and got["edition"]["limits"]
         assert got["year_to_date"] is None  # a year has none
+        # the water section's CWQI line: the figures store's row
+        mine = store.cwqi.filter(city=city, ranking="status").row(0, named=True)
+        assert (got["cwqi"]["cwqi"], got["cwqi"]["rank"]) == (mine["cwqi"], mine["rank"])
+        assert got["cwqi"]["text"] in path.read_text(encoding="utf-8")
+        assert got["record"] == []  # two years of demo data set no record
         cards = {c["key"]: c for c in got["headline"]}
         assert list(cards) == [c.key for c in CARDS]
         # the visible cards' values, one for one
@@ -1241,6 +1246,7 @@ def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
         .then(pl.lit(mine_ratio))
         .otherwise("good_day_ratio")
     )
+    ctx.cities.ranks = None  # ranked again from the changed summary
     table = sec.ranking_table(ctx)
     expected = ranking.rank_cities(ctx.cities.summary, "good_day_ratio")
     tied = expected.filter(pl.col("tied"))

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 6
+FIGURES_VERSION = 7
 
 
 class Span(Protocol):

@@ -74,6 +74,14 @@ within a version, keys may be added):
     ``f_n`` the cities ranked by it) and ``sets`` (the city's rank in each
     official city set: ``set``, ``set_zh``, ``set_en``, ``set_size``,
     ``n_ranked``, ``rank``, ``tied``, ``complete``, ``verification``).
+``record`` : list of object
+    The record lines of the headline (:func:`indicators.report.sections.record_figures`):
+    ``indicator`` (a figure key, or ``rank``), ``value``, ``best_since``,
+    ``first_year``, ``n_years`` and ``text``; empty when the period sets no record.
+``cwqi`` : object or null
+    The city water quality index line (:func:`indicators.report.sections.cwqi_line`):
+    ``cwqi``, ``cwqi_change`` [%], ``rank``, ``n_ranked``, ``in_best``, ``in_worst``,
+    ``change_rank``, ``change_n`` and ``text``; null without surface-water data.
 
 Examples
 --------
@@ -190,6 +198,8 @@ def report_figures(
         "headline": list(head.get("cards", [])),
         "year_to_date": head.get("year_to_date"),
         "ranks": ranking.get("ranks"),
+        "record": list(head.get("record") or []),
+        "cwqi": sections.get("water_sections", {}).get("cwqi"),
     }
     return _plain(figures)
 

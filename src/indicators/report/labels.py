@@ -74,6 +74,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
     "no_data_cards": ("以下指标本期无数据：{names}", "No data this period: {names}"),
+    "record_best": (
+        "{label}为{since}年以来{same}最好水平",
+        "{label}: the best{same} since {since}",
+    ),
+    "record_same_period": ("同期", " for the period"),
+    "record_rank": ("综合指数排名", "Rank by the composite index"),
+    "record_head": ("纪录", "Record"),
+    "cwqi_line": (
+        "城市水质指数（CWQI）{value}，{change}；在数据中的 {n} 个城市中排第 {rank} 名{band}",
+        "City water quality index (CWQI) {value}, {change}; ranked {rank} of the {n} cities "
+        "of the data{band}",
+    ),
+    "cwqi_change": ("同比{sign}{value}%", "{sign}{value}% year on year"),
+    "cwqi_no_change": ("无同比数据", "no year-on-year change"),
+    "cwqi_best": ("（最好 {n} 名之列）", " (among the best {n})"),
+    "cwqi_worst": ("（最差 {n} 名之列）", " (among the worst {n})"),
+    "cwqi_change_rank": (
+        "变化情况在 {n} 个参与排名的城市中排第 {rank} 名",
+        "change ranked {rank} of the {n} cities ranked for change",
+    ),
+    "cwqi_change_unranked": ("不参与变化排名（{why}）", "not ranked for change ({why})"),
+    "cwqi_no_base": ("对比时段无水质指数", "no index in the comparison period"),
+    "cwqi_not_ranked_good": (
+        "各断面水质均为Ⅱ类及以上且达标",
+        "every section class II or better and meeting its target",
+    ),
     "invalid_period": (
         "统计无效：有效天数 {valid}，需 {required}（HJ 663）",
         "not statistically valid: {valid} valid days, {required} required (HJ 663)",

@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import warnings
 from collections.abc import Callable
@@ -391,7 +392,7 @@ def _all_cities(ctx: ReportContext) -> CityFigures:
     if got is None:  # pragma: no cover - load_context found hours of the report city
         return CityFigures(pl.DataFrame([ctx.summary]), None, None, {})
     failed = {city: _failed_reason(ctx, why) for city, why in got.failed.items()}
-    return CityFigures(got.summary, got.previous, got.rules, failed)
+    return dataclasses.replace(got, failed=failed)
 
 
 def _failed_reason(ctx: ReportContext, why: str) -> str:
@@ -745,6 +746,10 @@ def headline(ctx: ReportContext) -> Section:
         sep = "、" if ctx.lang == "zh" else ", "
         line = ctx.t("no_data_cards", names=sep.join(folded))
         parts.append(Markup(f'<p class="ind-missing" data-folded="{len(folded)}">{esc(line)}</p>'))
+    records = record_figures(ctx)
+    if records:
+        items = "".join(f"<li>{esc(r['text'])}</li>" for r in records)
+        parts.append(Markup(f'<ul class="ind-record" data-records="{len(records)}">{items}</ul>'))
     ytd = year_to_date_values(ctx)
     if ytd is not None:
         parts += _year_to_date_parts(ctx, ytd)
@@ -753,8 +758,53 @@ def headline(ctx: ReportContext) -> Section:
         "values": {r["key"]: {k: r[k] for k in _VALUE_KEYS} for r in rows},
         "cards": rows,
         "year_to_date": year_to_date_figures(ctx),
+        "record": records,
     }
     return Section("headline", ctx.t("headline"), parts, meta)
+
+
+#: A record line needs a series of at least this many years (the period's included), and
+#: the period must be better than at least the two years before it.
+RECORD_MIN_YEARS = 3
+
+
+def record_figures(ctx: ReportContext) -> list[dict[str, Any]]:
+    """Where the city's period stands in its record, as the bulletins say it.
+
+    The city's rows of the figures store's ``record`` table
+    (:func:`indicators.figures.record.city_records`: the same window of every year of
+    the data, like for like) that set a record: the best since a year at least two
+    years back ("为2015年以来最好水平"), or the best of a series of at least
+    :data:`RECORD_MIN_YEARS` years.
+
+    Returns
+    -------
+    list of dict
+        ``indicator``, ``value``, ``best_since``, ``first_year``, ``n_years`` and
+        ``text`` (the line in the report language), in headline order.
+    """
+    record = ctx.cities.record
+    if record is None:
+        return []
+    year = ctx.params.period.start.year
+    same = ctx.t("record_same_period") if ctx.params.period.kind != "year" else ""
+    rows = record.filter(
+        pl.col("city") == ctx.params.city,
+        pl.col("n_years") >= RECORD_MIN_YEARS,
+        pl.col("best_since") <= year - 2,
+    )
+    order = {k: i for i, k in enumerate([*RECORD_ORDER, "rank"])}
+    out = []
+    for r in sorted(rows.iter_rows(named=True), key=lambda r: order.get(r["indicator"], 99)):
+        name = ctx.t("record_rank") if r["indicator"] == "rank" else label(r["indicator"], ctx.lang)
+        text = ctx.t("record_best", label=name, since=r["best_since"], same=same)
+        keep = ("indicator", "value", "best_since", "first_year", "n_years")
+        out.append({**{k: r[k] for k in keep}, "text": text})
+    return out
+
+
+#: Headline order of the record lines.
+RECORD_ORDER = ("good_day_ratio", "composite_index", "PM2.5", "O3_MDA8_P90")
 
 
 #: The keys of :func:`headline_values` (the ``values`` of the headline's metadata).
@@ -1760,6 +1810,66 @@ def _domain_value(ctx: ReportContext, card: str, *, previous: bool = False) -> A
     return ((_figures(ctx, domain, previous=previous) or {}).get(part) or {}).get(column)
 
 
+def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
+    """The city's CWQI, its change and ranks (城市地表水环境质量排名技术规定, 2017).
+
+    The ``cwqi`` table of the figures store (:func:`indicators.figures.domains.cwqi_figures`):
+    the index, ΔCWQI [%] against the comparison period, the status rank (1 = the
+    smallest index among the folder's cities) and the change rank.
+
+    Returns
+    -------
+    dict or None
+        ``cwqi``, ``cwqi_change``, ``rank``, ``n_ranked``, ``in_best``, ``in_worst``,
+        ``change_rank``, ``change_n`` and ``text``; None when the city has no index.
+    """
+    table = ctx.cities.cwqi
+    if table is None:
+        return None
+    mine = table.filter(pl.col("city") == ctx.params.city)
+    status = mine.filter(pl.col("ranking") == "status", pl.col("rank_value").is_not_null())
+    if status.is_empty():
+        return None
+    s = status.row(0, named=True)
+    change = mine.filter(ranking="change")
+    c = change.row(0, named=True) if change.height else {}
+    delta = c.get("cwqi_change")
+    if delta is None:
+        change_text = ctx.t("cwqi_no_change")
+    else:
+        sign = "+" if delta > 0 else ""
+        change_text = ctx.t("cwqi_change", sign=sign, value=_fmt(delta, 1))
+    n = s["n_ranked"]
+    band = ""
+    top = 30  # the published lists (best and worst 30, W25)
+    if n > top and s["in_best"]:
+        band = ctx.t("cwqi_best", n=top)
+    elif n > top and s["in_worst"]:
+        band = ctx.t("cwqi_worst", n=top)
+    rank = _rank_text(ctx, s["rank"], s["tied"])
+    value = _fmt(s["cwqi"], 4)
+    text = ctx.t("cwqi_line", value=value, change=change_text, n=n, rank=rank, band=band)
+    if c.get("rank") is not None:
+        text += ("；" if ctx.lang == "zh" else "; ") + ctx.t(
+            "cwqi_change_rank", n=c["n_ranked"], rank=_rank_text(ctx, c["rank"], c["tied"])
+        )
+    elif c and delta is not None:
+        why = c.get("unranked_reason") or ""
+        key = "cwqi_not_ranked_good" if why.startswith("all sections") else "cwqi_no_base"
+        text += ("；" if ctx.lang == "zh" else "; ") + ctx.t("cwqi_change_unranked", why=ctx.t(key))
+    return {
+        "cwqi": s["cwqi"],
+        "cwqi_change": delta,
+        "rank": s["rank"],
+        "n_ranked": n,
+        "in_best": s["in_best"],
+        "in_worst": s["in_worst"],
+        "change_rank": c.get("rank"),
+        "change_n": c.get("n_ranked"),
+        "text": text,
+    }
+
+
 @section
 def water_sections(ctx: ReportContext) -> Section:
     """Surface-water sections: table coloured by class with target and failing items; map."""
@@ -1785,6 +1895,9 @@ def water_sections(ctx: ReportContext) -> Section:
             ],
         )
     ]
+    cwqi = cwqi_line(ctx)
+    if cwqi is not None:
+        parts.append(Markup(f'<p class="ind-cwqi">{esc(cwqi["text"])}</p>'))
     colours = dict(class_colours().select("class", "hex").iter_rows())
     classes = (
         f["classes"]
@@ -1835,7 +1948,7 @@ def water_sections(ctx: ReportContext) -> Section:
                 hover=["waterbody", "target_class"],
             )
         )
-    return Section("water_sections", ctx.t("water"), parts)
+    return Section("water_sections", ctx.t("water"), parts, {"cwqi": cwqi})
 
 
 @section
