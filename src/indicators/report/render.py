@@ -322,6 +322,7 @@ def _papermill(
             cwd=cwd,
             execution_timeout=timeout,
             shutdown_kernel="immediate",
+            request_save_on_cell_execute=False,
             **extra,
         )
     except BaseException:
@@ -341,7 +342,9 @@ def execute(
 ) -> Any:
     """Run the notebook with ``params`` under the project's kernel; return the executed notebook.
 
-    The executed notebook is saved to ``executed`` after each cell.
+    The executed notebook is written to ``executed`` when the run ends or a cell fails
+    (not after each cell: writing a notebook of plotly figures twice per cell cost a
+    warm report about a fifth of its time).
 
     Parameters
     ----------
@@ -383,9 +386,9 @@ def execute(
             evalue=exc.evalue,
         ) from exc
     except Exception as exc:  # kernel died, timeout, ...
+        kept = f" Executed notebook kept: {executed}" if executed.is_file() else ""
         raise ReportError(
-            f"{params.file_stem}: notebook run failed: {type(exc).__name__}: {exc}. "
-            f"Executed notebook kept: {executed}",
+            f"{params.file_stem}: notebook run failed: {type(exc).__name__}: {exc}.{kept}",
             notebook=executed if executed.is_file() else None,
             ename=type(exc).__name__,
             evalue=str(exc),
