@@ -14,6 +14,7 @@ folder's sand-dust flags (环办监测〔2016〕120号) when it has a ``dust`` t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -723,14 +724,32 @@ def city_evaluations(
     """
     fingerprint = data_fingerprint(data)
     folder = figures_folder(data, period, compare, edition)
+    key = (str(folder.resolve()), fingerprint)
     if not recompute:
-        stored = _read_store(folder, fingerprint)
+        stored = _READ.get(key) or _read_store(folder, fingerprint)
         if stored is not None:
-            return stored
+            _remember(key, stored)
+            return dataclasses.replace(stored)  # callers may set attributes of their copy
     figures = compute_city_evaluations(data, period, compare, edition)
     if figures is not None:
         _write_store(folder, figures, fingerprint, _about(data, period, compare, edition))
     return figures
+
+
+#: Stores read in this process, by (folder, data fingerprint): a batch worker that
+#: renders many reports of one period reads the store once. Polars frames are immutable,
+#: so the copies :func:`city_evaluations` hands out share them safely.
+_READ: dict[tuple[str, str], CityEvaluations] = {}
+
+#: Stores kept in :data:`_READ` (the most recently read).
+_READ_KEEP = 4
+
+
+def _remember(key: tuple[str, str], store: CityEvaluations) -> None:
+    _READ.pop(key, None)
+    _READ[key] = store
+    while len(_READ) > _READ_KEEP:
+        _READ.pop(next(iter(_READ)))
 
 
 def compute(
