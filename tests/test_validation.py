@@ -331,3 +331,58 @@ def test_real_cnemc_2019_extremes_pass(cnemc_dir):
     maxima = hours.select(pl.col(p).max() for p in ("PM10", "PM2.5", "SO2", "CO")).row(0)
     assert maxima[0] > 500  # real episodes are in the file
     validation.validate_table("station_hours", hours.drop("data_basis"), file="8cities")
+
+
+# ------------------------------------------------------------------ a national table, in chunks
+
+
+def _hours(n_stations: int, n_hours: int) -> pl.DataFrame:
+    """Station hours stored as the contract says (time, then station), all values 10."""
+    times = [datetime(2026, 1, 1, 1) + timedelta(hours=h) for h in range(n_hours)]
+    frame = pl.DataFrame({"time": times}).join(
+        pl.DataFrame({"station": [f"{1000 + s}A" for s in range(n_stations)]}), how="cross"
+    )
+    values = {p: pl.lit(10.0) for p in ("SO2", "NO2", "PM10", "CO", "O3", "PM2.5")}
+    return frame.select("station", "time", **values).sort("time", "station")
+
+
+@pytest.fixture
+def chunked(monkeypatch, tmp_path: Path):
+    """validate_table on a Parquet scan read 7 rows at a time."""
+    monkeypatch.setattr(validation, "CHECK_CHUNK_ROWS", 7)
+
+    def run(frame: pl.DataFrame) -> None:
+        path = tmp_path / "station_hours.parquet"
+        frame.write_parquet(path)
+        validation.validate_table("station_hours", pl.scan_parquet(path), file=str(path))
+
+    return run
+
+
+def test_a_chunked_check_names_the_row_of_the_file(chunked):
+    hours = _hours(3, 10)  # 30 rows: 5 chunks of 7
+    chunked(hours)  # clean
+    bad = hours.with_columns(
+        pl.when(pl.int_range(pl.len()) == 22).then(-5.0).otherwise(pl.col("NO2")).alias("NO2")
+    )
+    err = error(lambda: chunked(bad))
+    assert (err.row, err.column, err.found) == (23, "NO2", -5.0)  # row 2 of the 4th chunk
+    off = hours.with_columns(
+        pl.when(pl.int_range(pl.len()) == 29)
+        .then(pl.col("time") + timedelta(minutes=30))
+        .otherwise(pl.col("time"))
+        .alias("time")
+    )
+    assert error(lambda: chunked(off)).row == 30
+
+
+def test_a_chunked_check_finds_a_key_repeated_across_chunks(chunked):
+    hours = _hours(3, 10)
+    # the same station-hour at rows 7 and 8: the last row of a chunk and the first of the next
+    twice = pl.concat([hours.head(7), hours.slice(6, 1), hours.slice(7)])
+    err = error(lambda: chunked(twice))
+    assert "appears twice" in str(err) and err.row == 8
+    # out of storage order, a repeat far apart is found by the whole-key check
+    shuffled = pl.concat([hours, hours.head(1)]).reverse()
+    err = error(lambda: chunked(shuffled))
+    assert "appears twice" in str(err) and (err.row, err.found) == (31, "1000A 2026-01-01 01:00:00")

@@ -860,7 +860,9 @@ def validate_table(name: str, data: Frame, *, file: str) -> None:
     (:func:`indicators.contract.check_schema`), at least one row, no negative
     value where the quantity cannot be negative, every bounded column inside
     its bounds (long-form results by item), unique keys, station-hours on the
-    hour grid. A lazy frame is collected once.
+    hour grid. A lazy frame (a Parquet scan) is read :data:`CHECK_CHUNK_ROWS` rows
+    at a time, so that checking a national archive does not hold it in memory; a
+    value outside its usual band then warns once per chunk.
 
     Parameters
     ----------
@@ -880,19 +882,59 @@ def validate_table(name: str, data: Frame, *, file: str) -> None:
     spec = TABLES.get(name)
     schema = lf.collect_schema()
     check_schema(name, schema, file=file)
-    df = lf.collect() if isinstance(lf, pl.LazyFrame) else lf
-    check_not_empty(df, file=file)
+    n = data.height if isinstance(data, pl.DataFrame) else lf.select(pl.len()).collect().item()
+    check_not_empty(schema, file=file, height=n)
+    keys = [k for k in spec.keys if k in schema]
+    if n <= CHECK_CHUNK_ROWS:
+        df = data if isinstance(data, pl.DataFrame) else lf.collect()
+        _check_rows(name, df, file=file)
+        check_unique(df, keys, file=file)
+        return
+    ordered = True  # strictly increasing on the storage order: the keys are unique
+    order = [c for c in spec.storage_order if c in schema]
+    last = None
+    for offset in range(0, n, CHECK_CHUNK_ROWS):
+        df = lf.slice(offset, CHECK_CHUNK_ROWS).collect()
+        _check_rows(name, df, file=file, rows=range(offset + 1, offset + df.height + 1))
+        if ordered and set(order) == set(keys):
+            ordered = _increasing(df, order, last)
+            last = df.select(order).row(-1)
+    if not ordered or set(order) != set(keys):  # the key columns only, as a whole
+        check_unique(lf.select(keys).collect(), keys, file=file)
+
+
+#: Rows of a lazy table checked at a time by :func:`validate_table`.
+CHECK_CHUNK_ROWS = 4_000_000
+
+
+def _check_rows(name: str, df: pl.DataFrame, *, file: str, rows: range | None = None) -> None:
+    """The row-by-row checks of :func:`validate_table` (all but the duplicate keys)."""
+    spec = TABLES.get(name)
     quantities = column_quantities(df.columns)
     signed = {c for c, q in quantities.items() if q in NEGATIVE_ALLOWED} | NEGATIVE_ALLOWED
     if "item" in df.columns and "value" in df.columns:
-        check_long_bounds(df, file=file)
+        check_long_bounds(df, file=file, rows=rows)
     units = {c.name: c.unit for c in spec.columns}
     schema = df.schema
     measured = [
         c for c in schema if c not in signed and c in units and units[c] and _is_numeric(schema, c)
     ]
-    check_non_negative(df, measured, file=file)
-    check_bounds(df, quantities, file=file)
+    check_non_negative(df, measured, file=file, rows=rows)
+    check_bounds(df, quantities, file=file, rows=rows)
     if name == "station_hours":
-        check_hour_grid(df, "time", file=file)
-    check_unique(df, spec.keys, file=file)
+        check_hour_grid(df, "time", file=file, rows=rows)
+
+
+def _increasing(df: pl.DataFrame, order: list[str], last: tuple | None) -> bool:
+    """Whether the rows strictly increase on ``order`` (after the row ``last``; no nulls)."""
+    if df.select(pl.any_horizontal(pl.col(order).is_null().any())).item():
+        return False
+    if last is not None:
+        head = df.select(order).row(0)
+        if not head > last:
+            return False
+    rise = pl.lit(False)
+    for c in reversed(order):  # lexicographic: c rises, or c equal and the rest rises
+        prev = pl.col(c).shift(1)
+        rise = (pl.col(c) > prev) | ((pl.col(c) == prev) & rise)
+    return bool(df.select(rise.slice(1).all()).item()) if df.height > 1 else True
