@@ -21,10 +21,11 @@ variant alike), and prints medians and ratios against the baseline ``floor``:
   steps, written here (``--skip-pandas`` to leave it out).
 - ``hourly``: :func:`indicators.air.hourly_aqi` on every station-hour (eager),
   reported per million records too.
-- ``python-aqi``: the per-record peer a user would otherwise pick
-  (``aqi.to_aqi(..., algo=aqi.ALGO_MEP)``, HJ 633-2012 real-time AQI) on the
-  first ``--peer-sample`` station-hours, in its own environment (``--peer-venv``,
-  made with ``pip install python-aqi`` when missing; skipped when it cannot be
+- ``python-aqi`` and ``aqi-hub``: the per-record peers a user would otherwise pick
+  (``aqi.to_aqi(..., algo=aqi.ALGO_MEP)``, HJ 633-2012 real-time AQI;
+  ``aqi_hub.aqi_cn.aqi.cal_aqi_cn(..., data_type="hourly")``, HJ 633-2026) on the
+  first ``--peer-sample`` station-hours, each in its own environment under
+  ``--peer-venv`` (made with ``pip install`` when missing; skipped when it cannot be
   installed or with ``--skip-peers``), reported per million records.
 
 Goals (issue 13, 2 cores): indicators <= 2x the floor as whole processes, <= 1 GiB
@@ -227,46 +228,71 @@ VARIANTS = {
     "hourly": run_hourly,
 }
 
-# --- the per-record peer, run by its own interpreter ----------------------------------------
-PEER = "python-aqi"
-#: Run with the peer's python: times aqi.to_aqi per station-hour of the sample (CSV).
-PEER_CODE = """
+# --- the per-record peers, each run by its own interpreter ----------------------------------
+#: Run with a peer's python: reads the sample (CSV), times the peer per station-hour.
+PEER_HEAD = """
 import csv, json, resource, sys, time
+with open(sys.argv[1], newline="") as f:
+    rows = list(csv.DictReader(f))
+start = time.perf_counter()
+total = 0
+"""
+PEER_TAIL = """
+seconds = time.perf_counter() - start
+print(json.dumps({"variant": sys.argv[2], "seconds": seconds, "records": len(rows),
+    "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+    "mean_aqi": round(total / max(len(rows), 1), 2)}))
+"""
+#: Peer -> (pip requirement, module to import, the loop over ``rows``).
+PEERS: dict[str, tuple[str, str, str]] = {
+    # HJ 633-2012 real-time AQI (aqi.ALGO_MEP)
+    "python-aqi": (
+        "python-aqi",
+        "aqi",
+        """
 import aqi
 from aqi.constants import (POLLUTANT_CO_1H, POLLUTANT_NO2_1H, POLLUTANT_O3_1H,
     POLLUTANT_PM10, POLLUTANT_PM25, POLLUTANT_SO2_1H)
 names = {"SO2": POLLUTANT_SO2_1H, "NO2": POLLUTANT_NO2_1H, "PM10": POLLUTANT_PM10,
     "CO": POLLUTANT_CO_1H, "O3": POLLUTANT_O3_1H, "PM2.5": POLLUTANT_PM25}
-with open(sys.argv[1], newline="") as f:
-    rows = list(csv.DictReader(f))
-start = time.perf_counter()
-total = 0
 for row in rows:
     pairs = [(names[p], row[p]) for p in names if row[p]]
     total += int(aqi.to_aqi(pairs, algo=aqi.ALGO_MEP)) if pairs else 0
-seconds = time.perf_counter() - start
-print(json.dumps({"variant": "python-aqi", "seconds": seconds, "records": len(rows),
-    "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
-    "mean_aqi": round(total / max(len(rows), 1), 2)}))
-"""
+""",
+    ),
+    # HJ 633-2026 hourly AQI since aqi-hub 0.3.0 (cal_aqi_cn, data_type="hourly")
+    "aqi-hub": (
+        "aqi-hub",
+        "aqi_hub",
+        """
+from aqi_hub.aqi_cn.aqi import cal_aqi_cn
+args = {"PM2.5": "pm25", "PM10": "pm10", "SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3"}
+for row in rows:
+    if all(row[p] for p in args):
+        value, _ = cal_aqi_cn(**{a: float(row[p]) for p, a in args.items()}, data_type="hourly")
+        total += int(value or 0)
+""",
+    ),
+}
 
 
-def peer_python(folder: Path) -> Path | None:
-    """The peer environment's python (made with ``pip install python-aqi`` if missing)."""
-    python = folder / "bin" / "python"
-    ok = [str(python), "-c", "import aqi"]
+def peer_python(folder: Path, name: str) -> Path | None:
+    """Peer ``name``'s own python (a venv made with ``pip install`` when missing)."""
+    requirement, module, _ = PEERS[name]
+    python = folder / name / "bin" / "python"
+    ok = [str(python), "-c", f"import {module}"]
     if python.exists() and subprocess.run(ok, capture_output=True).returncode == 0:
         return python
     try:
-        venv.create(folder, with_pip=True, clear=True)
+        venv.create(folder / name, with_pip=True, clear=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "python-aqi"],
+            [str(python), "-m", "pip", "install", "-q", requirement],
             check=True,
             capture_output=True,
             timeout=300,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        print(f"{PEER}: not installable here ({type(exc).__name__}), skipped")
+        print(f"{name}: not installable here ({type(exc).__name__}), skipped")
         return None
     return python if subprocess.run(ok, capture_output=True).returncode == 0 else None
 
@@ -299,11 +325,10 @@ def _run(command: list[str]) -> dict:
     return r
 
 
-def _measure(args: argparse.Namespace, years: int, peer: Path | None) -> dict[str, dict]:
+def _measure(args: argparse.Namespace, years: int, peers: dict[str, Path]) -> dict[str, dict]:
     """Median seconds, process seconds and peak GiB per variant on a ``years`` archive."""
     variants = [v for v in VARIANTS if not (args.skip_pandas and v == "pandas")]
-    if peer is not None:
-        variants.append(PEER)
+    variants += list(peers)
     runs: dict[str, list[dict]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "national.parquet"
@@ -319,12 +344,14 @@ def _measure(args: argparse.Namespace, years: int, peer: Path | None) -> dict[st
             f" {rows / 1e6:.1f} M station-hours ({path.stat().st_size / 1e6:.0f} MB Parquet),"
             f" made in {time.perf_counter() - t:.1f} s"
         )
-        sample = write_peer_sample(path, args.peer_sample) if peer is not None else None
+        sample = write_peer_sample(path, args.peer_sample) if peers else None
         for k in range(args.repeats):
             order = variants[k % len(variants) :] + variants[: k % len(variants)]
             for variant in order:
-                if variant == PEER:
-                    runs[variant].append(_run([str(peer), "-c", PEER_CODE, str(sample)]))
+                if variant in peers:
+                    code = PEER_HEAD + PEERS[variant][2] + PEER_TAIL
+                    command = [str(peers[variant]), "-c", code, str(sample), variant]
+                    runs[variant].append(_run(command))
                 else:
                     command = [sys.executable, __file__, "--child", variant, str(path)]
                     runs[variant].append(_run(command))
@@ -342,14 +369,14 @@ def _report(med: dict[str, dict], years: int, repeats: int) -> None:
     print(f"medians of {repeats} alternated rounds (ratios against floor):")
     print(f"{'variant':>11} {'in-process s':>13} {'process s':>10} {'peak GiB':>9} {'x floor':>8}")
     for v, m in med.items():
-        if v.startswith("_") or v == PEER:
+        if v.startswith("_") or v in PEERS:
             continue
         print(
             f"{v:>11} {m['seconds']:13.2f} {m['process_seconds']:10.2f} {m['peak_gib']:9.2f}"
             f" {m['process_seconds'] / base['process_seconds']:8.2f}"
         )
     for v, m in med.items():
-        if v not in ("floor", "_rows", "hourly", PEER):
+        if v not in ("floor", "_rows", "hourly", *PEERS):
             print(f"{v:>11} result: {m['result']}")
     ind = med["indicators"]
     lines = [
@@ -369,14 +396,16 @@ def _report(med: dict[str, dict], years: int, repeats: int) -> None:
     for name, value, goal in lines:
         print(f"{name:>36}: {value:6.2f}   (goal {goal})")
     per_million = {"hourly_aqi": med["hourly"]["seconds"] / rows * 1e6}
-    if PEER in med:
-        per_million[PEER] = med[PEER]["seconds"] / med[PEER]["result"]["records"] * 1e6
+    for peer in PEERS:
+        if peer in med:
+            per_million[peer] = med[peer]["seconds"] / med[peer]["result"]["records"] * 1e6
     print("\nreal-time (hourly) AQI, seconds per million station-hours (in-process):")
     for name, value in per_million.items():
         print(f"{name:>36}: {value:8.2f}")
-    if PEER in per_million:
-        ratio = per_million[PEER] / per_million["hourly_aqi"]
-        print(f"{PEER + ' / hourly_aqi':>36}: {ratio:8.1f}")
+    for peer in PEERS:
+        if peer in per_million:
+            ratio = per_million[peer] / per_million["hourly_aqi"]
+            print(f"{peer + ' / hourly_aqi':>36}: {ratio:8.1f}")
 
 
 def main() -> None:
@@ -400,17 +429,21 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    peer = None if args.skip_peers else peer_python(args.peer_venv)
+    peers = {}
+    for name in [] if args.skip_peers else PEERS:
+        python = peer_python(args.peer_venv, name)
+        if python is not None:
+            peers[name] = python
     results = {}
     for years in args.years:
-        results[years] = _measure(args, years, peer)
+        results[years] = _measure(args, years, peers)
         _report(results[years], years, args.repeats)
     if len(results) > 1:
         first = min(results)
         print(f"\nagainst {first} year(s): time per year (x) and peak memory (GiB)")
         print(f"{'variant':>11} " + " ".join(f"{f'{y} y':>14}" for y in results))
         for v in results[first]:
-            if v.startswith("_") or v == PEER:
+            if v.startswith("_") or v in PEERS:
                 continue
             cells = []
             for y, med in results.items():
