@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from indicators import air
+from indicators import air, figures
 from indicators.demo import CITIES, write_demo
 from indicators.errors import IndicatorInputError
 from indicators.report import open_report
@@ -69,6 +69,22 @@ def test_three_year_line_is_the_mean_of_three_annual_values(three_years: Path) -
     # a month, or a year without the two years before it, has no such line
     assert sec.three_year_line(open_report(CITY, "2026-03", data=str(three_years))) is None
     assert sec.three_year_line(open_report(CITY, "2025", data=str(three_years))) is None
+
+
+def test_three_year_means_of_every_city_are_each_citys_own(three_years: Path) -> None:
+    """figures.three_year over the whole history: one row per city, as city by city."""
+    from indicators.figures.three_year import three_year_means
+
+    ctx = open_report(CITY, "2026", data=str(three_years))
+    store = figures.city_evaluations(three_years, ctx.params.period, ctx.params.compare)
+    dust = read_dust_flags(three_years)
+    every = three_year_means(store.history, 2026, dust)
+    assert sorted(every["city"].to_list()) == sorted(c.name for c in CITIES[:2])
+    for city in every["city"].to_list():
+        alone = three_year_means(store.history.filter(pl.col("city") == city), 2026, dust)
+        assert every.filter(pl.col("city") == city).equals(alone)
+    # a series that starts after 1 January of Y-2 has no three-year mean
+    assert three_year_means(store.history, 2025, dust).is_empty()
 
 
 def test_a_dust_table_of_another_type_names_the_file_and_column(tmp_path: Path) -> None:

@@ -240,8 +240,10 @@ def blackodorous_figures(data: Path, city: str, start: date, end: date) -> dict[
     dict or None
         ``ratio`` (one row of :func:`indicators.blackodorous.elimination_ratio` on
         ``end``), ``counts`` (:func:`indicators.blackodorous.status_counts`), the city's
-        ``ledger`` and status ``history``, ``on`` (= ``end``) and ``standard``; None when
-        the city has no water body in its ledger.
+        ``ledger`` and status ``history``, ``ledger_table`` (language -> the ledger as a
+        report shows it on ``end``, :func:`indicators.blackodorous.ledger_table`, the
+        台账 of 城市黑臭水体整治工作指南 (2015), for ``"zh"`` and ``"en"``), ``on``
+        (= ``end``) and ``standard``; None when the city has no water body in its ledger.
     """
     from .. import blackodorous as bo
 
@@ -257,6 +259,9 @@ def blackodorous_figures(data: Path, city: str, start: date, end: date) -> dict[
         "counts": bo.status_counts(ledger, history, end),
         "ledger": ledger,
         "history": history,
+        "ledger_table": {
+            lang: bo.ledger_table(ledger, history, end, labels=lang) for lang in ("zh", "en")
+        },
         "on": end,
         "standard": standard_of(bo.point_grade, "standard"),
     }

@@ -24,7 +24,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from .. import plot
+from .. import plot, standards
+from ..errors import IndicatorInputError
 from ..glossary import TERMS
 from ..plot import INVALID_COLOUR, TEMPLATE, category_colours, escape, new_figure
 from .labels import label
@@ -77,6 +78,10 @@ def concentration_statistics(
 ) -> list[dict[str, Any]]:
     """The statistic compared with a GB 3095 class-2 limit for each pollutant (HJ 663).
 
+    Table lookups only, the ones :func:`indicators.air.evaluation_statistics` (HJ 663
+    statistic per pollutant, ``air_hj663_statistics``) and :func:`indicators.air.limit`
+    (GB 3095 Table 1 class 2, ``air_gb3095_limits``) make.
+
     Parameters
     ----------
     summary : dict
@@ -92,6 +97,11 @@ def concentration_statistics(
         ``pollutant``, ``column`` (summary column), ``statistic``, ``percentile``,
         ``value``, ``limit``, ``averaging``, ``unit``, ``ratio`` (value / limit, or None).
 
+    Raises
+    ------
+    IndicatorInputError
+        When ``limits_edition`` has no limit for a pollutant's averaging time.
+
     Examples
     --------
     >>> rows = concentration_statistics({"PM2.5": 35.0, "O3_MDA8_P90": 160.0},
@@ -99,14 +109,30 @@ def concentration_statistics(
     >>> [(r["column"], r["limit"], r["ratio"]) for r in rows if r["value"] is not None]
     [('PM2.5', 35.0, 1.0), ('O3_MDA8_P90', 160.0, 1.0)]
     """
-    from ..air import evaluation_statistics
-    from ..air import limit as gb3095_limit
-
+    limits = {
+        (pol, avg): float(v)
+        for pol, avg, v in standards.table("air_gb3095_limits")
+        .filter(edition=limits_edition)
+        .select("pollutant", "averaging_time", "class2")
+        .iter_rows()
+    }
+    statistics = (
+        standards.table("air_hj663_statistics")
+        .filter(standard=hj663)
+        .select("pollutant", "statistic", "percentile", "limit_averaging")
+    )
     out = []
-    for pol, statistic, pct, limit_avg, _ in evaluation_statistics(hj663):
+    for pol, statistic, pct, limit_avg in statistics.iter_rows():
         column = pol if statistic == "mean" else f"{'O3_MDA8' if pol == 'O3' else pol}_P{int(pct)}"
         value = summary.get(column)
-        limit = gb3095_limit(limits_edition, pol, limit_avg)
+        limit = limits.get((pol, limit_avg))
+        if limit is None:
+            raise IndicatorInputError(
+                f"{limits_edition} has no {pol} {limit_avg} limit",
+                column="limits",
+                expected="an edition of air_gb3095_limits",
+                found=limits_edition,
+            )
         out.append(
             {
                 "pollutant": pol,

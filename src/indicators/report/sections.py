@@ -34,9 +34,11 @@ from typing import Any
 
 import polars as pl
 
-from .. import air, contract, figures, standards
-from ..errors import IndicatorInputError, IndicatorWarning
-from ..figures import comparison_rules, domains
+from .. import contract, figures, standards
+from ..errors import IndicatorInputError
+from ..figures import comparison_rules, domains, monthly_trends, three_year, tracking
+from ..figures import completeness as completeness_figures
+from ..figures.monthly_trends import TREND_ALPHA, TREND_INDICATORS
 from ..glossary import AIR_POLLUTANTS, INDICATORS, Indicator
 from . import charts
 from .data import (
@@ -250,7 +252,7 @@ def _city_air_only(
 
 
 def load_targets(params: ReportParams) -> pl.DataFrame | None:
-    """The targets of the report (:func:`indicators.targets.read_targets`), or None.
+    """The targets of the report (:func:`indicators.figures.tracking.report_targets`), or None.
 
     ``targets=""`` (no targets file given) means the data folder's ``targets``
     table (``indicators ingest targets.toml --out FOLDER``) when it has one,
@@ -260,17 +262,9 @@ def load_targets(params: ReportParams) -> pl.DataFrame | None:
     ``2026-01``, ``2026-01-01..2026-08-31``) is compared with them; other
     periods show no target.
     """
-    from .. import targets
-
-    path = params.targets
-    if path is None:
-        path = contract.table_path(params.data, "targets")
-    if path is None and params.data == _demo_folder():
-        path = targets.demo_targets_path()
     per = params.period
-    if path is None or (per.start.month, per.start.day) != (1, 1) or per.end.year != per.start.year:
-        return None
-    return targets.read_targets(path)
+    demo = params.targets is None and params.data == _demo_folder()
+    return tracking.report_targets(params.data, per.start, per.end, params.targets, demo=demo)
 
 
 def _demo_folder() -> Path:
@@ -568,26 +562,11 @@ def _air_headline(ctx: ReportContext) -> dict[str, dict[str, Any]]:
 
 
 def _target_rows(ctx: ReportContext, values: dict[str, dict[str, Any]]) -> dict[str, dict]:
-    """``{key: {target, meets}}`` from :func:`indicators.targets.target_progress`."""
-    from ..targets import TARGET_INDICATORS, target_progress
-
-    if ctx.targets is None:
-        return {}
-    keys = [k for k in TARGET_INDICATORS if values.get(k, {}).get("value") is not None]
-    if not keys:
-        return {}
-    frame = pl.DataFrame(
-        [
-            {
-                "city": ctx.params.city,
-                **{TARGET_INDICATORS[k].column: float(values[k]["value"]) for k in keys},
-            }
-        ]
+    """``{key: {target, meets}}`` from :func:`indicators.figures.tracking.target_rows`."""
+    figures_ = {key: v.get("value") for key, v in values.items()}
+    return tracking.target_rows(
+        ctx.params.city, ctx.params.period.start.year, figures_, ctx.targets
     )
-    progress = target_progress(
-        frame, ctx.targets, year=ctx.params.period.start.year, indicators=keys
-    )
-    return {r["indicator"]: r for r in progress.iter_rows(named=True)}
 
 
 def headline_values(ctx: ReportContext) -> dict[str, dict[str, Any]]:
@@ -1101,43 +1080,18 @@ def target_figures(ctx: ReportContext) -> dict[str, Any] | None:
     (January, February) and HJ 633-2026 days on purpose, so the projection's
     warning about mixed editions is not raised for that combination.
     """
-    if "targets" in ctx.cache:
-        return ctx.cache["targets"]
-    from ..targets import good_days_needed, pm25_remaining_mean, project_year_end
-
-    year = ctx.params.period.start.year
-    result = None
-    if (
-        ctx.targets is not None
-        and ctx.targets.filter(pl.col("city") == ctx.params.city, pl.col("year") == year).height
-    ):
-        daily = ctx.daily.filter(pl.col("date").dt.year() == year)
-        as_of = daily["date"].max()
-        good = good_days_needed(daily, ctx.targets, year=year, as_of=as_of)
-        pm = pm25_remaining_mean(daily, ctx.targets, year=year, as_of=as_of)
-        cols = ["city", "date", "aqi", "level", "PM2.5", "edition"]
-        past = ctx.history.filter(pl.col("date") < date(year, 1, 1)).select(cols)
-        both = pl.concat([past, daily.select(cols)], how="vertical_relaxed")
-        projection = {}
-        with warnings.catch_warnings():
-            if ctx.params.edition == "auto":
-                warnings.filterwarnings(
-                    "ignore", message="projection mixes editions", category=IndicatorWarning
-                )
-            for key in ("good_day_ratio", "PM2.5"):
-                projection[key] = project_year_end(
-                    both, year=year, indicator=key, as_of=as_of, targets=ctx.targets
-                ).row(0, named=True)
-        result = {
-            "year": year,
-            "as_of": as_of,
-            "good_days": good.row(0, named=True),
-            "PM2.5": pm.row(0, named=True),
-            "projection": projection,
-            "progress": _target_rows(ctx, _air_headline(ctx)),
-        }
-    ctx.cache["targets"] = result
-    return result
+    if "targets" not in ctx.cache:
+        year = ctx.params.period.start.year
+        result = None
+        if tracking.has_target(ctx.targets, ctx.params.city, year):
+            result = {
+                **tracking.year_to_date_tracking(
+                    ctx.daily, ctx.history, ctx.targets, year=year, edition=ctx.params.edition
+                ),
+                "progress": _target_rows(ctx, _air_headline(ctx)),
+            }
+        ctx.cache["targets"] = result
+    return ctx.cache["targets"]
 
 
 def _remaining_text(ctx: ReportContext, key: str, f: dict[str, Any]) -> str:
@@ -1443,38 +1397,18 @@ _HIGHLIGHT = "background:#fff8c5;font-weight:600"
 
 # --------------------------------------------------------------------------- trends
 
-#: Trend indicators: (key, column of the city daily AQI). Keys are glossary / card keys;
-#: ``good_day_ratio`` is a daily 0/100 column made from the AQI level, so that its
-#: monthly mean is the month's good-day ratio [%].
-TREND_INDICATORS: tuple[tuple[str, str], ...] = (
-    ("PM2.5", "PM2.5"),
-    ("O3_MDA8_P90", "O3_MDA8"),
-    ("good_day_ratio", "good_day_ratio"),
-)
-
 #: Fewest months from the first month of data to the period's last for a trend: two
 #: annual cycles (a statistical choice of the report, not a regulatory number).
 MIN_TREND_MONTHS = 24
-
-#: Significance level of the trend verdicts and of the slope intervals.
-TREND_ALPHA = 0.05
-
-
-def _good_levels() -> list[int]:
-    """AQI levels of 优 and 良 (good days), from the HJ 633 category table."""
-    cats = standards.table("air_aqi_categories").filter(pl.col("category_zh").is_in(["优", "良"]))
-    return sorted(set(cats["level"].to_list()))
 
 
 def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
     """Monthly values of each of :data:`TREND_INDICATORS`, from the first month of data.
 
-    Monthly statistics of :func:`indicators.trends.period_statistic` on the city
-    daily AQI of :attr:`ReportContext.history` up to the period's last day:
-    PM2.5 mean and the good-day ratio (valid AQI days, GB 3095 Table 4 day
-    counts), O3 MDA8 90th percentile (HJ 663 day counts). A month failing them
-    has a null value; months with no data at all are added as null rows, so
-    that row i is month i of the series.
+    :func:`indicators.figures.monthly_trends.trend_series` of the city daily AQI of
+    :attr:`ReportContext.history` up to the period's last day: PM2.5 mean and the
+    good-day ratio (valid AQI days, GB 3095 Table 4 day counts), O3 MDA8 90th
+    percentile (HJ 663 day counts); row i is month i of the series.
 
     Returns
     -------
@@ -1482,43 +1416,16 @@ def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
         Key -> frame ``period_start``, ``value``, ``n_days`` (valid days),
         ``min_days``, ``period_valid``, ``statistic``, ``standard``.
     """
-    if "trend_series" in ctx.cache:
-        return ctx.cache["trend_series"]
-    from ..trends import period_statistic
-
-    daily = ctx.history.filter(pl.col("date") <= ctx.params.period.end).with_columns(
-        pl.when(pl.col("aqi").is_not_null())
-        .then(pl.col("level").is_in(_good_levels()).cast(pl.Float64) * 100)
-        .alias("good_day_ratio")
-    )
-    # the series starts at the first month with a valid day: a day outside the data's range
-    # or failing validity is not a month of data
-    first = daily.filter(pl.col("aqi").is_not_null())["date"].min() or daily["date"].min()
-    grid = pl.DataFrame(
-        {
-            "period_start": pl.date_range(
-                first.replace(day=1), ctx.params.period.end.replace(day=1), "1mo", eager=True
-            )
-        }
-    )
-    out = {}
-    for key, column in TREND_INDICATORS:
-        monthly = period_statistic(daily.select("date", column), column, by=[])
-        out[key] = (
-            grid.join(monthly, on="period_start", how="left")
-            .rename({column: "value", f"n_{column}": "n_days"})
-            .with_columns(pl.col("n_days").fill_null(0), pl.col("period_valid").fill_null(False))
-        )
-    ctx.cache["trend_series"] = out
-    return out
+    if "trend_series" not in ctx.cache:
+        got = monthly_trends.trend_series(ctx.history, ctx.params.period.end)
+        ctx.cache["trend_series"] = got
+    return ctx.cache["trend_series"]
 
 
 def trend_results(ctx: ReportContext) -> pl.DataFrame:
     """Theil–Sen slope and Mann–Kendall test of each monthly series of :func:`trend_series`.
 
-    :func:`indicators.trends.trend_test` (monthly, not deseasonalised, rank
-    interval at :data:`TREND_ALPHA`); null statistics for a series with fewer
-    than 3 valid months.
+    :func:`indicators.figures.monthly_trends.trend_results` at :data:`TREND_ALPHA`.
 
     Returns
     -------
@@ -1529,23 +1436,10 @@ def trend_results(ctx: ReportContext) -> pl.DataFrame:
         [%/yr], ``p_value``...), plus ``ci_low_per_year``, ``ci_high_per_year``
         [unit/yr] and ``significant`` (p < :data:`TREND_ALPHA`).
     """
-    if "trend_results" in ctx.cache:
-        return ctx.cache["trend_results"]
-    from ..trends import trend_test
-
-    rows = []
-    for key, series in trend_series(ctx).items():
-        res = trend_test(
-            series.select("period_start", "value"), "value", freq="month", by=[], alpha=TREND_ALPHA
-        )
-        rows.append(res.select(pl.lit(key).alias("indicator"), pl.all()))
-    out = pl.concat(rows).with_columns(
-        (pl.col("ci_low") * 12).alias("ci_low_per_year"),
-        (pl.col("ci_high") * 12).alias("ci_high_per_year"),
-        (pl.col("p_value") < TREND_ALPHA).alias("significant"),
-    )
-    ctx.cache["trend_results"] = out
-    return out
+    if "trend_results" not in ctx.cache:
+        got = monthly_trends.trend_results(trend_series(ctx), TREND_ALPHA)
+        ctx.cache["trend_results"] = got
+    return ctx.cache["trend_results"]
 
 
 #: Units of the trend indicators (per year: "%" of the good-day ratio is percentage points).
@@ -1872,9 +1766,11 @@ def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
 
 @section
 def water_sections(ctx: ReportContext) -> Section:
-    """Surface-water sections: table coloured by class with target and failing items; map."""
-    from ..water import class_colours
+    """Surface-water sections: table coloured by class with target and failing items; map.
 
+    Class colours from the GB 3838-2002 class table (``water_gb3838_classes``, as
+    :func:`indicators.water.class_colours`).
+    """
     f = _domain_or_note(ctx, "water_sections", "water")
     if isinstance(f, Section):
         return f
@@ -1898,7 +1794,7 @@ def water_sections(ctx: ReportContext) -> Section:
     cwqi = cwqi_line(ctx)
     if cwqi is not None:
         parts.append(Markup(f'<p class="ind-cwqi">{esc(cwqi["text"])}</p>'))
-    colours = dict(class_colours().select("class", "hex").iter_rows())
+    colours = dict(standards.table("water_gb3838_classes").select("class", "hex").iter_rows())
     classes = (
         f["classes"]
         .sort("class_rank", "site", nulls_last=True)
@@ -2066,8 +1962,6 @@ def sea(ctx: ReportContext) -> Section:
 @section
 def blackodorous(ctx: ReportContext) -> Section:
     """Black-odorous water bodies: elimination ratio, status counts (progress) and the ledger."""
-    from ..blackodorous import ledger_table
-
     f = _domain_or_note(ctx, "blackodorous", "blackodorous")
     if isinstance(f, Section):
         return f
@@ -2101,7 +1995,7 @@ def blackodorous(ctx: ReportContext) -> Section:
             names=(str(ctx.params.period.end), str(ctx.params.compare.end)),
         )
     )
-    ledger = ledger_table(f["ledger"], f["history"], f["on"], labels=ctx.lang)
+    ledger = f["ledger_table"][ctx.lang]
     parts.append(html_table(ledger, {c: c for c in ledger.columns}))
     return Section("blackodorous", ctx.t("blackodorous"), parts)
 
@@ -2149,26 +2043,12 @@ def noise(ctx: ReportContext) -> Section:
 def station_completeness(ctx: ReportContext) -> pl.DataFrame:
     """Valid hours per pollutant and valid AQI days per station in the period.
 
-    Valid hours are non-null hourly values; a valid day is a day with a
-    station daily AQI (:func:`indicators.air.daily_aqi`, ``level="station"``,
-    the report's edition), so it follows the GB 3095 Table 4 validity rules.
+    :func:`indicators.figures.completeness.station_completeness` of the period's
+    station hours under the report's edition (GB 3095 Table 4 validity rules).
     """
     p = ctx.params.period
-    hours = ctx.hourly.group_by("station").agg(
-        *[pl.col(c).count().alias(f"h_{c}") for c in AIR_POLLUTANTS]
-    )
-    daily = air.daily_aqi(ctx.hourly, edition=ctx.params.edition).filter(
-        pl.col("date").is_between(p.start, p.end)
-    )
-    days = daily.group_by("station").agg(pl.col("aqi").count().alias("days_valid"))
-    return (
-        ctx.stations.select("station", "name", "background")
-        .join(hours, on="station", how="left")
-        .join(days, on="station", how="left")
-        .with_columns(
-            pl.lit(p.days * 24).alias("hours_expected"), pl.col("^h_.*$", "days_valid").fill_null(0)
-        )
-        .sort("background", "station")
+    return completeness_figures.station_completeness(
+        ctx.hourly, ctx.stations, p.start, p.end, ctx.params.edition
     )
 
 
@@ -2260,25 +2140,16 @@ def three_year_line(ctx: ReportContext) -> str | None:
     """HJ 663-2026 three-year rolling means of a calendar-year report, or None.
 
     Shown when the period is a calendar year Y and the city's data reach back to
-    1 January of Y-2; the three annual evaluations use the history's single
-    edition (:attr:`ReportContext.history_edition`) and the folder's dust flags.
+    1 January of Y-2 (:func:`indicators.figures.three_year.three_year_means`); the
+    three annual evaluations use the history's single edition
+    (:attr:`ReportContext.history_edition`) and the folder's dust flags.
     """
     p = ctx.params.period
     year = p.start.year
     if (p.start, p.end) != (date(year, 1, 1), date(year, 12, 31)) or not ctx.has_city_air:
         return None
-    history = ctx.history
-    if history.is_empty() or history["date"].min() > date(year - 2, 1, 1):
-        return None
     dust = read_dust_flags(ctx.params.data, [ctx.params.city])
-    annual = pl.concat(
-        [
-            air.evaluate_period(history, start=date(y, 1, 1), end=date(y, 12, 31), dust=dust)
-            for y in (year - 2, year - 1, year)
-        ],
-        how="diagonal_relaxed",
-    )
-    means = air.three_year_means(annual).filter(pl.col("year") == year)
+    means = three_year.three_year_means(ctx.history, year, dust)
     if means.is_empty():
         return None
     row = means.row(0, named=True)
