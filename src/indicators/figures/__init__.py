@@ -508,7 +508,8 @@ def city_history(
 
     :func:`indicators.air.daily_aqi` at city level under one ``edition``, computed a
     calendar year at a time (a natural day never crosses a year), so that memory
-    follows one year of station hours. A year whose data fail for the folder as a
+    follows one year of station hours; the last series is kept in the process (a month
+    and its year to date end on the same day). A year whose data fail for the folder as a
     whole is computed city by city, leaving out the cities whose data fail (the
     period's evaluation names them).
 
@@ -528,6 +529,22 @@ def city_history(
     polars.DataFrame or None
         One row per city and day, by city and date; None without station hours.
     """
+    key = (str(Path(data).resolve()), data_fingerprint(data), end, edition)
+    key += (hashlib.sha256(stations.write_ipc(None).getvalue()).hexdigest(),)
+    if key not in _HISTORY:
+        _HISTORY.clear()  # the last one only: a month and its year to date share it
+        _HISTORY[key] = _compute_history(data, stations, end, edition)
+    return _HISTORY[key]
+
+
+#: The last :func:`city_history` of this process (its key: folder, data, end, edition,
+#: stations).
+_HISTORY: dict[tuple, pl.DataFrame | None] = {}
+
+
+def _compute_history(
+    data: str | Path, stations: pl.DataFrame, end: date, edition: str
+) -> pl.DataFrame | None:
     first = (
         pl.scan_parquet(contract.table_file(data, "station_hours"))
         .select(pl.col("time").min())
