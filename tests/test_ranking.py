@@ -410,3 +410,93 @@ def test_rank_in_sets_names_the_set_and_how_many_of_it_the_data_hold() -> None:
     lhasa = ranking.rank_in_sets(summary, "拉萨")  # no provinces given: no provincial row
     assert lhasa.select("set", "rank", "n_ranked").rows() == [("key_168", 1, 5)]
     assert ranking.rank_in_sets(summary, "无此市").is_empty()
+
+
+# --------------------------------------------------------------------------- MEE set lists
+
+#: Five 2+26 cities by hand: index (period), index a year earlier, all six pollutants at class 2.
+_SET_CUR = {"北京": 3.00, "天津": 3.50, "石家庄": 3.504, "唐山": 5.00, "廊坊": 6.004}
+_SET_PREV = {"北京": 4.00, "天津": 3.50, "石家庄": 3.00, "唐山": 4.00, "廊坊": 5.00}
+_SET_ATTAINS = {"北京": False, "天津": False, "石家庄": False, "唐山": True, "廊坊": False}
+
+
+def _set_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    cur = pl.DataFrame(
+        {
+            "city": list(_SET_CUR),
+            "composite_index": list(_SET_CUR.values()),
+            "attains": list(_SET_ATTAINS.values()),
+        }
+    )
+    prev = pl.DataFrame({"city": list(_SET_PREV), "composite_index": list(_SET_PREV.values())})
+    return cur, prev
+
+
+def test_rank_change_leaves_cities_at_class_2_out_of_the_worsening_ranking() -> None:
+    cur, prev = _set_frames()
+    # change [%]: 北京 -25.0, 天津 0.0, 石家庄 (3.50 vs 3.00) +16.7, 唐山 +25.0, 廊坊 +20.0
+    plain = rank_change(cur, prev, "composite_index")
+    assert plain.select("city", "change", "rank", "rank_from_worst").rows() == [
+        ("北京", -25.0, 1, 5),
+        ("天津", 0.0, 2, 4),
+        ("石家庄", 16.7, 3, 3),
+        ("廊坊", 20.0, 4, 2),
+        ("唐山", 25.0, 5, 1),
+    ]
+    out = rank_change(cur, prev, "composite_index", exclude_from_worst="attains")
+    rows = {r["city"]: r for r in out.iter_rows(named=True)}
+    assert rows["唐山"]["rank"] == 5 and rows["唐山"]["rank_from_worst"] is None  # attains
+    assert rows["唐山"]["worst_excluded"] is True
+    assert [rows[c]["rank_from_worst"] for c in ("廊坊", "石家庄", "天津", "北京")] == [1, 2, 3, 4]
+    assert {r["n_worst_ranked"] for r in rows.values()} == {4}
+    assert {r["n_ranked"] for r in rows.values()} == {5}  # the improvement ranking keeps it
+
+
+def test_set_lists_by_hand_ties_cut_and_class_2_exclusion() -> None:
+    cur, prev = _set_frames()
+    got = ranking.set_lists(cur, prev, n=2).filter(pl.col("set") == "jjj_2p26")
+    assert set(got["set_size"]) == {28} and set(got["n_in_data"]) == {5}
+
+    def rows(name: str) -> list[tuple]:
+        part = got.filter(pl.col("list") == name)
+        return part.select("rank", "tied", "city", "value", "n_ranked").rows()
+
+    # 天津 3.50 and 石家庄 3.504 are both 3.50 (2 decimals): the best 2 end at 并列第2名, 3 cities
+    assert rows("best") == [
+        (1, False, "北京", 3.0, 5),
+        (2, True, "天津", 3.5, 5),
+        (2, True, "石家庄", 3.5, 5),
+    ]
+    assert rows("worst") == [(1, False, "廊坊", 6.0, 5), (2, False, "唐山", 5.0, 5)]
+    assert rows("change_best") == [(1, False, "北京", -25.0, 5), (2, False, "天津", 0.0, 5)]
+    # 唐山 worsened most (+25.0 %) but attains class 2: out of the worsening list
+    assert rows("change_worst") == [(1, False, "廊坊", 20.0, 4), (2, False, "石家庄", 16.7, 4)]
+    change = got.filter(pl.col("list") == "change_best", pl.col("city") == "北京").row(
+        0, named=True
+    )
+    assert (change["current"], change["previous"]) == (3.0, 4.0)
+    # no comparison: no change lists; no attains column: nobody excluded
+    assert set(ranking.set_lists(cur)["list"]) == {"best", "worst"}
+    kept = ranking.set_lists(cur.drop("attains"), prev, n=2).filter(
+        pl.col("set") == "jjj_2p26", pl.col("list") == "change_worst"
+    )
+    assert kept["city"].to_list() == ["唐山", "廊坊"]
+
+
+def test_set_lists_of_twenty_end_at_a_shared_nineteenth() -> None:
+    """MEE's "从第1名至并列第19名": 20 cities, the last two sharing 19th place."""
+    cities = ranking.city_sets().filter(pl.col("set") == "jjj_2p26")["city"].to_list()
+    values = [3.0 + 0.1 * i for i in range(len(cities))]
+    values[19] = values[18]  # the 19th and 20th best share a value
+    summary = pl.DataFrame({"city": cities, "composite_index": values})
+    got = ranking.set_lists(summary, provinces={c: "同省" for c in cities[:1]})
+    best = got.filter(pl.col("set") == "jjj_2p26", pl.col("list") == "best")
+    assert best.height == 20
+    assert best["rank"].to_list()[-3:] == [18, 19, 19] and best["tied"].to_list()[-2:] == [
+        True,
+        True,
+    ]
+    worst = got.filter(pl.col("set") == "jjj_2p26", pl.col("list") == "worst")
+    assert worst["city"].to_list()[:2] == [cities[27], cities[26]]
+    assert worst.height == 20 and worst["rank"].to_list()[-1] == 20
+    assert got.filter(pl.col("set") == "province").is_empty()  # a province of one city: no list

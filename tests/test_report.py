@@ -1101,8 +1101,8 @@ def test_blackodorous_section_shows_the_card_target(data):
     assert "National requirement: ≥ 90%" in text and "City target" not in text
 
 
-def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
-    """Cities named as three of the 2+26: ranks among them, labelled as 3 of 28 and 3 of 168."""
+def _jjj_folder(data: Path, tmp_path: Path) -> Path:
+    """The module's folder with three cities named as three of the 2+26."""
     folder = tmp_path / "jjj"
     folder.mkdir()
     names = {"清河市": "北京", "临江市": "天津", "北原市": "石家庄"}
@@ -1113,6 +1113,12 @@ def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
     hours.with_columns(  # repair 北原市's negative PM2.5 (the module fixture breaks it)
         pl.when(pl.col("station").is_in(broken)).then(pl.col("PM2.5").abs()).otherwise("PM2.5")
     ).write_parquet(folder / "station_hours.parquet")
+    return folder
+
+
+def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
+    """Cities named as three of the 2+26: ranks among them, labelled as 3 of 28 and 3 of 168."""
+    folder = _jjj_folder(data, tmp_path)
     ctx = open_report("天津", "2026-03", data=str(folder), lang="zh")
     ranks = {r["set"]: r for r in sec.set_ranks(ctx).iter_rows(named=True)}
     assert set(ranks) == {"jjj_2p26", "key_168", "province"}
@@ -1123,6 +1129,74 @@ def test_ranking_gives_the_rank_in_each_official_set(data, tmp_path):
     assert "京津冀及周边地区“2+26”城市：第" in text
     assert "数据中仅有该范围 28 个城市中的 3 个" in text
     assert "168个重点城市" in text and "城市名单未经核实" in text
+
+
+def _set_list_tables(page: str) -> list[list[list[str]]]:
+    """The rows (cell texts) of each MEE list table of a rendered ranking section."""
+    tables = re.findall(r'<table class="ind-table ind-set-list">(.*?)</table>', page, re.S)
+    return [
+        [
+            [
+                html.unescape(re.sub("<[^>]+>", "", c))
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)
+            ]
+            for tr in re.findall(r"<tr>(.*?)</tr>", t, re.S)
+            if "<td" in tr
+        ]
+        for t in tables
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang):
+    """Best/worst by the index and by its change, ties, the class-2 exclusion, the city marked."""
+    folder = _jjj_folder(data, tmp_path)
+    ctx = open_report("天津", "2026-03", data=str(folder), lang=lang)
+    f = ctx.cities
+    assert f.set_lists is not None and not f.set_lists.is_empty()  # kept in the figures store
+    assert f.previous is not None
+    # by hand: 北京 and 天津 share the best index; 石家庄 worsens most but attains class 2
+    cur = {"北京": 4.004, "天津": 3.996, "石家庄": 5.00}
+    prev = {"北京": 5.00, "天津": 4.00, "石家庄": 4.00}
+    f.summary = f.summary.with_columns(
+        composite_index=pl.col("city").replace_strict(cur, default=None),
+        attains=pl.col("city") == "石家庄",
+    )
+    f.previous = f.previous.with_columns(
+        composite_index=pl.col("city").replace_strict(prev, default=None)
+    )
+    f.set_lists, f.ranks = None, None
+    ctx.cache.clear()
+    page = sec.ranking(ctx)._repr_html_()
+    tables = _set_list_tables(page)
+    # each set: one index table (the 3 cities: best and worst are the same
+    # cities) and the change lists, best and worst (the worst without 石家庄)
+    tie = label("tied", lang)
+    index = [["1" + tie, "北京", "4.00"], ["1" + tie, "天津", "4.00"], ["3", "石家庄", "5.00"]]
+    change_best = [
+        ["1", "北京", "4.00", "−20.0%"],
+        ["2", "天津", "4.00", "0.0%"],
+        ["3", "石家庄", "5.00", "+25.0%"],
+    ]
+    change_worst = [["1", "天津", "4.00", "0.0%"], ["2", "北京", "4.00", "−20.0%"]]
+    assert tables == [index, change_best, change_worst] * 3  # 2+26, 168, the province
+    text = html.unescape(re.sub("<[^>]+>", "", page))
+    if lang == "zh":
+        assert "京津冀及周边地区“2+26”城市（共 28 个城市，数据中有其中 3 个" in text
+        assert (
+            "168个重点城市（共 168 个城市，数据中有其中 3 个，名次为其中的名次）"
+            "（城市名单未经核实）" in text
+        )
+        assert "综合指数变化率排名：倒数第1名至倒数第2名" in text
+        assert "各项污染物均达到二级标准的 1 个城市不参与变化率倒数排名" in text
+    else:
+        assert "(28 cities; the data hold 3 of 28: ranks among those)" in text
+        assert "(membership not verified)" in text
+        assert "Composite index change rate: ranks 1 to 2 from the bottom" in text
+        assert "meet the class 2 limits are left out of the worsening list" in text
+    marked = re.findall(r'<tr><td style="([^"]+)">[^<]*</td><td[^>]*>天津<', page)
+    assert marked and all(m == esc(sec._HIGHLIGHT) for m in marked)
+    assert len(sec.ranking(ctx).metadata["ranks"]["set_lists"]) == 3 * (3 + 3 + 3 + 2)
 
 
 def test_a_monthly_report_gives_the_year_to_date(data):
@@ -1261,9 +1335,10 @@ def test_ranking_ties_and_escaped_city_names(data2, monkeypatch):
     monkeypatch.setattr(sec, "RANK_TABLE_ROWS", 2)
     order = table["city"].to_list()
     assert order[-1] == "清河市"  # worst of three by composite index in 2026Q1
-    cut = sec.ranking(ctx)._repr_html_()
+    page = sec.ranking(ctx)._repr_html_()
+    cut = page.split('class="ind-table ind-ranking"')[1].split("</table>")[0]
     assert esc(order[0]) in cut and f"<td>{esc(order[1])}</td>" not in cut
-    assert esc(label("rank_rows_cut", "en", n=3, k=1)) in cut
+    assert esc(label("rank_rows_cut", "en", n=3, k=1)) in page
 
 
 def test_comparison_rules_cover_limits_alone():
@@ -1300,3 +1375,20 @@ def test_methods_note_names_the_method_basis_and_dust_treatment(data):
     assert "dust not deducted" in page
     zh = open_report("清河市", "2026", data=str(data), lang="zh")
     assert "中国环境监测总站发布口径" in html.unescape(sec.methods(zh)._repr_html_())
+
+
+def test_ranking_folds_cities_without_data_and_words_notes_officially(data, tmp_path):
+    """Real-data edges: a station list of 360 cities, a municipality, no comparison hours."""
+    folder = _jjj_folder(data, tmp_path)
+    ctx = open_report("天津", "2026-03", data=str(folder), lang="zh")
+    no_hours = sec._failed_reason(ctx, "")
+    ctx.cities.failed = {"甲市": no_hours, "乙市": no_hours, "丙市": "2026-03: 数据未通过校验"}
+    text = html.unescape(re.sub("<[^>]+>", "", sec.ranking(ctx)._repr_html_()))
+    assert "站点名单中另有 2 个城市本时段无监测数据，未参与排名。" in text
+    assert "甲市" not in text and "丙市（2026-03: 数据未通过校验）" in text
+    assert "名（3 个城市参与排名）（数据中仅有该范围 168 个城市中的 3 个" in text  # 全角括号
+    assert "名次为其中的名次；城市名单未经核实）" in text
+    # no internal table names, and computation notes in the report's language
+    assert "water_sections" not in label("no_table", "zh", table="water_sections")
+    assert "water_sections" not in label("no_table", "en", table="water_sections")
+    assert not re.search("[A-Za-z]", label("note_no_compare_hours", "zh", compare="2018年3月"))

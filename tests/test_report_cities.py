@@ -175,7 +175,7 @@ def test_comparison_period_with_only_the_closing_hour_has_no_city_value(odd):
     ctx = open_report(DOTS, "2025-01", compare="2024-12", data=str(odd))
     assert ctx.has_city_air and ctx.summary["valid_days"] == 31
     assert ctx.previous == {} and ctx.change == {}
-    assert "air: no city air value in 2024-12" in ctx.notes
+    assert "2024年12月无城市空气质量数值" in ctx.notes  # in the report's language
     # the ranking evaluates every city in both periods: 2024-12 counts as no data
     assert ctx.cities.previous is None
     assert sorted(sec.ranking_table(ctx)["city"]) == sorted([DOTS, COMMA])

@@ -686,6 +686,7 @@ FIGURES_TABLES = (
     "cwqi",
     "record",
     "history",
+    "set_lists",
 )
 
 

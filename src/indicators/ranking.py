@@ -54,6 +54,8 @@ __all__ = [
     "COMPARED_INDICATORS",
     "EDITION_COLUMNS",
     "LOWER_IS_BETTER",
+    "SET_LISTS",
+    "SET_LIST_SIZE",
     "TIE_MARK",
     "best_and_worst",
     "city_sets",
@@ -61,6 +63,7 @@ __all__ = [
     "rank_change",
     "rank_cities",
     "rank_in_sets",
+    "set_lists",
 ]
 
 #: The default pair of :func:`compare_editions`: the two newest HJ 633 editions.
@@ -281,6 +284,7 @@ def rank_change(
     decimals: int | Literal["reporting"] | None = "reporting",
     change_decimals: int | None = 1,
     allow_mixed_editions: bool = False,
+    exclude_from_worst: str | None = None,
 ) -> Frame:
     """Rank cities by the change of an indicator against a comparison period (变化排名).
 
@@ -305,6 +309,12 @@ def rank_change(
     change_decimals : int or None, default 1
         Rounding of the change before ranking (a presentation choice, not a
         regulatory number); None ranks the unrounded change.
+    exclude_from_worst : str, optional
+        A boolean column of ``current`` (e.g. ``"attains"``): its true rows keep
+        their ``rank`` but have no ``rank_from_worst``, and the others are ranked
+        from the worst among themselves (``n_worst_ranked``). 《城市环境空气质量变化程度
+        排名方案》 (环办监测函〔2017〕197号) leaves cities whose pollutants all meet
+        class 2 in the period out of the worsening ranking. Default: none excluded.
 
     Returns
     -------
@@ -316,6 +326,8 @@ def rank_change(
         improvement ranks first (more negative change when lower is better).
         Cities missing from either period, or with a previous value of 0 for
         a relative change, are unranked.
+        With ``exclude_from_worst``: ``worst_excluded`` (bool) and
+        ``n_worst_ranked`` (the cities ranked from the worst).
 
     Raises
     ------
@@ -369,11 +381,19 @@ def rank_change(
         _value(indicator).alias(f"{indicator}_previous"),
         *[pl.col(c).alias(f"{c}_previous") for c in ed_cols],
     )
+    if exclude_from_worst is not None:
+        require_columns(cur_schema, [exclude_from_worst], name="current")
+    excluded = (
+        [pl.col(exclude_from_worst).fill_null(False).alias("worst_excluded")]
+        if exclude_from_worst is not None
+        else []
+    )
     joined = cur.select(
         *keys,
         pl.col(entity),
         _value(indicator).alias(indicator),
         *[c for c in EDITION_COLUMNS if c in cur_schema],
+        *excluded,
     ).join(prev_sel, on=entity, how="left")
     p = pl.col(f"{indicator}_previous")
     diff = pl.col(indicator) - p
@@ -386,7 +406,25 @@ def rank_change(
         pl.lit(indicator).alias("indicator"),
         pl.lit(lower).alias("lower_is_better"),
     ).with_columns(pl.col("change").alias("rank_value"))
-    return finish(_rank_block(joined, "rank_value", keys, lower, entity), was_lazy)
+    ranked = _rank_block(joined, "rank_value", keys, lower, entity)
+    if exclude_from_worst is not None:
+        ranked = _exclude_from_worst(ranked, keys, lower, entity)
+    return finish(ranked, was_lazy)
+
+
+def _exclude_from_worst(
+    ranked: pl.LazyFrame, keys: list[str], lower: bool, entity: str
+) -> pl.LazyFrame:
+    """``rank_from_worst`` among the rows not flagged ``worst_excluded`` (the others: null)."""
+    v = pl.when(~pl.col("worst_excluded")).then(pl.col("rank_value"))
+
+    def within(expr: pl.Expr) -> pl.Expr:
+        return expr.over(keys) if keys else expr
+
+    return ranked.with_columns(
+        rank_from_worst=within(v.rank(method="min", descending=lower)).cast(pl.Int64),
+        n_worst_ranked=within(v.count()).cast(pl.Int64),
+    ).sort([*keys, "rank", entity], nulls_last=True)
 
 
 def best_and_worst(ranked: Frame | Any, n: int = 20) -> Frame:
@@ -642,7 +680,8 @@ def rank_in_sets(
         Column to rank (see :func:`rank_cities`).
     provinces : mapping, optional
         ``{city: province}`` for the provincial ranking (the cities of the
-        city's province in ``summary``); no provincial row without it.
+        city's province in ``summary``); no provincial row without it, nor for a
+        province of one city (a municipality such as 北京).
     lower_is_better : bool, optional
         Direction (default :data:`LOWER_IS_BETTER`).
     allow_mixed_editions : bool
@@ -685,7 +724,8 @@ def rank_in_sets(
         own = provinces[city]
         cities = [c for c, p in provinces.items() if p == own]
         meta = {"set_zh": f"{own}（省内）", "set_en": f"{own} (province)", "set_size": len(cities)}
-        rows.append(("province", meta, cities, None))
+        if len(cities) > 1:  # a municipality (北京, 上海 ...) is no ranking of one city
+            rows.append(("province", meta, cities, None))
     out = []
     for code, meta, cities, table in rows:
         part = df.filter(pl.col("city").is_in(cities))
@@ -728,3 +768,165 @@ def rank_in_sets(
     }  # fmt: skip
     result = pl.DataFrame(out, schema=schema, strict=False)
     return finish(result.lazy(), was_lazy)
+
+
+#: The lists of :func:`set_lists`, in the order MEE publishes them: best and worst by the
+#: index, best and worst by its change.
+SET_LISTS: tuple[str, ...] = ("best", "worst", "change_best", "change_worst")
+
+#: Cities at each end of an official list ("第1名至第20名", "倒数第1名至倒数第20名").
+SET_LIST_SIZE = 20
+
+_SET_LIST_SCHEMA: dict[str, Any] = {
+    "set": pl.String, "province": pl.String, "set_zh": pl.String, "set_en": pl.String,
+    "set_size": pl.Int64, "n_in_data": pl.Int64, "verification": pl.String,
+    "list": pl.String, "n_ranked": pl.Int64, "rank": pl.Int64, "tied": pl.Boolean,
+    "city": pl.String, "value": pl.Float64, "current": pl.Float64, "previous": pl.Float64,
+}  # fmt: skip
+
+
+def _set_groups(
+    provinces: Mapping[str, str] | None,
+) -> list[tuple[str, str | None, dict[str, Any], list[str], str]]:
+    """(code, province, meta, cities, weakest verification) of every official set and province."""
+    sets = city_sets()
+    groups = []
+    for code in sorted(sets["set"].unique().to_list()):
+        table = sets.filter(pl.col("set") == code)
+        found = table["verification"].to_list()
+        weakest = next((v for v in found if not v.startswith("VERIFIED")), found[0])
+        groups.append((code, None, table.row(0, named=True), table["city"].to_list(), weakest))
+    for own in sorted(set((provinces or {}).values())):
+        cities = [c for c, p in (provinces or {}).items() if p == own]
+        if len(cities) < 2:  # a municipality (北京, 上海 ...): no ranking of one city
+            continue
+        meta = {"set_zh": f"{own}（省内）", "set_en": f"{own} (province)", "set_size": len(cities)}
+        groups.append(("province", own, meta, cities, "VERIFIED"))
+    return groups
+
+
+def set_lists(
+    summary: Frame | Any,
+    previous: Frame | Any | None = None,
+    indicator: str = "composite_index",
+    *,
+    provinces: Mapping[str, str] | None = None,
+    n: int = SET_LIST_SIZE,
+    exclude_from_worst: str | None = "attains",
+    allow_mixed_editions: bool = False,
+) -> pl.DataFrame:
+    """The best and worst ``n`` of every official city set and province, by index and by change.
+
+    For each set of :func:`city_sets` (and each province of ``provinces``) with a
+    city in ``summary``: the best ``n`` (``list = "best"``, "第1名至第20名") and the
+    worst ``n`` (``"worst"``, "倒数第1名至倒数第20名") by ``indicator``
+    (:func:`rank_cities`: published precision, competition ranks, 并列), and with
+    ``previous`` the same by its change rate (``"change_best"``,
+    ``"change_worst"``; :func:`rank_change`, 1 decimal), the cities of
+    ``exclude_from_worst`` left out of the worsening list. Cities are ranked
+    among those of the set that ``summary`` holds. A list ends at a rank, so
+    every city tied at the cut is in it: a list of ``n`` can end at a shared
+    rank below ``n`` ("并列第19名") or hold more than ``n`` cities.
+
+    Parameters
+    ----------
+    summary : DataFrame or LazyFrame
+        One row per city (``city``, ``indicator``, and ``exclude_from_worst`` when
+        it is used and present).
+    previous : DataFrame or LazyFrame, optional
+        The comparison period (``city``, ``indicator``); no change lists without it.
+    indicator : str, default "composite_index"
+        Figure ranked.
+    provinces : mapping, optional
+        ``{city: province}``: one more set per province of two or more cities.
+    n : int, default 20
+        Cities at each end.
+    exclude_from_worst : str or None, default "attains"
+        Boolean column of ``summary``: true rows are left out of the worsening
+        list (《城市环境空气质量变化程度排名方案》: cities whose pollutants all meet
+        class 2); ignored when ``summary`` lacks it.
+    allow_mixed_editions : bool
+        As :func:`rank_cities`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per set, list and listed city, in list order: ``set``,
+        ``province`` (null for an official set), ``set_zh``, ``set_en``,
+        ``set_size``, ``n_in_data``, ``verification``, ``list``, ``n_ranked``
+        (cities ranked in that list; the worsening list without the excluded),
+        ``rank`` (from the best, or from the worst for the worst lists),
+        ``tied``, ``city``, ``value`` (the ranked value: the index, or the change
+        [%]), ``current`` and ``previous`` (the index of both periods; null
+        ``previous`` in the index lists).
+
+    Notes
+    -----
+    Lists as MEE's monthly releases lay them out under 《城市环境空气质量排名技术规定》
+    (环办〔2014〕64号) and 《城市环境空气质量变化程度排名方案》 (环办监测函〔2017〕197号);
+    set lists in ``ranking_city_sets``.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"city": ["北京", "天津", "石家庄"], "composite_index": [4.2, 4.8, 4.8]})
+    >>> got = set_lists(s, n=1).filter(pl.col("set") == "jjj_2p26")
+    >>> got.select("list", "rank", "tied", "city").rows()
+    [('best', 1, False, '北京'), ('worst', 1, True, '天津'), ('worst', 1, True, '石家庄')]
+    """
+    if n < 1:
+        raise IndicatorInputError("n must be positive", column="n", expected=">= 1", found=n)
+    df = to_lazy(summary, name="summary")[0].collect()
+    require_columns(df.schema, ["city", indicator], name="summary")
+    prev = None if previous is None else to_lazy(previous, name="previous")[0].collect()
+    exclude = exclude_from_worst if exclude_from_worst in df.columns else None
+    out = []
+    for code, province, meta, cities, weakest in _set_groups(provinces):
+        part = df.filter(pl.col("city").is_in(cities))
+        if part.is_empty():
+            continue
+        head = {
+            "set": code, "province": province, "set_zh": meta["set_zh"],
+            "set_en": meta["set_en"], "set_size": int(meta["set_size"]),
+            "n_in_data": part.height, "verification": weakest,
+        }  # fmt: skip
+        ranked = rank_cities(
+            part.drop(exclude) if exclude else part,
+            indicator,
+            allow_mixed_editions=allow_mixed_editions,
+        )
+        lists = {
+            "best": (ranked, "rank", "n_ranked"),
+            "worst": (ranked, "rank_from_worst", "n_ranked"),
+        }
+        if prev is not None:
+            change = rank_change(
+                part,
+                prev,
+                indicator,
+                allow_mixed_editions=allow_mixed_editions,
+                exclude_from_worst=exclude,
+            )
+            worst_n = "n_worst_ranked" if exclude else "n_ranked"
+            lists["change_best"] = (change, "rank", "n_ranked")
+            lists["change_worst"] = (change, "rank_from_worst", worst_n)
+        for name, (frame, rank, count) in lists.items():
+            chosen = frame.filter(pl.col(rank) <= n).sort(rank, "city")
+            is_change = name.startswith("change")
+            for r in chosen.iter_rows(named=True):
+                out.append(
+                    {
+                        **head,
+                        "list": name,
+                        "n_ranked": r[count],
+                        "rank": r[rank],
+                        "city": r["city"],
+                        "value": r["rank_value"],
+                        "current": r[indicator] if is_change else r["rank_value"],
+                        "previous": r[f"{indicator}_previous"] if is_change else None,
+                    }
+                )
+    result = pl.DataFrame(out, schema={k: v for k, v in _SET_LIST_SCHEMA.items() if k != "tied"})
+    result = result.with_columns(tied=pl.len().over("set", "province", "list", "rank") > 1).select(
+        list(_SET_LIST_SCHEMA)
+    )
+    return result

@@ -33,7 +33,14 @@ from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 from .domains import cwqi_figures
-from .ranks import CHANGE_RANK, RANK_EDITIONS, RANK_INDICATORS, city_ranks, set_ranks
+from .ranks import (
+    CHANGE_RANK,
+    RANK_EDITIONS,
+    RANK_INDICATORS,
+    city_ranks,
+    set_ranks,
+    set_tables,
+)
 from .record import city_records, same_window
 
 __all__ = [
@@ -57,10 +64,11 @@ __all__ = [
     "hour_window",
     "monthly_evaluations",
     "set_ranks",
+    "set_tables",
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 7
+FIGURES_VERSION = 8
 
 
 class Span(Protocol):
@@ -118,6 +126,9 @@ class CityEvaluations:
         :func:`indicators.figures.record.city_records`: where each city's period stands
         among the same window of every year the data hold (like for like); None when
         the period lies across New Year.
+    set_lists : polars.DataFrame or None
+        :func:`indicators.figures.ranks.set_tables`: the best and worst 20 of every
+        official city set and province by the composite index and by its change.
     """
 
     summary: pl.DataFrame
@@ -133,6 +144,7 @@ class CityEvaluations:
     cwqi: pl.DataFrame | None = None
     record: pl.DataFrame | None = None
     history: pl.DataFrame | None = None
+    set_lists: pl.DataFrame | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -459,6 +471,7 @@ def _compute_city_evaluations(
     changes = None if previous is None else air.compare_periods(summary, previous)
     monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
     ranks, refused = city_ranks(summary, previous)
+    lists = set_tables(stations, summary, previous)
     cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
     record = _record(data, stations, period, compare, summary, previous)
     history = city_history(data, stations, period.end, history_edition(edition, period.end))
@@ -475,6 +488,7 @@ def _compute_city_evaluations(
         cwqi=cwqi,
         record=record,
         history=history,
+        set_lists=lists,
     )
 
 

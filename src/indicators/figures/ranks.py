@@ -19,9 +19,17 @@ import polars as pl
 
 from .. import contract
 from ..errors import IndicatorInputError
-from ..ranking import rank_change, rank_cities, rank_in_sets
+from ..ranking import SET_LIST_SIZE, rank_change, rank_cities, rank_in_sets, set_lists
 
-__all__ = ["CHANGE_RANK", "RANK_EDITIONS", "RANK_INDICATORS", "city_ranks", "set_ranks"]
+__all__ = [
+    "CHANGE_RANK",
+    "RANK_EDITIONS",
+    "RANK_INDICATORS",
+    "city_ranks",
+    "provinces",
+    "set_ranks",
+    "set_tables",
+]
 
 #: Figures cities are ranked by.
 RANK_INDICATORS: tuple[str, ...] = ("composite_index", "good_day_ratio", "PM2.5")
@@ -133,12 +141,52 @@ def set_ranks(data: str | Path, summary: pl.DataFrame, city: str) -> pl.DataFram
         says why).
     """
     stations = pl.read_parquet(contract.table_file(data, "stations"))
-    provinces = None
-    if "province" in stations.columns:
-        pairs = stations.select("city", "province").drop_nulls().unique()
-        provinces = dict(pairs.iter_rows())
     frame = summary.select("city", "composite_index", *RANK_EDITIONS["composite_index"])
     try:
-        return rank_in_sets(frame, city, provinces=provinces)
+        return rank_in_sets(frame, city, provinces=provinces(stations))
     except IndicatorInputError:
         return pl.DataFrame()
+
+
+def provinces(stations: pl.DataFrame) -> dict[str, str] | None:
+    """``{city: province}`` from a station list; None without a ``province`` column."""
+    if "province" not in stations.columns:
+        return None
+    pairs = stations.select("city", "province").drop_nulls().unique()
+    return dict(pairs.iter_rows())
+
+
+def set_tables(
+    stations: pl.DataFrame, summary: pl.DataFrame, previous: pl.DataFrame | None
+) -> pl.DataFrame:
+    """The MEE lists of every official set and province: best/worst 20 by index and by change.
+
+    :func:`indicators.ranking.set_lists` of the period evaluation of every city
+    (composite index, 2 decimals, competition ranks with 并列) and of its change
+    rate against the comparison period (like for like, 1 decimal), the cities
+    whose pollutants all meet class 2 in the period (``attains``) left out of the
+    worsening list (环办监测函〔2017〕197号); provinces from the station list.
+    Computed once per period with the evaluations and kept in the figures store.
+
+    Parameters
+    ----------
+    stations : polars.DataFrame
+        The folder's station list (``city``, optional ``province``).
+    summary, previous : polars.DataFrame
+        :func:`indicators.air.evaluate_period` of every city in the period and
+        in the comparison period (None: no change lists).
+
+    Returns
+    -------
+    polars.DataFrame
+        The rows of :func:`indicators.ranking.set_lists` (:data:`SET_LIST_SIZE` at
+        each end); empty when the index cannot be ranked (editions differ:
+        :func:`city_ranks` says why).
+    """
+    keep = ["city", "composite_index", *RANK_EDITIONS["composite_index"]]
+    frame = summary.select(*keep, *(["attains"] if "attains" in summary.columns else []))
+    before = None if previous is None else previous.select(keep)
+    try:
+        return set_lists(frame, before, provinces=provinces(stations), n=SET_LIST_SIZE)
+    except IndicatorInputError:
+        return set_lists(frame.clear(), None)

@@ -73,7 +73,12 @@ within a version, keys may be added):
     ranked figure ``f``, ``f`` the value ranked, ``f_rank``, ``f_tied`` (并列) and
     ``f_n`` the cities ranked by it) and ``sets`` (the city's rank in each
     official city set: ``set``, ``set_zh``, ``set_en``, ``set_size``,
-    ``n_ranked``, ``rank``, ``tied``, ``complete``, ``verification``).
+    ``n_ranked``, ``rank``, ``tied``, ``complete``, ``verification``) and
+    ``set_lists`` (the MEE lists of those sets, one object per listed city:
+    ``set``, ``province``, ``set_zh``, ``set_en``, ``set_size``, ``n_in_data``,
+    ``verification``, ``list`` (``best``, ``worst``, ``change_best``,
+    ``change_worst``), ``n_ranked``, ``rank``, ``tied``, ``city``, ``value``,
+    ``current``, ``previous``: :func:`indicators.ranking.set_lists`).
 ``record`` : list of object
     The record lines of the headline (:func:`indicators.report.sections.record_figures`):
     ``indicator`` (a figure key, or ``rank``), ``value``, ``best_since``,

@@ -61,7 +61,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "no city air-quality value in the period (no valid city day)",
     ),
     "no_module": ("尚无 {module} 模块", "module {module} is not available yet"),
-    "no_table": ("数据目录中无 {table} 表", "no {table} table in the data folder"),
+    "no_table": ("数据中无此项监测数据", "the data hold no monitoring data of this kind"),
     # headline
     "headline": ("核心指标", "Headline figures"),
     "target": ("目标", "Target"),
@@ -313,6 +313,42 @@ LABELS: dict[str, tuple[str, str]] = {
         "the data hold {n} of the set's {size} cities: a rank among those",
     ),
     "set_unverified": ("城市名单未经核实", "membership not verified"),
+    "set_list_head": ("{set}（共 {size} 个城市）", "{set} ({size} cities)"),
+    "set_list_head_partial": (
+        "{set}（共 {size} 个城市，数据中有其中 {n} 个，名次为其中的名次）",
+        "{set} ({size} cities; the data hold {n} of {size}: ranks among those)",
+    ),
+    "set_list_unverified": ("（城市名单未经核实）", " (membership not verified)"),
+    "list_tie": ("并列", "tied "),
+    "list_best": (
+        "综合指数排名：第1名至{tie}第{last}名",
+        "Composite index: ranks 1 to {tie}{last}",
+    ),
+    "list_worst": (
+        "综合指数排名：倒数第1名至{tie}倒数第{last}名",
+        "Composite index: ranks 1 to {tie}{last} from the bottom",
+    ),
+    "list_best_all": ("综合指数排名（全部 {n} 个城市）", "Composite index: all {n} cities"),
+    "list_change_best": (
+        "综合指数变化率排名：第1名至{tie}第{last}名（改善幅度由大到小）",
+        "Composite index change rate: ranks 1 to {tie}{last} (most improved first)",
+    ),
+    "list_change_worst": (
+        "综合指数变化率排名：倒数第1名至{tie}倒数第{last}名",
+        "Composite index change rate: ranks 1 to {tie}{last} from the bottom (most worsened first)",
+    ),
+    "list_change_best_all": (
+        "综合指数变化率排名（全部 {n} 个城市）",
+        "Composite index change rate: all {n} cities",
+    ),
+    "rank_from_worst": ("倒数名次", "Rank from bottom"),
+    "change_rate": ("变化率", "Change rate"),
+    "list_attaining_out": (
+        "各项污染物均达到二级标准的 {k} 个城市不参与变化率倒数排名"
+        "（《城市环境空气质量变化程度排名方案》，环办监测函〔2017〕197号）。",
+        "Cities whose pollutants all meet the class 2 limits are left out of the worsening "
+        "list (the Ministry's 2017 change ranking plan): {k}.",
+    ),
     "rank_rows_cut": (
         "共 {n} 个城市，表中列出综合指数前 {k} 名、后 {k} 名和本市。",
         "{n} cities: the table lists the best and worst {k} by composite index and this city.",
@@ -332,6 +368,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Cities left out of (some) rankings: {cities}",
     ),
     "no_hours": ("无监测数据", "no station hours"),
+    "not_ranked_no_hours": (
+        "站点名单中另有 {n} 个城市本时段无监测数据，未参与排名。",
+        "{n} more cities of the station list have no data in this period and are not ranked.",
+    ),
+    "set_rank_notes": ("（{notes}）", " ({notes})"),
+    "note_no_compare_hours": (
+        "对比时段（{compare}）无监测数据，同比变化不予计算",
+        "No station hours in the comparison period ({compare}): no year-on-year change",
+    ),
+    "note_no_city_value": ("{period}无城市空气质量数值", "No city air value in {period}"),
     "data_failed_checks": (
         "数据未通过校验（运行 indicators check 查看所在文件、行和列）",
         "its data fail the checks (indicators check names file, row and column)",

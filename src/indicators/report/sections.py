@@ -321,7 +321,7 @@ def load_context(params: ReportParams) -> ReportContext:
                 raise no_hours()
             daily, frame, hourly = current
             summary = frame.row(0, named=True) if frame.height else {}
-            notes.append(f"air: no city air value in {p.label}")
+            notes.append(label("note_no_city_value", params.lang, period=p.display(params.lang)))
             return ReportContext(
                 params,
                 stations,
@@ -341,9 +341,13 @@ def load_context(params: ReportParams) -> ReportContext:
         if not previous:
             before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
             if before is None:
-                notes.append(f"air: no station hours in the comparison period {c.label}")
+                notes.append(
+                    label("note_no_compare_hours", params.lang, compare=c.display(params.lang))
+                )
             else:
-                notes.append(f"air: no city air value in {c.label}")
+                notes.append(
+                    label("note_no_city_value", params.lang, period=c.display(params.lang))
+                )
         else:
             change = mine["change"]
             if store.rules is not None:  # the comparison as evaluated under its own rules
@@ -1232,6 +1236,104 @@ def set_ranks(ctx: ReportContext) -> pl.DataFrame:
     return ctx.cache["set_ranks"]
 
 
+def set_lists(ctx: ReportContext) -> pl.DataFrame:
+    """The MEE lists of each official set the city is ranked in (and of its province).
+
+    The figures store's ``set_lists`` (:func:`indicators.figures.set_tables`: best and
+    worst 20 by the composite index and by its change), cut to the sets of
+    :func:`set_ranks`.
+    """
+    if "set_lists" not in ctx.cache:
+        f = ctx.cities
+        lists = f.set_lists
+        if lists is None:  # figures computed without a store
+            stations = pl.read_parquet(contract.table_file(ctx.params.data, "stations"))
+            lists = figures.set_tables(stations, f.summary, f.previous)
+        mine = set_ranks(ctx)
+        if mine.is_empty() or lists.is_empty():
+            lists = lists.clear()
+        else:
+            keys = mine.select("set", "set_zh")
+            lists = lists.join(keys, on=["set", "set_zh"], how="semi", maintain_order="left")
+        ctx.cache["set_lists"] = lists
+    return ctx.cache["set_lists"]
+
+
+def _list_title(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) -> str:
+    """The list's span, ending at its last rank ("第1名至第20名", "倒数第1名至并列倒数第19名")."""
+    last = rows.row(rows.height - 1, named=True)
+    tie = ctx.t("list_tie") if last["tied"] else ""
+    key = f"list_{name}_all" if whole else f"list_{name}"
+    return ctx.t(key, last=last["rank"], tie=tie, n=last["n_ranked"])
+
+
+def _list_table(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) -> Markup:
+    change = name.startswith("change")
+    worst = name.endswith("worst") and not whole
+    columns = {
+        "rank": ctx.t("rank_from_worst" if worst else "rank"),
+        "city": ctx.t("city"),
+        "current": ctx.t("composite_index"),
+    }
+    if change:
+        columns["value"] = ctx.t("change_rate")
+    shown = rows.with_columns(
+        rank=pl.col("rank").cast(pl.String)
+        + pl.when("tied").then(pl.lit(ctx.t("tied"))).otherwise(pl.lit("")),
+    )
+    table = html_table(
+        shown,
+        columns,
+        formats={
+            "current": lambda v: f"{v:.2f}",
+            "value": lambda v: _rank_value(figures.CHANGE_RANK, v),
+        },
+        styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
+        css_class="ind-table ind-set-list",
+    )
+    title = esc(_list_title(ctx, name, rows, whole))
+    return Markup(f'<div class="ind-set-part"><p class="ind-meta">{title}</p>{table}</div>')
+
+
+def _set_list_parts(ctx: ReportContext) -> list[Any]:
+    """Per set: its size and data coverage, then the best/worst lists by index and change."""
+    lists = set_lists(ctx)
+    parts: list[Any] = []
+    for r in set_ranks(ctx).iter_rows(named=True):
+        mine = lists.filter(pl.col("set") == r["set"], pl.col("set_zh") == r["set_zh"])
+        if mine.is_empty():
+            continue
+        name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
+        head = ctx.t("set_list_head", set=name, size=r["set_size"])
+        if r["n_in_data"] < r["set_size"]:
+            head = ctx.t("set_list_head_partial", set=name, size=r["set_size"], n=r["n_in_data"])
+        if not r["verification"].startswith("VERIFIED"):
+            head += ctx.t("set_list_unverified")
+        tables = []
+        for best, worst in (("best", "worst"), ("change_best", "change_worst")):
+            top = mine.filter(pl.col("list") == best)
+            bottom = mine.filter(pl.col("list") == worst)
+            # a worst list of the very cities of the best list (a small set) is not repeated
+            whole = top.height == top["n_ranked"].max() and set(top["city"]) == set(bottom["city"])
+            if top.height:
+                tables.append(_list_table(ctx, best, top, whole))
+            if bottom.height and not whole:
+                tables.append(_list_table(ctx, worst, bottom, False))
+        out = mine.filter(pl.col("list") == "change_best")["n_ranked"].max()
+        kept = mine.filter(pl.col("list") == "change_worst")["n_ranked"].max()
+        notes = ""
+        if out is not None and (kept or 0) < out:
+            note = ctx.t("list_attaining_out", k=out - (kept or 0))
+            notes = f'<p class="ind-note">{esc(note)}</p>'
+        parts.append(
+            Markup(
+                f'<div class="ind-set"><p class="ind-set-head">{esc(head)}</p>'
+                f'<div class="ind-set-lists">{"".join(tables)}</div>{notes}</div>'
+            )
+        )
+    return parts
+
+
 def _set_rank_lines(ctx: ReportContext) -> list[str]:
     lines = []
     for r in set_ranks(ctx).iter_rows(named=True):
@@ -1243,7 +1345,9 @@ def _set_rank_lines(ctx: ReportContext) -> list[str]:
             notes.append(ctx.t("set_incomplete", n=r["n_ranked"], size=r["set_size"]))
         if not r["verification"].startswith("VERIFIED"):
             notes.append(ctx.t("set_unverified"))
-        lines.append(text + (f" ({'; '.join(notes)})" if notes else ""))
+        if notes:
+            text += ctx.t("set_rank_notes", notes=("；" if ctx.lang == "zh" else "; ").join(notes))
+        lines.append(text)
     return lines
 
 
@@ -1307,6 +1411,7 @@ def ranking(ctx: ReportContext) -> Section:
     if sets:
         items = "".join(f"<li>{esc(x)}</li>" for x in sets)
         parts.append(Markup(f'<p class="ind-meta">{esc(ctx.t("set_ranks"))}</p><ul>{items}</ul>'))
+    parts += _set_list_parts(ctx)
     shown = table
     if table.height > RANK_TABLE_ROWS:
         half = RANK_TABLE_ROWS // 2  # best and worst N, every city tied at the cut included
@@ -1352,9 +1457,14 @@ def ranking(ctx: ReportContext) -> Section:
         )
     for name, why in refused.items():
         notes.append(ctx.t("rank_refused", indicator=ctx.t(name), why=why))
-    if f.failed:
-        why = "; ".join(f"{city} ({reason})" for city, reason in f.failed.items())
+    no_hours = _failed_reason(ctx, "")
+    failed = {city: why for city, why in f.failed.items() if why != no_hours}
+    if failed:
+        sep, paren = ("；", "（{}）") if ctx.lang == "zh" else ("; ", " ({})")
+        why = sep.join(city + paren.format(reason) for city, reason in failed.items())
         notes.append(ctx.t("not_ranked", cities=why))
+    if len(failed) < len(f.failed):  # one count, not a list of every city of the station list
+        notes.append(ctx.t("not_ranked_no_hours", n=len(f.failed) - len(failed)))
     parts += [Markup(f'<p class="ind-note">{esc(n)}</p>') for n in notes]
     return Section(
         "ranking", ctx.t("ranking"), parts, {"ranks": _ranks_json(ctx, names, shown, table.height)}
@@ -1388,6 +1498,7 @@ def _ranks_json(
         "cities": n_cities,
         "rows": shown.select(columns).to_dicts(),
         "sets": sets,
+        "set_lists": set_lists(ctx).to_dicts(),
     }
 
 
