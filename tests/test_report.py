@@ -1082,7 +1082,7 @@ def test_one_change_per_figure_across_the_report(data):
     row = next(r for r in page.split("<tr>") if r.startswith("<td>Composite index"))
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
     assert cells[-1] == f"{ci['change']:+g}%"
-    assert cells[-2] == f"{ctx.recomputed['composite_index']:g}"
+    assert cells[-2] == f"{ctx.recomputed['composite_index']:.2f}"  # 2 decimals, as published
 
 
 def test_blackodorous_section_shows_the_card_target(data):
@@ -1392,3 +1392,17 @@ def test_ranking_folds_cities_without_data_and_words_notes_officially(data, tmp_
     assert "water_sections" not in label("no_table", "zh", table="water_sections")
     assert "water_sections" not in label("no_table", "en", table="water_sections")
     assert not re.search("[A-Za-z]", label("note_no_compare_hours", "zh", compare="2018年3月"))
+
+
+def test_the_evaluation_table_prints_a_figure_as_its_card_does(data):
+    """One figure, one printed value: the table's good-day ratio and PM2.5 read as the cards."""
+    ctx = open_report("临江市", "2026-03", data=str(data))
+    cards = {c["key"]: c for c in sec.headline_cards(ctx)}
+    page = sec.air_evaluation(ctx)._repr_html_()
+    ratio = cards["good_day_ratio"]["value"]
+    assert f"<td>{ratio:.1f}</td>" in page
+    assert f"<td>{cards['PM2.5']['value']:.0f}</td>" in page
+    ctx.summary["good_day_ratio"] = 71.0  # a whole number keeps its decimal, as on the card
+    assert "<td>71.0</td>" in sec.air_evaluation(ctx)._repr_html_()
+    assert label("set_rank_line", "en", set="X", rank=1, n=1) == "X: rank 1 (1 city ranked)"
+    assert label("set_rank_line", "en", set="X", rank=1, n=11) == "X: rank 1 (11 cities ranked)"

@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from ..errors import IndicatorInputError
 from ..glossary import INDICATORS
 from ..plot import LABELS as PLOT_LABELS
@@ -443,7 +445,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "warnings": ("计算提示", "Notes from the computation"),
     "methods": ("方法说明", "Methods"),
     "methods_intro": (
-        "本报告所有数值均由 indicators 程序包按下列标准计算，图表中的级别颜色取自 HJ 633 附录 A。",
+        "本报告所有数值均由本程序按下列标准计算，图表中的级别颜色取自 HJ 633 附录 A。",
         "Every figure in this report is computed by the indicators package as the standards "
         "below define it; category colours are those of HJ 633 Appendix A.",
     ),
@@ -574,6 +576,8 @@ def label(key: str, lang: str, **fields: object) -> str:
     --------
     >>> label("report_title", "en", city="Qinghe")
     'Qinghe environmental quality report'
+    >>> label("set_rank_line", "en", set="Beijing", rank=1, n=1)
+    'Beijing: rank 1 (1 city ranked)'
     """
     if lang not in LANGS:
         raise IndicatorInputError("unknown report language", expected=f"one of {LANGS}", found=lang)
@@ -583,4 +587,10 @@ def label(key: str, lang: str, **fields: object) -> str:
         raise IndicatorInputError("unknown report label", found=key) from None
     if not fields:
         return text
-    return text.format(**{k: term(v, lang) for k, v in fields.items()})
+    text = text.format(**{k: term(v, lang) for k, v in fields.items()})
+    # English counts: "1 city", not "1 cities"
+    return _ONE_CITY.sub(r"\1 city", text) if lang == "en" else text
+
+
+#: A count of one followed by the plural "cities" in an English label.
+_ONE_CITY = re.compile(r"(?<![\d.])(1) cities\b")

@@ -1012,14 +1012,16 @@ def air_evaluation(ctx: ReportContext) -> Section:
                 else ""
             )
         )
+        # a figure of the glossary is printed with its decimals, as the cards print it
+        d = INDICATORS[col].decimals if col in INDICATORS else None
         row = {
             "row": _row_label(ctx, col),
-            "current": _fmt(term(ctx.summary[col], ctx.lang)),
-            "previous": _fmt(term(ctx.previous.get(col), ctx.lang)),
+            "current": _fmt(term(ctx.summary[col], ctx.lang), d),
+            "previous": _fmt(term(ctx.previous.get(col), ctx.lang), d),
             "change": "—" if change is None else f"{change:+g}{unit}",
         }
         if ctx.recomputed is not None:
-            row["recomputed"] = _fmt(term(ctx.recomputed.get(col), ctx.lang))
+            row["recomputed"] = _fmt(term(ctx.recomputed.get(col), ctx.lang), d)
         rows.append(row)
     rules = comparison_rules(ctx.summary, ctx.previous) if ctx.recomputed is not None else None
     if rules is not None:  # the change column follows the values it is taken against
