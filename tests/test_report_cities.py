@@ -7,6 +7,7 @@ Every file is written under pytest's ``tmp_path`` (never into the repository).
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -176,6 +177,11 @@ def test_comparison_period_with_only_the_closing_hour_has_no_city_value(odd):
     assert ctx.has_city_air and ctx.summary["valid_days"] == 31
     assert ctx.previous == {} and ctx.change == {}
     assert "2024年12月无城市空气质量数值" in ctx.notes  # in the report's language
+    # the evaluation table says the comparison has no data, with no change
+    rows = re.findall(r"<tr>(.*?)</tr>", sec.air_evaluation(ctx)._repr_html_(), re.S)
+    cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in rows]
+    cells = [c for c in cells if c]
+    assert cells and all(c[2] == label("no_value", "zh") and c[-1] == "—" for c in cells)
     # the ranking evaluates every city in both periods: 2024-12 counts as no data
     assert ctx.cities.previous is None
     assert sorted(sec.ranking_table(ctx)["city"]) == sorted([DOTS, COMMA])

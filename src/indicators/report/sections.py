@@ -1017,7 +1017,10 @@ def air_evaluation(ctx: ReportContext) -> Section:
         row = {
             "row": _row_label(ctx, col),
             "current": _fmt(term(ctx.summary[col], ctx.lang), d),
-            "previous": _fmt(term(ctx.previous.get(col), ctx.lang), d),
+            # a comparison period without data says so, once per row, rather than "—"
+            "previous": _fmt(term(ctx.previous.get(col), ctx.lang), d)
+            if ctx.previous
+            else ctx.t("no_value"),
             "change": "—" if change is None else f"{change:+g}{unit}",
         }
         if ctx.recomputed is not None:
