@@ -1406,3 +1406,18 @@ def test_the_evaluation_table_prints_a_figure_as_its_card_does(data):
     assert "<td>71.0</td>" in sec.air_evaluation(ctx)._repr_html_()
     assert label("set_rank_line", "en", set="X", rank=1, n=1) == "X: rank 1 (1 city ranked)"
     assert label("set_rank_line", "en", set="X", rank=1, n=11) == "X: rank 1 (11 cities ranked)"
+
+
+def test_stations_without_a_valid_hour_are_one_line(tmp_path):
+    folder = tmp_path / "data"
+    write_demo(folder)
+    stations = pl.read_parquet(folder / "stations.parquet")
+    extra = stations.filter(city="清河市").head(1).with_columns(station=pl.lit("9999Z"))
+    pl.concat([stations, extra]).write_parquet(folder / "stations.parquet")
+    for lang in ("zh", "en"):
+        ctx = open_report("清河市", "2026-03", data=str(folder), lang=lang)
+        page = sec.completeness(ctx)._repr_html_()
+        line = label("stations_without_hours", lang, n=1, stations="9999Z")
+        assert esc(line) in page and "<td>9999Z</td>" not in page
+        assert "<td>" in page  # the stations with hours are still listed
+    assert line == "Stations without a valid hour in the period (1): 9999Z"

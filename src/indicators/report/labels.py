@@ -75,6 +75,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "vs_compare": ("较{compare}", "vs {compare}"),
     "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
+    "stations_without_hours": (
+        "本时段无有效小时数据的站点（{n} 个）：{stations}",
+        "Stations without a valid hour in the period ({n}): {stations}",
+    ),
     "no_data_cards": ("以下指标本期无数据：{names}", "No data this period: {names}"),
     "record_best": (
         "{label}为{since}年以来{same}最好水平",
@@ -588,9 +592,10 @@ def label(key: str, lang: str, **fields: object) -> str:
     if not fields:
         return text
     text = text.format(**{k: term(v, lang) for k, v in fields.items()})
-    # English counts: "1 city", not "1 cities"
-    return _ONE_CITY.sub(r"\1 city", text) if lang == "en" else text
+    # English counts: "1 city", "1 station", not "1 cities"
+    return _ONE.sub(lambda m: f"1 {_SINGULAR[m.group(1)]}", text) if lang == "en" else text
 
 
-#: A count of one followed by the plural "cities" in an English label.
-_ONE_CITY = re.compile(r"(?<![\d.])(1) cities\b")
+#: A count of one followed by a plural in an English label, and the singulars.
+_ONE = re.compile(r"(?<![\d.])1 (cities|stations)\b")
+_SINGULAR = {"cities": "city", "stations": "station"}

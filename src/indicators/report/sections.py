@@ -2185,7 +2185,21 @@ def completeness(ctx: ReportContext) -> Section:
             {True: ctx.t("yes"), False: ctx.t("no")}, return_dtype=pl.String
         )
     )
-    parts: list[Any] = [html_table(frame, columns)]
+    # stations of the list without a single valid hour in the period (not yet or no longer
+    # operating): one line naming them, not rows of zeros
+    hours = [f"h_{c}" for c in AIR_POLLUTANTS if f"h_{c}" in frame.columns]
+    silent = frame.filter(pl.sum_horizontal(pl.col(hours).fill_null(0)) == 0) if hours else None
+    parts: list[Any] = []
+    if silent is not None and silent.height:
+        frame = frame.join(silent.select("station"), on="station", how="anti")
+        sep = "、" if ctx.lang == "zh" else ", "
+        names = sep.join(silent["station"].to_list())
+        line = ctx.t("stations_without_hours", n=silent.height, stations=names)
+        parts.append(
+            Markup(f'<p class="ind-missing" data-silent="{silent.height}">{esc(line)}</p>')
+        )
+    if frame.height:
+        parts.insert(0, html_table(frame, columns))
     water = _figures(ctx, "water")
     if water is not None:
         p = ctx.params.period
