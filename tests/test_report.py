@@ -1421,3 +1421,20 @@ def test_stations_without_a_valid_hour_are_one_line(tmp_path):
         assert esc(line) in page and "<td>9999Z</td>" not in page
         assert "<td>" in page  # the stations with hours are still listed
     assert line == "Stations without a valid hour in the period (1): 9999Z"
+
+
+def test_domains_without_data_are_one_line(tmp_path):
+    folder = tmp_path / "data"
+    write_demo(folder)
+    for table in ("sea_points", "sea_results", "noise_functional", "drinking_sources"):
+        (folder / f"{table}.parquet").unlink()
+    (folder / "drinking_results.parquet").unlink()
+    ctx = open_report("清河市", "2026-03", data=str(folder))
+    assert [k for k, _ in sec.missing_domains(ctx)] == ["drinking", "sea", "noise"]
+    first = sec.drinking(ctx)._repr_html_()
+    names = "、".join(label(k, "zh") for k in ("drinking", "sea", "noise"))
+    assert f"{names}（{label('no_table', 'zh')}）" in first and 'data-folded="3"' in first
+    assert sec.sea(ctx)._repr_html_().strip() == sec.noise(ctx)._repr_html_().strip() == ""
+    assert "ind-missing" not in sec.water_sections(ctx)._repr_html_()  # water has data
+    en = open_report("清河市", "2026-03", data=str(folder), lang="en")
+    assert "Drinking-water sources, Coastal sea water, Noise (" in sec.drinking(en)._repr_html_()

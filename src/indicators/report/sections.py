@@ -1709,16 +1709,64 @@ def _missing_line(ctx: ReportContext, key: str, why: str) -> Section:
     return Section(key, ctx.t(key), [line], {"missing": why}, level=0)
 
 
-def _domain_or_note(ctx: ReportContext, key: str, domain: str) -> dict[str, Any] | Section:
-    """The domain's figures, or the one-line section saying why there are none."""
+#: The sections of the other domains, in report order: (section key, domain).
+DOMAIN_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("water_sections", "water"),
+    ("water_lakes", "water"),
+    ("drinking", "drinking"),
+    ("sea", "sea"),
+    ("blackodorous", "blackodorous"),
+    ("noise", "noise"),
+)
+
+
+def _domain_reason(ctx: ReportContext, domain: str) -> str | None:
+    """Why a domain has nothing to show for the city (no module, no table, no site), or None."""
     module, tables = domains.DOMAIN_TABLES[domain]
-    missing = _unavailable(ctx, key, module, tables)
-    if missing is not None:
-        return missing
-    figures = _figures(ctx, domain)
-    if figures is None:
-        return _missing_line(ctx, key, ctx.t("no_sites", city=ctx.params.city))
-    return figures
+    why = available(ctx.params.data, module, tables)
+    if why is not None:
+        kind, what = why
+        return (
+            ctx.t("no_module", module=what) if kind == "module" else ctx.t("no_table", table=what)
+        )
+    if _figures(ctx, domain) is None:
+        return ctx.t("no_sites", city=ctx.params.city)
+    return None
+
+
+def missing_domains(ctx: ReportContext) -> list[tuple[str, str]]:
+    """``(section key, reason)`` of the domain sections with nothing to show, in report order."""
+    if "missing_domains" not in ctx.cache:
+        reasons = {d: _domain_reason(ctx, d) for d in dict(DOMAIN_SECTIONS).values()}
+        ctx.cache["missing_domains"] = [(k, reasons[d]) for k, d in DOMAIN_SECTIONS if reasons[d]]
+    return ctx.cache["missing_domains"]
+
+
+def _domain_or_note(ctx: ReportContext, key: str, domain: str) -> dict[str, Any] | Section:
+    """The domain's figures, or why there are none: one line for every such domain.
+
+    The first domain section without data says, in one line, which domains have
+    none and why; the later ones show nothing.
+    """
+    missing = missing_domains(ctx)
+    why = dict(missing).get(key)
+    if why is None:
+        return _figures(ctx, domain)
+    if key != missing[0][0]:
+        return Section(key, ctx.t(key), [], {"missing": why, "folded": True}, level=0)
+    by_reason: dict[str, list[str]] = {}
+    for k, w in missing:  # the domains with one reason together, in report order
+        by_reason.setdefault(w, []).append(ctx.t(k))
+    zh = ctx.lang == "zh"
+    text = ("；" if zh else "; ").join(
+        f"{'、'.join(names)}（{w}）" if zh else f"{', '.join(names)} ({w})"
+        for w, names in by_reason.items()
+    )
+    line = Markup(
+        f'<p class="ind-missing" data-missing="{esc(key)}" data-folded="{len(missing)}">'
+        f"{esc(ctx.t('domains_not_shown', list=text))}</p>"
+    )
+    return Section(key, ctx.t(key), [line], {"missing": why}, level=0)
 
 
 def _paragraph(ctx: ReportContext, items: list[tuple[str, Any]]) -> Markup:
