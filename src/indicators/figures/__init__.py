@@ -492,6 +492,12 @@ def _compute_city_evaluations(
     )
 
 
+def _first_hour(data: str | Path) -> datetime | None:
+    """The first station hour of the folder (from the Parquet statistics), None when empty."""
+    scan = pl.scan_parquet(contract.table_file(data, "station_hours"))
+    return scan.select(pl.col("time").min()).collect().item()
+
+
 def history_edition(edition: str, end: date) -> str:
     """HJ 633 edition of a city's daily series: ``edition``, or the one in force on ``end``.
 
@@ -559,12 +565,7 @@ _HISTORY: dict[tuple, pl.DataFrame | None] = {}
 def _compute_history(
     data: str | Path, stations: pl.DataFrame, end: date, edition: str
 ) -> pl.DataFrame | None:
-    first = (
-        pl.scan_parquet(contract.table_file(data, "station_hours"))
-        .select(pl.col("time").min())
-        .collect()
-        .item()
-    )
+    first = _first_hour(data)
     if first is None:
         return None
     start = (first - timedelta(hours=1)).date()  # hour-ending: 00:00 closes the day before
@@ -621,12 +622,7 @@ def _record(
 
     if same_window(period.start, period.end, period.start.year) is None:
         return None
-    first = (
-        pl.scan_parquet(contract.table_file(data, "station_hours"))
-        .select(pl.col("time").min())
-        .collect()
-        .item()
-    )
+    first = _first_hour(data)
     edition = summary["aqi_edition"][0].split("+")[-1]
     limits = summary["limits_edition"][0]
     years = [summary.with_columns(year=pl.lit(period.start.year))]

@@ -448,18 +448,6 @@ def _fmt(value: Any, decimals: int | None = None) -> str:
     return str(value)
 
 
-def _unavailable(
-    ctx: ReportContext, key: str, module: str, tables: tuple[str, ...]
-) -> Section | None:
-    """A one-line section when a domain's module or tables are missing, else None."""
-    why = available(ctx.params.data, module, tables)
-    if why is None:
-        return None
-    kind, what = why
-    reason = ctx.t("no_module", module=what) if kind == "module" else ctx.t("no_table", table=what)
-    return _missing_line(ctx, key, reason)
-
-
 # --------------------------------------------------------------------------- title, headline
 
 
