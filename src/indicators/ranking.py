@@ -714,20 +714,10 @@ def rank_in_sets(
     lf, was_lazy = to_lazy(summary, name="summary")
     df = lf.collect()
     require_columns(df.schema, ["city", indicator], name="summary")
-    sets = city_sets()
-    mine = sets.filter(pl.col("city") == city)["set"].unique(maintain_order=True).to_list()
-    members = {s: sets.filter(pl.col("set") == s) for s in sorted(mine)}
-    rows = []
-    for code, table in members.items():
-        rows.append((code, table.row(0, named=True), table["city"].to_list(), table))
-    if provinces is not None and city in provinces:
-        own = provinces[city]
-        cities = [c for c, p in provinces.items() if p == own]
-        meta = {"set_zh": f"{own}（省内）", "set_en": f"{own} (province)", "set_size": len(cities)}
-        if len(cities) > 1:  # a municipality (北京, 上海 ...) is no ranking of one city
-            rows.append(("province", meta, cities, None))
     out = []
-    for code, meta, cities, table in rows:
+    for code, _, meta, cities, weakest in _set_groups(provinces):
+        if city not in cities:
+            continue
         part = df.filter(pl.col("city").is_in(cities))
         ranked = rank_cities(
             part,
@@ -739,10 +729,6 @@ def rank_in_sets(
         if got.is_empty():
             continue
         r = got.row(0, named=True)
-        weakest = "VERIFIED"
-        if table is not None:
-            found = table["verification"].to_list()
-            weakest = next((v for v in found if not v.startswith("VERIFIED")), found[0])
         out.append(
             {
                 "set": code,
