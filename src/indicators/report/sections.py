@@ -372,11 +372,10 @@ def load_context(params: ReportParams) -> ReportContext:
 
 def _city_history(ctx: ReportContext) -> pl.DataFrame:
     """The city's daily AQI series from the figures store (computed once for every city)."""
-    p = ctx.params
-    got = figures.city_evaluations(p.data, p.period, p.compare, p.edition)
-    if got is None or got.history is None:  # pragma: no cover - load_context found hours
+    history = ctx.cities.history  # the store :attr:`ReportContext.cities` has read
+    if history is None:  # pragma: no cover - load_context found hours
         return pl.DataFrame(schema={"city": pl.String, "date": pl.Date})
-    return got.history.filter(pl.col("city") == p.city)
+    return history.filter(pl.col("city") == ctx.params.city)
 
 
 #: Air figures of every city of the data folder (the figures store's record).
