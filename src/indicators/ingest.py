@@ -1142,9 +1142,7 @@ def _key_order(path: Path, order: list[str]) -> tuple[bool, Any, Any]:
         low, high = df.select(a.min().alias("lo"), a.max().alias("hi")).row(0)
         lo, hi = (low, high) if lo is None else (min(lo, low), max(hi, high))
         if ordered:
-            first = df.row(0)
-            back = df.select(((a < a.shift(1)) | ((a == a.shift(1)) & (b <= b.shift(1)))).any())
-            ordered = (last is None or last < first) and not back.item()
+            ordered = validation.strictly_increasing(df, order, last)
             last = df.row(-1)
     return ordered, lo, hi
 

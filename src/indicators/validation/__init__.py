@@ -68,6 +68,7 @@ __all__ = [
     "column_quantities",
     "decode_text",
     "guard_lazy",
+    "strictly_increasing",
     "plausibility_bounds",
     "read_bytes",
     "read_text",
@@ -897,7 +898,7 @@ def validate_table(name: str, data: Frame, *, file: str) -> None:
         df = lf.slice(offset, CHECK_CHUNK_ROWS).collect()
         _check_rows(name, df, file=file, rows=range(offset + 1, offset + df.height + 1))
         if ordered and set(order) == set(keys):
-            ordered = _increasing(df, order, last)
+            ordered = strictly_increasing(df, order, last)
             last = df.select(order).row(-1)
     if not ordered or set(order) != set(keys):  # the key columns only, as a whole
         check_unique(lf.select(keys).collect(), keys, file=file)
@@ -925,8 +926,30 @@ def _check_rows(name: str, df: pl.DataFrame, *, file: str, rows: range | None = 
         check_hour_grid(df, "time", file=file, rows=rows)
 
 
-def _increasing(df: pl.DataFrame, order: list[str], last: tuple | None) -> bool:
-    """Whether the rows strictly increase on ``order`` (after the row ``last``; no nulls)."""
+def strictly_increasing(df: pl.DataFrame, order: Sequence[str], last: tuple | None = None) -> bool:
+    """Whether the rows strictly increase on ``order`` (lexicographic), after the row ``last``.
+
+    Rows so ordered have unique ``order`` values (the data-folder contract's storage
+    order, :attr:`indicators.contract.Table.storage_order`). A null in ``order`` gives
+    False.
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The rows (a batch of a table).
+    order : sequence of str
+        The columns, most significant first.
+    last : tuple, optional
+        The ``order`` values of the row before ``df`` (the previous batch's last row).
+
+    Examples
+    --------
+    >>> strictly_increasing(pl.DataFrame({"t": [1, 1, 2], "s": ["a", "b", "a"]}), ["t", "s"])
+    True
+    >>> strictly_increasing(pl.DataFrame({"t": [1, 1], "s": ["a", "a"]}), ["t", "s"])
+    False
+    """
+    order = list(order)
     if df.select(pl.any_horizontal(pl.col(order).is_null().any())).item():
         return False
     if last is not None:
