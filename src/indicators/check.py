@@ -22,7 +22,6 @@ indicators.errors.IndicatorInputError: no/such/folder: no such data folder (expe
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -412,9 +411,8 @@ def require_valid_folder(folder: str | Path) -> list[TableCheck]:
         meta = {"data": fingerprint, "schema": contract.SCHEMA_VERSION, "warnings": kept}
         try:
             record.parent.mkdir(exist_ok=True)
-            tmp = record.with_name(f".{_CHECKED}.{os.getpid()}")
-            tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, record)
+            text = json.dumps(meta, ensure_ascii=False)
+            contract.write_atomic(record, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except OSError:  # a read-only folder: checked again next time
             pass
     return checks

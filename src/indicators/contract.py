@@ -25,6 +25,9 @@ Examples
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +52,7 @@ __all__ = [
     "table_file",
     "table_of_file",
     "table_path",
+    "write_atomic",
     "write_table",
 ]
 
@@ -447,6 +451,27 @@ def table_file(folder: str | Path, name: str) -> Path:
         Contract table name (a key of :data:`TABLES`, e.g. ``"station_hours"``).
     """
     return Path(folder) / _spec(name).file
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` whole or not at all (a reader never sees a half-written file).
+
+    ``write`` fills a temporary file beside ``path``, which then replaces it.
+
+    Parameters
+    ----------
+    path : path
+        The file to write.
+    write : callable
+        Called with the temporary file's path; writes the content there.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_table(frame: pl.DataFrame, folder: str | Path, name: str) -> Path:

@@ -1263,15 +1263,6 @@ def _iso(v: Any) -> Any:
     return v.isoformat(timespec="minutes") if isinstance(v, datetime) else str(v)
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _package_version() -> str:
     try:
         return metadata.version("indicators")
@@ -1743,9 +1734,9 @@ def _finish(
         path = contract.table_file(folder, name)
         whole = pl.concat(pieces, how="vertical") if len(pieces) > 1 else pieces[0]
         if name in ready:
-            _write_atomic(path, lambda out, done=ready[name]: shutil.move(done, out))
+            contract.write_atomic(path, lambda out, done=ready[name]: shutil.move(done, out))
         else:
-            _write_atomic(  # streamed from the parts: the table is not collected in memory
+            contract.write_atomic(  # streamed from the parts: the table is not collected in memory
                 path,
                 lambda out, w=whole: w.sink_parquet(
                     out, statistics=True, row_group_size=contract.ROW_GROUP_ROWS, compression="zstd"
@@ -1786,7 +1777,9 @@ def _finish(
         "tables": {n: tables[n] for n in contract.TABLES if n in tables},
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    _write_atomic(folder / contract.MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    contract.write_atomic(
+        folder / contract.MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8")
+    )
     result["manifest"] = manifest
     return result
 

@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .. import contract
 from ..errors import IndicatorInputError
 from .display import FONT_STACK, METADATA_KEY
 from .labels import label
@@ -537,15 +538,14 @@ def export_html(nb: Any, *, lang: str, title: str) -> str:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+
+    def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    contract.write_atomic(path, write)
 
 
 def write_pdf(html: str | Path, pdf: str | Path | None = None, *, timeout: int = 300) -> Path:

@@ -21,11 +21,11 @@ published city, its figures and ranks, as the index shows them) and
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import contract
 from ..glossary import INDICATORS, TERMS
 from .embedded import read_report_figures
 from .labels import label, term
@@ -125,12 +125,7 @@ def _width(text: str) -> int:
 
 
 def _save(wb: Any, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    contract.write_atomic(path, wb.save)
     return path
 
 
