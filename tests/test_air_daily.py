@@ -749,7 +749,8 @@ def small_groups(monkeypatch):
 @pytest.mark.parametrize(("fn", "kwargs"), LAZY_CASES)
 def test_station_groups_give_the_same_rows(across_the_change, small_groups, fn, kwargs) -> None:
     """Work in station groups (eager) and reading group by group (lazy) change nothing,
-    sorted input or not."""
+    sorted by station, by time (as the package stores station-hours: groups of whole
+    days) or not at all."""
     h, stations = across_the_change
     if "level" in kwargs or "by" in kwargs:
         kwargs = {**kwargs, "stations": stations}
@@ -757,11 +758,11 @@ def test_station_groups_give_the_same_rows(across_the_change, small_groups, fn, 
 
     whole = fn(h, **kwargs)
     shuffled = h.sample(fraction=1.0, shuffle=True, seed=11)
-    for frame in (h, shuffled):
+    for frame in (h, shuffled, h.sort("time", "station")):
         daily_module.CHUNK_ROWS = 200
         grouped = fn(frame, **kwargs)
         lazy = fn(frame.lazy(), **kwargs).collect()
-        if fn is air.hourly_aqi and frame is shuffled:
+        if fn is air.hourly_aqi and frame is not h:
             grouped, lazy = (f.sort("station", "time") for f in (grouped, lazy))
         assert_frame_equal(grouped, whole, check_exact=True)
         assert_frame_equal(lazy, whole, check_exact=True)
@@ -775,13 +776,18 @@ def test_station_groups_raise_the_whole_frames_error(across_the_change, small_gr
         NO2=pl.when(pl.int_range(pl.len()).is_in([5000, 700])).then(-3.0).otherwise(pl.col("NO2"))
     )
     rep = pl.concat([h.slice(0, 3000), h.slice(6000, 1), h.slice(3000)])
-    for bad, fn in ((neg, air.hourly_aqi), (neg, air.daily_aqi), (rep, air.daily_aqi)):
+    by_time = h.sort("time", "station")
+    rep_by_time = pl.concat([by_time.slice(0, 3001), by_time.slice(3000)])  # row 3001 twice
+    cases = [(neg, air.hourly_aqi), (neg, air.daily_aqi), (rep, air.daily_aqi)]
+    cases += [(neg.sort("time", "station"), air.daily_aqi), (rep_by_time, air.daily_aqi)]
+    for bad, fn in cases:
         with pytest.raises(IndicatorInputError) as eager:
             fn(bad)
         with pytest.raises(IndicatorInputError) as lazy:
             fn(bad.lazy()).collect()
         assert str(lazy.value) == str(eager.value)
-    assert eager.value.row == 6002  # the second occurrence, in the frame as given
+    assert eager.value.row == 3002  # the second occurrence, in the frame as given
+    assert "station-hour" in str(eager.value)
 
 
 def test_station_groups_warn_like_the_whole_frame(across_the_change, small_groups) -> None:
@@ -796,3 +802,25 @@ def test_station_groups_warn_like_the_whole_frame(across_the_change, small_group
         air.daily_concentrations(odd.lazy()).collect()
     assert [str(w.message) for w in lazy] == [str(w.message) for w in eager]
     assert len(eager) == 1
+
+
+def test_daily_means_do_not_depend_on_the_groups(across_the_change, monkeypatch) -> None:
+    """A station-day's mean is the same float whether its frame holds one station, one day
+    or every station-hour (the sum of its hours in hour order over their number)."""
+    from indicators.air import daily as daily_module
+
+    h, _ = across_the_change
+    whole = air.daily_concentrations(h)  # one group
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", 200)
+    for frame in (h, h.sort("time", "station")):
+        assert_frame_equal(air.daily_concentrations(frame), whole, check_exact=True)
+    day = whole.filter(pl.col("station") == "9001D", pl.col("date") == date(2026, 2, 21))
+    hours = h.filter(pl.col("station") == "9001D", _hour_day_of(pl.col("time")) == day["date"][0])
+    total = 0.0
+    for value in hours["CO"].drop_nulls():
+        total += value
+    assert day["CO"][0] == total / hours["CO"].drop_nulls().len()
+
+
+def _hour_day_of(time: pl.Expr) -> pl.Expr:
+    return (time - pl.duration(hours=1)).dt.date()

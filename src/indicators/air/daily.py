@@ -55,8 +55,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from polars.io.plugins import register_io_source
@@ -496,6 +499,7 @@ class _Hours:
         self.source = hourly
         self.height = 0
         self.first_time = None
+        self.by_days = False  # groups of whole days (a lazy frame sorted by time)
         self._flagged: list[pl.DataFrame] = []
 
     # -- the whole frame, eager
@@ -521,11 +525,20 @@ class _Hours:
 
     # -- groups
     def station_groups(self) -> Iterator[pl.DataFrame]:
-        """Groups of whole stations, in station order (a missing station code first)."""
+        """Groups of whole station-days: of whole stations, or of whole days.
+
+        Eager frames and lazy frames sorted by station give groups of whole stations
+        in station order (a missing station code first); a lazy frame sorted by time
+        (as the package stores station-hours) gives groups of whole natural days,
+        each sorted by station and time (:attr:`by_days` is then True).
+        """
         if not self.lazy:
             df = self._eager(self.source.select(self.columns))
             if df.height <= CHUNK_ROWS:
                 yield df
+            elif _time_sorted(df) and not df.get_column("station").is_sorted():
+                self.by_days = True
+                yield from _eager_day_groups(df)
             else:
                 yield from _eager_station_groups(df)
             return
@@ -533,26 +546,84 @@ class _Hours:
         if n <= CHUNK_ROWS:
             yield self._eager(self.source.select(self.columns).collect())
             return
-        code = pl.col("station")
-        info = self.source.select(
-            # sorted by code (hence each station's rows together): slices of rows
-            (code >= code.shift(1)).fill_null(True).all().alias("in_order"),
-            code.null_count().alias("nulls"),
-            code.value_counts(name="n").implode().alias("counts"),
-            pl.col("time").min().alias("first"),
-        ).collect()
-        self.first_time, self.height = info["first"][0], n
-        counts = info["counts"].explode().struct.unnest().sort("station", nulls_last=False)
-        codes, sizes = counts["station"].to_list(), counts["n"].to_list()
-        if info["in_order"][0] and info["nulls"][0] == 0:
-            for start, rows, _ in _station_runs(codes, sizes):
-                part = self.source.select(self.columns).slice(start, rows).collect()
-                yield self._checked(part, start)
+        info = self._layout()
+        self.first_time, self.height = info["first"], n
+        if info["station_order"]:
+            yield from self._station_slices(info["runs"])
+        elif info["time_order"]:
+            self.by_days = True
+            yield from self._day_ranges(info["runs"])
         else:  # a filter per group (a Parquet scan skips the row groups of other stations)
             numbered = self.source.select(self.columns).with_row_index(_ROW)
-            for _, _, group in _station_runs(codes, sizes):
+            for _, _, group in _chunk_runs(*info["runs"]):
                 yield self._checked(numbered.filter(_station_pick(group)).collect())
         self.warn()
+
+    def _layout(self) -> dict[str, Any]:
+        """How a lazy frame's rows lie: sorted by station or by time; rows per station, per day."""
+        code, time = pl.col("station"), pl.col("time")
+        layout = (
+            self.source.select(
+                ((code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)).alias(
+                    "station_order"
+                ),
+                ((time >= time.shift(1)).fill_null(True).all() & (time.null_count() == 0)).alias(
+                    "time_order"
+                ),
+                time.min().alias("first"),
+            )
+            .collect()
+            .row(0, named=True)
+        )
+        # rows per code or per day, in order: the runs of a sorted frame (value_counts, as
+        # polars' rle panics on a lazy frame of several chunks)
+        if layout["time_order"] and not layout["station_order"]:  # runs of days
+            key, _ = _day_and_label(time, self.source.collect_schema()["time"])
+        else:  # runs of codes (sorted by code) or groups of codes
+            key = code
+        runs = (
+            self.source.select(key.value_counts(name="len"))
+            .collect()
+            .to_series()
+            .struct.unnest()
+            .sort(key.meta.output_name(), nulls_last=False)
+        )
+        layout["runs"] = (runs[:, 0].to_list(), runs["len"].to_list())
+        return layout
+
+    def _station_slices(self, stations: tuple[list, list]) -> Iterator[pl.DataFrame]:
+        """Slices of whole stations of a lazy frame whose rows are sorted by station."""
+        for start, rows, _ in _chunk_runs(*stations):
+            part = self.source.select(self.columns).slice(start, rows).collect()
+            yield self._checked(part, start)
+
+    def _day_ranges(self, days: tuple[list, list]) -> Iterator[pl.DataFrame]:
+        """Runs of whole natural days of a lazy frame sorted by time, each read by a time range.
+
+        A day's hours are the times in [day 01:00, day + 1 00:00] (hour-ending), so a
+        filter on ``time`` selects them and a Parquet scan skips the row groups of
+        other days by their statistics; the rows of a run are contiguous in the
+        frame, so they keep the numbers of the whole frame.
+        """
+        tz = self.source.collect_schema()["time"].time_zone
+        zone = ZoneInfo(tz) if tz else None
+        for start, rows, run in _chunk_runs(*days):
+            low = datetime.combine(run[0], dt_time(1), zone)
+            high = datetime.combine(run[-1] + timedelta(days=1), dt_time(1), zone)
+            part = (
+                self.source.select(self.columns)
+                .filter((pl.col("time") >= low) & (pl.col("time") < high))
+                .collect()
+            )
+            if part.height != rows:  # the frame changed between two reads
+                raise IndicatorInputError(
+                    "the station-hours changed while they were read",
+                    file=self.name,
+                    column="time",
+                    expected=f"{rows} rows from {run[0]} to {run[-1]}",
+                    found=f"{part.height} rows",
+                )
+            yield _by_station(self._checked(part, start))
 
     def row_slices(self) -> Iterator[pl.DataFrame]:
         """The rows in order, in slices (hourly AQI: each row on its own)."""
@@ -608,10 +679,12 @@ def _station_pick(codes: list[str | None]) -> pl.Expr:
     return pick
 
 
-def _station_runs(
-    codes: list[str | None], sizes: list[int]
-) -> Iterator[tuple[int, int, list[str | None]]]:
-    """``(first row, rows, codes)`` of groups of whole stations of about CHUNK_ROWS rows."""
+def _chunk_runs(codes: list[Any], sizes: list[int]) -> Iterator[tuple[int, int, list[Any]]]:
+    """``(first row, rows, keys)`` of runs of consecutive keys of about CHUNK_ROWS rows.
+
+    ``codes`` are the keys in row order (station codes or days) and ``sizes`` their
+    rows; a key is never split, so a run of one key may exceed CHUNK_ROWS.
+    """
     start = k = 0
     while k < len(sizes):
         j, rows = k + 1, sizes[k]
@@ -632,8 +705,33 @@ def _eager_station_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
     else:
         counts = stations.value_counts(name="n").sort("station", nulls_last=False)
     codes, sizes = counts["station"].to_list(), counts["n"].to_list()
-    for start, rows, group in _station_runs(codes, sizes):
+    for start, rows, group in _chunk_runs(codes, sizes):
         yield df.slice(start, rows) if in_order else df.filter(_station_pick(group))
+
+
+def _time_sorted(df: pl.DataFrame) -> bool:
+    """Whether the rows are in time order (as the package stores station-hours)."""
+    time = df.get_column("time")
+    return time.null_count() == 0 and time.is_sorted()
+
+
+def _by_station(hours: pl.DataFrame) -> pl.DataFrame:
+    """Hours in time order, put in station then time order (a missing code first).
+
+    A stable sort on each code's index in the sorted codes: the rows of a station
+    keep their time order, and sorting integers costs half of sorting the strings.
+    """
+    codes = hours.get_column("station").unique().drop_nulls().sort()
+    index = hours.get_column("station").cast(pl.Enum(codes)).to_physical()
+    return hours.sort(index, maintain_order=True, nulls_last=False)
+
+
+def _eager_day_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Groups of whole natural days of an eager frame in time order, sorted by station and time."""
+    day, _ = _day_and_label(pl.col("time"), df.schema["time"])
+    runs = df.select(day.rle()).get_column("date").struct.unnest()
+    for start, rows, _ in _chunk_runs(runs["value"].to_list(), runs["len"].to_list()):
+        yield _by_station(df.slice(start, rows))
 
 
 # --------------------------------------------------------------------------- lazy results
@@ -895,8 +993,9 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
     inside = pl.col("label") >= 8
 
     # rows contiguous per station-day, labels 1..24 in order: a day is 24 rows, so counts,
-    # maxima and the closing hour are read from the rows reshaped 24 to a day; the means
-    # from a group_by on the day's number (the summation order of a mean is polars')
+    # sums, maxima and the closing hour are read from the rows reshaped 24 to a day. A mean
+    # is the sum of the day's valid hours in hour order over their number: the same value
+    # whatever the frame around the day (a group_by's mean depends on the frame's size)
     def per_day(expr: pl.Expr) -> pl.Expr:
         return expr.reshape((-1, 24))
 
@@ -909,6 +1008,10 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
         pl.col("date").gather_every(24),
         *[count(pl.col(p)).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
         *[
+            (per_day(pl.col(p)).arr.sum() / count(pl.col(p))).alias(f"_{p}")
+            for p in _DAILY_MEAN_POLLUTANTS
+        ],
+        *[
             pl.col(col).gather_every(24, offset=23).alias(f"_pub_{stat}")
             for stat, col in published.items()
         ],
@@ -918,18 +1021,17 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
         per_day(o3_8h).arr.max().alias("_O3_8h_max"),
         count(o3_8h).alias("n_O3_8h"),
     )
-    averaged = (
-        base.lazy()
-        .with_columns((pl.int_range(pl.len()) // 24).alias("_day"))
-        .group_by("_day", maintain_order=True)
-        .agg(
-            *[pl.col(p).mean().alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
-            *[pl.col(c).drop_nulls().first() for c in basis],
+    if basis:  # the day's data basis: its first stated one
+        firsts = (
+            base.lazy()
+            .with_columns((pl.int_range(pl.len()) // 24).alias("_day"))
+            .group_by("_day", maintain_order=True)
+            .agg(pl.col(c).drop_nulls().first() for c in basis)
+            .drop("_day")
+            .collect()
         )
-        .drop("_day")
-        .collect()
-    )
-    means = pl.concat([counted, averaged], how="horizontal").lazy()
+        counted = pl.concat([counted, firsts], how="horizontal")
+    means = counted.lazy()
     o3_limit = _o3_limit(pl.col("date"))
 
     def from_hours(stat: str) -> pl.Expr:
@@ -983,15 +1085,20 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
 
 
 def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
-    """Station daily statistics, group of stations by group, in station and date order."""
+    """Station daily statistics, group by group, in station and date order."""
+    days = []
     for group in hours.station_groups():
         first = hours.first_time.date() if hours.first_time is not None else None
         try:
-            yield _station_days(group, rules, first)
+            days.append(_station_days(group, rules, first))
         except IndicatorInputError:
             if group.height != hours.height:  # name the first repeated row of the whole frame
                 hours.check_whole(unique=True)
             raise
+        if not hours.by_days:
+            yield days.pop()
+    if days:  # groups of whole days: put the stations' days together, as the other groups
+        yield pl.concat(days, rechunk=False).sort("station", "date", nulls_last=False)
 
 
 def _concat(parts: Iterator[pl.DataFrame]) -> pl.DataFrame:
