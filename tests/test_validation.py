@@ -386,3 +386,24 @@ def test_a_chunked_check_finds_a_key_repeated_across_chunks(chunked):
     shuffled = pl.concat([hours, hours.head(1)]).reverse()
     err = error(lambda: chunked(shuffled))
     assert "appears twice" in str(err) and (err.row, err.found) == (31, "1000A 2026-01-01 01:00:00")
+
+
+def test_columns_beyond_names_the_columns_the_masks_would_hit() -> None:
+    """Minima and maxima find the columns with a value beyond a hard bound or the soft band;
+    NaN and null are missing values, never beyond."""
+    nan = float("nan")
+    df = pl.DataFrame(
+        {
+            "PM2.5": [10.0, nan, None, 1600.0],  # soft band only (warn above 1500)
+            "O3": [3500.0, 20.0, nan, None],  # beyond the hard bound (3000)
+            "NO2": [nan, None, 0.0, 40.0],  # neither
+            "station": ["a", "b", "c", "d"],  # not a quantity
+        }
+    )
+    quantities = validation.column_quantities(df.columns)
+    assert validation.columns_beyond(df, quantities) == ["O3"]
+    assert validation.columns_beyond(df, quantities, soft=True) == ["PM2.5", "O3"]
+    assert validation.columns_beyond(df.head(0), quantities) == []
+    with pytest.raises(IndicatorInputError) as err:
+        validation.check_bounds(df, quantities, file="f.csv")
+    assert (err.value.row, err.value.column) == (1, "O3")

@@ -464,16 +464,16 @@ def _check_hourly_values(
     validation.check_hour_grid(df, "time", file=name, rows=rows)
 
 
-def _soft_band(schema: pl.Schema) -> pl.Expr | None:
-    """Rows with a value outside a soft band of ``plausibility_bounds``.
+def _soft_band(part: pl.DataFrame) -> pl.Expr | None:
+    """Rows with a value outside a soft band of ``plausibility_bounds`` (None: no such row).
 
     The rows :func:`indicators.validation.check_bounds` warns about.
     """
+    schema = part.schema
+    quantities = validation.column_quantities(list(schema))
     masks = []
-    for c, q in validation.column_quantities(list(schema)).items():
-        if c not in schema or not schema[c].is_numeric():
-            continue
-        b = validation.bound(q)
+    for c in validation.columns_beyond(part, quantities, soft=True):
+        b = validation.bound(quantities[c])
         x = pl.col(c).fill_nan(None) if schema[c].is_float() else pl.col(c)
         if b["warn_lower"] is not None:
             masks.append(x < b["warn_lower"])
@@ -652,7 +652,7 @@ class _Hours:
         except IndicatorInputError:
             self.check_whole(unique=False)
             raise
-        band = _soft_band(part.schema)
+        band = _soft_band(part)
         if band is not None:
             flagged = part.with_columns(rows.alias(_ROW)).filter(band)
             if flagged.height:
