@@ -155,6 +155,17 @@ def _inspect(folder: Path, name: str, manifest: dict[str, Any] | None) -> TableC
         )
         return check
     check.columns = tuple(schema)
+    if not _summarise(check, scan, schema, spec):
+        return check
+    _compare_recorded_rows(check)
+    _validate(check, name, scan, schema)
+    return check
+
+
+def _summarise(
+    check: TableCheck, scan: pl.LazyFrame, schema: pl.Schema, spec: contract.Table
+) -> bool:
+    """Fill rows, time range, entity counts and data bases; False (error set) if unreadable."""
     stats = [pl.len().alias("__rows")]
     time = spec.time_column
     if time in schema and schema[time].is_temporal():
@@ -168,27 +179,37 @@ def _inspect(folder: Path, name: str, manifest: dict[str, Any] | None) -> TableC
             check.data_basis = tuple(str(v) for v in basis.to_series())
     except (pl.exceptions.PolarsError, OSError) as exc:
         check.error = IndicatorInputError(
-            "not a readable Parquet file", file=str(path), found=str(exc).splitlines()[0]
+            "not a readable Parquet file", file=check.file, found=str(exc).splitlines()[0]
         )
-        return check
+        return False
     check.rows = row["__rows"]
     if "__first" in row and row["__first"] is not None:
         check.time_range = (row["__first"], row["__last"])
     check.counts = {_ENTITIES.get(c, (c, c))[1]: row[f"__n_{c}"] for c in entities}
-    if check.manifest is not None:
-        recorded = check.manifest.get("rows")
-        if isinstance(recorded, int) and recorded != check.rows:
-            check.warnings.append(
-                f"{contract.MANIFEST} records {recorded:,} rows, the file holds {check.rows:,} "
-                "(changed after ingest?)"
-            )
+    return True
+
+
+def _compare_recorded_rows(check: TableCheck) -> None:
+    """A warning when the manifest records another number of rows than the file holds."""
+    if check.manifest is None:
+        return
+    recorded = check.manifest.get("rows")
+    if isinstance(recorded, int) and recorded != check.rows:
+        check.warnings.append(
+            f"{contract.MANIFEST} records {recorded:,} rows, the file holds {check.rows:,} "
+            "(changed after ingest?)"
+        )
+
+
+def _validate(check: TableCheck, name: str, scan: pl.LazyFrame, schema: pl.Schema) -> None:
+    """Schema and values of the table: the first error, our warnings kept, others passed on."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", IndicatorWarning)
         try:
-            contract.check_schema(name, schema, file=str(path))
+            contract.check_schema(name, schema, file=check.file)
             if name == "targets":  # the checks of the targets file (ranges, duplicates)
-                check_targets(scan.collect(), file=str(path))
-            validate_table(name, scan, file=str(path))
+                check_targets(scan.collect(), file=check.file)
+            validate_table(name, scan, file=check.file)
         except IndicatorInputError as exc:
             check.error = exc
     for w in caught:
@@ -196,7 +217,6 @@ def _inspect(folder: Path, name: str, manifest: dict[str, Any] | None) -> TableC
             check.warnings.append(str(w.message))
         else:  # not ours: passed on as it came
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return check
 
 
 def _first_rows(path: str, column: str, values: list[str]) -> int:

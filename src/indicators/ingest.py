@@ -254,8 +254,17 @@ def _classify(columns: Sequence[str]) -> str | None:
     """The format a header names, or None (see :data:`FORMATS`)."""
     if [_norm(c) for c in columns[:3]] == ["date", "hour", "type"]:
         return "cnemc"  # (before normalising 1,600 station codes)
-    norm = [_norm(c) for c in columns]
-    names = set(norm)
+    found = _air_format(columns)
+    if found is not None:
+        return found
+    ledger = _fields(columns, HEADER_ALIASES)
+    water = _fields(columns, _WATER_HINTS)
+    return _noise_format(ledger) or _water_format(ledger, water) or _dust_format(columns)
+
+
+def _air_format(columns: Sequence[str]) -> str | None:
+    """UCI Beijing hours, a station list or station hours, by the header's names."""
+    names = {_norm(c) for c in columns}
     if {"year", "month", "day", "hour", "station", "pm2.5"} <= names:
         return "uci_beijing"
     if {"监测点编码", "城市"} <= names or {"station", "city", "background"} <= names:
@@ -263,7 +272,11 @@ def _classify(columns: Sequence[str]) -> str | None:
     hours = _fields(columns, _STATION_HOUR_ALIASES)
     if {"station", "time"} <= hours and hours & set(AIR_POLLUTANTS):
         return "station_hours"
-    ledger = _fields(columns, HEADER_ALIASES)
+    return None
+
+
+def _noise_format(ledger: set[str]) -> str | None:
+    """A noise ledger (functional, traffic or regional), by its ledger fields."""
     if "functional_class" in ledger and "quarter" in ledger:
         return "noise_functional"
     if {"leq_day", "leq_night"} & ledger:
@@ -271,27 +284,49 @@ def _classify(columns: Sequence[str]) -> str | None:
             return "noise_traffic"
         if "point" in ledger and "year" in ledger:
             return "noise_regional"
-    water = _fields(columns, _WATER_HINTS)
+    return None
+
+
+def _water_format(ledger: set[str], water: set[str]) -> str | None:
+    """Water or sea results, a black-and-odorous table or a site registry."""
     sited = bool(water & {"site", "source_site", "section_site"})
     if {"item", "value", "date"} <= water and sited:
         return "sea_results" if "campaign" in water else "water_results"
     if "water_body_id" in ledger:
-        if ledger & {"transparency", "DO", "ORP", "NH3-N"}:
-            return "blackodorous_monitoring"
-        if "respondents" in ledger or "satisfied_share" in ledger:
-            return "blackodorous_surveys"
-        if {"status", "date"} <= ledger and not ledger & {"city", "grade_identified"}:
-            return "blackodorous_status"
-        if "city" in ledger and not water & {"site", "target_class", "item"}:
-            return "blackodorous_ledger"
+        found = _blackodorous_format(ledger, water)
+        if found is not None:
+            return found
     if sited:
-        if "target_class" in water:
-            return "water_sections"
-        if "type" in water or "volume" in water or "source_site" in water:
-            return "drinking_sources"
-        return "sea_points"
+        return _registry_format(water)
+    return None
+
+
+def _blackodorous_format(ledger: set[str], water: set[str]) -> str | None:
+    """The black-and-odorous table a header with ``water_body_id`` names, or None."""
+    if ledger & {"transparency", "DO", "ORP", "NH3-N"}:
+        return "blackodorous_monitoring"
+    if "respondents" in ledger or "satisfied_share" in ledger:
+        return "blackodorous_surveys"
+    if {"status", "date"} <= ledger and not ledger & {"city", "grade_identified"}:
+        return "blackodorous_status"
+    if "city" in ledger and not water & {"site", "target_class", "item"}:
+        return "blackodorous_ledger"
+    return None
+
+
+def _registry_format(water: set[str]) -> str:
+    """The registry of a header naming sites: sections, drinking sources or sea points."""
+    if "target_class" in water:
+        return "water_sections"
+    if "type" in water or "volume" in water or "source_site" in water:
+        return "drinking_sources"
+    return "sea_points"
+
+
+def _dust_format(columns: Sequence[str]) -> str | None:
+    """``dust`` when every column is a dust-flag column, city and date among them."""
     dust = _fields(columns, _DUST_ALIASES)
-    if {"city", "date"} <= dust and len(dust) == len(norm):
+    if {"city", "date"} <= dust and len(dust) == len(columns):
         return "dust"
     return None
 
@@ -366,6 +401,19 @@ def _is_targets_toml(head: bytes) -> bool:
 
 def _header_of(path: Path) -> tuple[str, list[str], bytes]:
     """``(kind, columns, header bytes)`` of a data file: kind is csv, parquet, xlsx, zip or toml."""
+    head, whole = _first_bytes(path)
+    if head[:4] == b"PAR1":
+        return _parquet_header(path)
+    if head[:2] == b"PK":
+        return _zip_header(path)
+    if whole and _maybe_toml(head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]):
+        if _is_targets_toml(head):  # a targets file is small: read whole
+            return "toml", [], b""
+    return _csv_header(path, head)
+
+
+def _first_bytes(path: Path) -> tuple[bytes, bool]:
+    """The head of a file (up to 1 MiB for a long header line or TOML) and whether it is whole."""
     size = _FIRST_BYTES
     head = _head(path, size)
     binary = head[:4] == b"PAR1" or head[:2] == b"PK"
@@ -373,34 +421,41 @@ def _header_of(path: Path) -> tuple[str, list[str], bytes]:
         if b"\n" not in head or _maybe_toml(head.split(b"\n", 1)[0]):
             size = _HEAD_BYTES  # a long header line, or a TOML file: read up to 1 MiB
             head = _head(path, size)
-    whole = len(head) < size
-    if head[:4] == b"PAR1":
-        try:
-            return "parquet", list(pl.read_parquet_schema(path)), b""
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            raise IndicatorInputError(
-                "not a readable Parquet file", file=str(path), found=str(exc).splitlines()[0]
-            ) from None
-    if head[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(path) as z:
-                is_xlsx = "xl/workbook.xml" in z.namelist()
-        except zipfile.BadZipFile as exc:
-            raise IndicatorInputError(
-                "not a readable zip or xlsx file", file=str(path), found=str(exc)
-            ) from None
-        if not is_xlsx:
-            return "zip", [], b""
-        try:
-            columns = pl.read_excel(path, sheet_id=1, infer_schema_length=0).columns
-        except Exception as exc:  # fastexcel raises its own error types
-            raise IndicatorInputError(
-                "cannot read the workbook", file=str(path), found=str(exc).splitlines()[0]
-            ) from None
-        return "xlsx", columns, b""
-    if whole and _maybe_toml(head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]):
-        if _is_targets_toml(head):  # a targets file is small: read whole
-            return "toml", [], b""
+    return head, len(head) < size
+
+
+def _parquet_header(path: Path) -> tuple[str, list[str], bytes]:
+    """The columns of a Parquet file, from its schema."""
+    try:
+        return "parquet", list(pl.read_parquet_schema(path)), b""
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise IndicatorInputError(
+            "not a readable Parquet file", file=str(path), found=str(exc).splitlines()[0]
+        ) from None
+
+
+def _zip_header(path: Path) -> tuple[str, list[str], bytes]:
+    """A zip archive (no columns), or an xlsx workbook and its first sheet's header."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            is_xlsx = "xl/workbook.xml" in z.namelist()
+    except zipfile.BadZipFile as exc:
+        raise IndicatorInputError(
+            "not a readable zip or xlsx file", file=str(path), found=str(exc)
+        ) from None
+    if not is_xlsx:
+        return "zip", [], b""
+    try:
+        columns = pl.read_excel(path, sheet_id=1, infer_schema_length=0).columns
+    except Exception as exc:  # fastexcel raises its own error types
+        raise IndicatorInputError(
+            "cannot read the workbook", file=str(path), found=str(exc).splitlines()[0]
+        ) from None
+    return "xlsx", columns, b""
+
+
+def _csv_header(path: Path, head: bytes) -> tuple[str, list[str], bytes]:
+    """The columns of a text file's first line, decoded strictly."""
     end = head.find(b"\n")
     line = head if end < 0 else head[:end]
     if not line.strip():
@@ -1199,9 +1254,26 @@ def _merge_hours(
     columns, _ = _union(schemas)
     _, types = _union([p.schema for p in parts] + schemas)  # the new parts' (contract) types
     keys = [k for k in spec.keys if k in columns]
-    values = [c for c in columns if c not in keys]
-    order = _sort_keys(name, columns)
-    t = pl.col(spec.time_column)
+    merge = _HourMerge(
+        columns=columns,
+        types=types,
+        keys=keys,
+        values=[c for c in columns if c not in keys],
+        order=_sort_keys(name, columns),
+        tmp=tmp,
+    )
+    pieces: list[pl.LazyFrame] = []
+    for cluster in _clusters(segments):
+        pieces += merge.cluster(cluster)
+    if merge.clash is not None:
+        raise _clash_error(name, merge.keys, merge.values, merge.clash, source_name)
+    if not pieces:  # only an empty table in the folder
+        pieces = [_align(segments[0].lf, columns, types)]
+    return pieces, sum(p.height for p in parts) - merge.removed, None
+
+
+def _clusters(segments: list[_Segment]) -> list[list[_Segment]]:
+    """The segments with rows, by start, in groups whose time ranges chain into one another."""
     live = sorted((s for s in segments if s.lo is not None), key=lambda s: (s.lo, s.src))
     clusters: list[list[_Segment]] = []
     end: Any = None
@@ -1212,42 +1284,64 @@ def _merge_hours(
         else:
             clusters.append([s])
             end = s.hi
-    pieces: list[pl.LazyFrame] = []
-    removed = 0
+    return clusters
+
+
+@dataclass
+class _HourMerge:
+    """One station-hours merge: its columns and keys, the rows it removed, its first clash."""
+
+    columns: list[str]
+    types: dict[str, pl.DataType]
+    keys: list[str]
+    values: list[str]
+    order: list[str]
+    tmp: Path
+    removed: int = 0
     clash: tuple[dict[str, Any], dict[str, Any]] | None = None
-    for cluster in clusters:
-        aligned = [(s, _align(s.lf, columns, types)) for s in cluster]
+
+    def cluster(self, cluster: list[_Segment]) -> list[pl.LazyFrame]:
+        """The pieces of a cluster: a lone segment as it is, else the overlap merged."""
+        aligned = [(s, _align(s.lf, self.columns, self.types)) for s in cluster]
         if len(cluster) == 1:
-            pieces.append(aligned[0][1])
-            continue
+            return [aligned[0][1]]
+        t = pl.col(contract.TABLES["station_hours"].time_column)
         shared = [
             (max(x.lo, y.lo), min(x.hi, y.hi))
             for x, y in itertools.combinations(cluster, 2)
             if max(x.lo, y.lo) <= min(x.hi, y.hi)
         ]
         lo, hi = min(a for a, _ in shared), max(b for _, b in shared)
-        pieces += [lf.filter(t < lo) for s, lf in aligned if s.lo < lo]
+        pieces = [lf.filter(t < lo) for s, lf in aligned if s.lo < lo]
         inside = [(s, lf) for s, lf in aligned if s.lo <= hi and s.hi >= lo]
+        pieces += self._overlap(inside, lo, hi)
+        pieces += [lf.filter(t > hi) for s, lf in aligned if s.hi > hi]
+        return pieces
+
+    def _overlap(
+        self, inside: list[tuple[_Segment, pl.LazyFrame]], lo: Any, hi: Any
+    ) -> list[pl.LazyFrame]:
+        """The shared range [lo, hi] compared window by window, spilled to ``tmp``."""
+        pieces = []
         for window in _windows(lo, hi):
             frames = [(lf.filter(window).collect(), s.src) for s, lf in inside]
             frames = [(f, i) for f, i in frames if f.height]
             if not frames:
                 continue
-            both, found, dropped = _combine(frames, keys, values)
-            if found is not None and (clash is None or _clash_key(found) < _clash_key(clash)):
-                clash = found
-            if clash is not None:
+            both, found, dropped = _combine(frames, self.keys, self.values)
+            if found is not None and (
+                self.clash is None or _clash_key(found) < _clash_key(self.clash)
+            ):
+                self.clash = found
+            if self.clash is not None:
                 continue  # nothing is written: only the first clash is looked for
-            removed += dropped
-            path = tmp / f"{name}_overlap_{uuid.uuid4().hex}.pq"
-            both.drop("_src").sort(order, nulls_last=True).write_parquet(path, compression="lz4")
+            self.removed += dropped
+            path = self.tmp / f"station_hours_overlap_{uuid.uuid4().hex}.pq"
+            both.drop("_src").sort(self.order, nulls_last=True).write_parquet(
+                path, compression="lz4"
+            )
             pieces.append(pl.scan_parquet(path))
-        pieces += [lf.filter(t > hi) for s, lf in aligned if s.hi > hi]
-    if clash is not None:
-        raise _clash_error(name, keys, values, clash, source_name)
-    if not pieces:  # only an empty table in the folder
-        pieces = [_align(segments[0].lf, columns, types)]
-    return pieces, sum(p.height for p in parts) - removed, None
+        return pieces
 
 
 def _clash_key(clash: tuple[dict[str, Any], dict[str, Any]]) -> tuple:
@@ -1664,46 +1758,8 @@ def _finish(
     for r in result["sources"]:
         r["table"] = FORMATS[next(s.fmt for s in todo if s.name == r["name"])][0]
     old_tables = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
-    has_stations = "stations" in parts or contract.table_path(folder, "stations") is not None
-    if "station_hours" in parts and not has_stations:
-        if all(todo[i].fmt == "uci_beijing" for p in parts["station_hours"] for i in p.sources):
-            uci = [i for p in parts["station_hours"] for i in p.sources]
-            frame = _conform("stations", _uci_stations(), "UCI_BEIJING_STATIONS")
-            parts["stations"] = [_Part(frame, uci, dict.fromkeys(uci, 0))]
-            result["warnings"].append(
-                "no station list given: the stations table holds the 12 UCI Beijing stations"
-            )
-        else:
-            raise IndicatorInputError(
-                "station hours need a station list: the CNEMC hour files name no cities",
-                file=str(contract.table_file(folder, "stations")),
-                expected="the CNEMC station list (e.g. station_list_cnemc.csv: 监测点编码,"
-                "监测点名称,城市,经度,纬度,对照点,省级行政区) as another SOURCE of this ingest",
-                found="no stations table in the folder and no station list among the sources",
-            )
-
-    merged: dict[str, tuple[list[pl.LazyFrame], int]] = {}
-    ready: dict[str, Path] = {}  # tables written already, as a file to move into place
-    for name in [t for t in contract.TABLES if t in parts]:
-        table_parts = parts[name]
-        old_sources = (old_tables.get(name) or {}).get("sources", [])
-
-        def source_name(src: int, row: dict[str, Any], _p=table_parts, _o=old_sources, _n=name):
-            if src >= 0:
-                names = [todo[i].name for i in _p[src].sources]
-                return names[0] if len(names) == 1 else _pick(names, row, todo, _p[src])
-            return _old_source(folder, _n, _o, row)
-
-        if name == "station_hours":
-            existing = contract.table_path(folder, name)
-            pieces, added, done = _merge_hours(existing, table_parts, source_name, tmp)
-            merged[name] = pieces, added
-            if done is not None:
-                ready[name] = done
-        else:
-            frames, added = _merge(name, _existing(folder, name), table_parts, source_name)
-            merged[name] = [f.lazy() for f in frames], added
-
+    _station_list_of(folder, todo, parts, result)
+    merged, ready = _merge_tables(folder, todo, parts, old_tables, tmp)
     stations = (
         pl.concat(merged["stations"][0]).collect()
         if "stations" in merged
@@ -1711,18 +1767,7 @@ def _finish(
     )
     codes = None
     if "station_hours" in merged and stations is not None:
-        codes = (
-            pl.concat([f.select(pl.col("station").unique()) for f in merged["station_hours"][0]])
-            .unique()
-            .collect()
-        )
-        missing = codes.join(stations.select("station"), on="station", how="anti")["station"]
-        if missing.len():
-            shown = ", ".join(sorted(missing.to_list())[:8])
-            result["warnings"].append(
-                f"{missing.len()} station code(s) of the station hours are not in the station "
-                f"list ({shown}{' …' if missing.len() > 8 else ''}): they belong to no city"
-            )
+        codes = _hour_stations(merged["station_hours"][0], stations, result)
     for name, (pieces, _) in merged.items():  # whole tables checked before anything is written
         schema = pieces[0].collect_schema()
         contract.check_schema(name, schema, file=str(contract.table_file(folder, name)))
@@ -1732,16 +1777,7 @@ def _finish(
     tables = dict(old_tables)
     for name, (pieces, added) in merged.items():
         path = contract.table_file(folder, name)
-        whole = pl.concat(pieces, how="vertical") if len(pieces) > 1 else pieces[0]
-        if name in ready:
-            contract.write_atomic(path, lambda out, done=ready[name]: shutil.move(done, out))
-        else:
-            contract.write_atomic(  # streamed from the parts: the table is not collected in memory
-                path,
-                lambda out, w=whole: w.sink_parquet(
-                    out, statistics=True, row_group_size=contract.ROW_GROUP_ROWS, compression="zstd"
-                ),
-            )
+        _write_table(path, pieces, ready.get(name))
         entry = _table_entry(
             name, pl.scan_parquet(path), stations, basis, codes if name == "station_hours" else None
         )
@@ -1749,24 +1785,7 @@ def _finish(
         sources = list(old.get("sources", []))
         time_column = contract.TABLES[name].time_column
         for part in parts[name]:
-            for i in part.sources:
-                s = todo[i]
-                if part.spans is not None:
-                    span = part.spans.get(i)
-                else:
-                    span = _range(part.frame, time_column) if part.frame is not None else None
-                sources.append(
-                    {
-                        "name": Path(s.name).name if ":" not in s.name else s.name,
-                        "path": str(Path(s.name).resolve()) if ":" not in s.name else s.name,
-                        "size": s.size,
-                        "sha256": s.sha256,
-                        "format": s.fmt,
-                        "rows": part.rows_of.get(i, part.height),
-                        "time_range": [_iso(span[0]), _iso(span[1])] if span else None,
-                        "ingested": now,
-                    }
-                )
+            sources += _part_sources(part, todo, time_column, now)
         entry.update(sources=sources, package_version=version, ingested=now)
         tables[name] = entry
         result["tables"][name] = {"rows": entry["rows"], "added": added, "file": str(path)}
@@ -1782,6 +1801,124 @@ def _finish(
     )
     result["manifest"] = manifest
     return result
+
+
+def _station_list_of(
+    folder: Path, todo: list[_Source], parts: dict[str, list[_Part]], result: dict[str, Any]
+) -> None:
+    """Station hours without a station list: the UCI Beijing stations for UCI files, else raise."""
+    has_stations = "stations" in parts or contract.table_path(folder, "stations") is not None
+    if "station_hours" not in parts or has_stations:
+        return
+    if not all(todo[i].fmt == "uci_beijing" for p in parts["station_hours"] for i in p.sources):
+        raise IndicatorInputError(
+            "station hours need a station list: the CNEMC hour files name no cities",
+            file=str(contract.table_file(folder, "stations")),
+            expected="the CNEMC station list (e.g. station_list_cnemc.csv: 监测点编码,"
+            "监测点名称,城市,经度,纬度,对照点,省级行政区) as another SOURCE of this ingest",
+            found="no stations table in the folder and no station list among the sources",
+        )
+    uci = [i for p in parts["station_hours"] for i in p.sources]
+    frame = _conform("stations", _uci_stations(), "UCI_BEIJING_STATIONS")
+    parts["stations"] = [_Part(frame, uci, dict.fromkeys(uci, 0))]
+    result["warnings"].append(
+        "no station list given: the stations table holds the 12 UCI Beijing stations"
+    )
+
+
+def _merge_tables(
+    folder: Path,
+    todo: list[_Source],
+    parts: dict[str, list[_Part]],
+    old_tables: dict[str, Any],
+    tmp: Path,
+) -> tuple[dict[str, tuple[list[pl.LazyFrame], int]], dict[str, Path]]:
+    """Each table's parts merged with the folder's: its pieces and rows added; files written."""
+    merged: dict[str, tuple[list[pl.LazyFrame], int]] = {}
+    ready: dict[str, Path] = {}  # tables written already, as a file to move into place
+    for name in [t for t in contract.TABLES if t in parts]:
+        table_parts = parts[name]
+        old_sources = (old_tables.get(name) or {}).get("sources", [])
+        source_name = _source_namer(folder, todo, name, table_parts, old_sources)
+        if name == "station_hours":
+            existing = contract.table_path(folder, name)
+            pieces, added, done = _merge_hours(existing, table_parts, source_name, tmp)
+            merged[name] = pieces, added
+            if done is not None:
+                ready[name] = done
+        else:
+            frames, added = _merge(name, _existing(folder, name), table_parts, source_name)
+            merged[name] = [f.lazy() for f in frames], added
+    return merged, ready
+
+
+def _source_namer(
+    folder: Path, todo: list[_Source], name: str, table_parts: list[_Part], old_sources: list[Any]
+) -> Callable[[int, dict[str, Any]], str]:
+    """How a clash names the source of a row: a part's file, or the folder's table."""
+
+    def source_name(src: int, row: dict[str, Any]) -> str:
+        if src >= 0:
+            names = [todo[i].name for i in table_parts[src].sources]
+            return names[0] if len(names) == 1 else _pick(names, row, todo, table_parts[src])
+        return _old_source(folder, name, old_sources, row)
+
+    return source_name
+
+
+def _hour_stations(
+    pieces: list[pl.LazyFrame], stations: pl.DataFrame, result: dict[str, Any]
+) -> pl.DataFrame:
+    """The station codes of the station hours; a warning for those the station list lacks."""
+    codes = pl.concat([f.select(pl.col("station").unique()) for f in pieces]).unique().collect()
+    missing = codes.join(stations.select("station"), on="station", how="anti")["station"]
+    if missing.len():
+        shown = ", ".join(sorted(missing.to_list())[:8])
+        result["warnings"].append(
+            f"{missing.len()} station code(s) of the station hours are not in the station "
+            f"list ({shown}{' …' if missing.len() > 8 else ''}): they belong to no city"
+        )
+    return codes
+
+
+def _write_table(path: Path, pieces: list[pl.LazyFrame], done: Path | None) -> None:
+    """Write a table's file: move the file written already, or stream the pieces into it."""
+    if done is not None:
+        contract.write_atomic(path, lambda out: shutil.move(done, out))
+        return
+    whole = pl.concat(pieces, how="vertical") if len(pieces) > 1 else pieces[0]
+    contract.write_atomic(  # streamed from the parts: the table is not collected in memory
+        path,
+        lambda out: whole.sink_parquet(
+            out, statistics=True, row_group_size=contract.ROW_GROUP_ROWS, compression="zstd"
+        ),
+    )
+
+
+def _part_sources(
+    part: _Part, todo: list[_Source], time_column: str | None, now: str
+) -> list[dict[str, Any]]:
+    """The manifest's source entries of one part: file, checksum, format, rows, time range."""
+    sources = []
+    for i in part.sources:
+        s = todo[i]
+        if part.spans is not None:
+            span = part.spans.get(i)
+        else:
+            span = _range(part.frame, time_column) if part.frame is not None else None
+        sources.append(
+            {
+                "name": Path(s.name).name if ":" not in s.name else s.name,
+                "path": str(Path(s.name).resolve()) if ":" not in s.name else s.name,
+                "size": s.size,
+                "sha256": s.sha256,
+                "format": s.fmt,
+                "rows": part.rows_of.get(i, part.height),
+                "time_range": [_iso(span[0]), _iso(span[1])] if span else None,
+                "ingested": now,
+            }
+        )
+    return sources
 
 
 def _pick(names: list[str], row: dict[str, Any], todo: list[_Source], part: _Part) -> str:

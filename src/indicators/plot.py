@@ -1044,6 +1044,58 @@ def time_variation(
         )
     for p in pols:
         df = _numeric(df, p, name)
+    _check_profile_options(statistic, interval)
+    col = _group_column(df, by, ("station", "city"), name)
+    if by is None:  # an explicit coarser by= pools on purpose
+        _unique_rows(df, [*([col] if col else []), "time"], name)
+    groups = _groups(df, col)
+    if difference is not None:
+        _check_difference(difference, col, groups, pols)
+    profiles = trends.time_variation(df, pols, by=col, confidence=interval, statistic=statistic)
+    columns = ("mean", "ci_low", "ci_high") if statistic == "mean" else ("median", "q25", "q75")
+    if normalise:
+        keys = [*([col] if col else []), "pollutant", "profile"]
+        scale = pl.col(columns[0]).mean().over(keys)
+        profiles = profiles.with_columns((pl.col(c) / scale).alias(c) for c in columns)
+    series = _profile_series(
+        profiles, col, groups if difference is None else list(difference), pols
+    )
+    if difference is not None:
+        a, b = difference
+        band = statistic == "mean" and not normalise
+        diff = _difference(profiles, col, a, b, columns, interval if band else None)
+        series.append((f"{a} − {b}", diff))
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
+        subplot_titles=[escape(_t(k, lang)) for k in ("weekday_hour", "hour", "weekday", "month")],
+        vertical_spacing=0.14,
+    )
+    for i, (label, part) in enumerate(series):
+        colour = "#1f2328" if difference is not None and i == len(series) - 1 else _colour(i)
+        _add_profile_lines(fig, label, part, colour, columns)
+    _time_variation_axes(fig, _t("weekday_names", lang).split())
+    ytitle = (
+        escape(_t("normalised", lang))
+        if normalise
+        else ", ".join(_axis_title(p, lang) for p in pols)
+    )
+    fig.update_yaxes(title_text=ytitle, row=1, col=1)
+    fig.update_yaxes(title_text=ytitle, row=2, col=1)
+    default = _time_variation_title(", ".join(pols), statistic, interval, lang)
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": escape(title) if title is not None else escape(default)},
+        height=700,
+        margin={"t": 90},
+        legend={"y": -0.1},
+    )
+    return fig
+
+
+def _check_profile_options(statistic: str, interval: float) -> None:
+    """A known statistic and an interval level strictly between 0 and 1."""
     if statistic not in ("mean", "median"):
         raise IndicatorInputError(
             "unknown statistic", column="statistic", expected="'mean' or 'median'", found=statistic
@@ -1055,33 +1107,32 @@ def time_variation(
             expected="0 < level < 1",
             found=interval,
         )
-    col = _group_column(df, by, ("station", "city"), name)
-    if by is None:  # an explicit coarser by= pools on purpose
-        _unique_rows(df, [*([col] if col else []), "time"], name)
-    groups = _groups(df, col)
-    if difference is not None:
-        if len(difference) != 2 or col is None or len(pols) != 1:
-            raise IndicatorInputError(
-                "difference needs two group names of the by column and one pollutant",
-                column="difference",
-                expected="(A, B) of " + (f"{groups}" if col else "a group column"),
-                found=difference,
-            )
-        missing = [g for g in difference if g not in groups]
-        if missing:
-            raise IndicatorInputError(
-                "unknown group", column=col, expected=f"one of {groups}", found=missing[0]
-            )
-    profiles = trends.time_variation(df, pols, by=col, confidence=interval, statistic=statistic)
-    centre, low, high = (
-        ("mean", "ci_low", "ci_high") if statistic == "mean" else ("median", "q25", "q75")
-    )
-    if normalise:
-        keys = [*([col] if col else []), "pollutant", "profile"]
-        scale = pl.col(centre).mean().over(keys)
-        profiles = profiles.with_columns((pl.col(c) / scale).alias(c) for c in (centre, low, high))
+
+
+def _check_difference(
+    difference: tuple[str, str], col: str | None, groups: list[Any], pols: list[str]
+) -> None:
+    """``difference`` names two groups of the by column, for one pollutant."""
+    if len(difference) != 2 or col is None or len(pols) != 1:
+        raise IndicatorInputError(
+            "difference needs two group names of the by column and one pollutant",
+            column="difference",
+            expected="(A, B) of " + (f"{groups}" if col else "a group column"),
+            found=difference,
+        )
+    missing = [g for g in difference if g not in groups]
+    if missing:
+        raise IndicatorInputError(
+            "unknown group", column=col, expected=f"one of {groups}", found=missing[0]
+        )
+
+
+def _profile_series(
+    profiles: pl.DataFrame, col: str | None, groups: list[Any], pols: list[str]
+) -> list[tuple[str, pl.DataFrame]]:
+    """The profiles of each group and pollutant, with the line's label."""
     series: list[tuple[str, pl.DataFrame]] = []
-    for g in groups if difference is None else list(difference):
+    for g in groups:
         for p in pols:
             part = profiles.filter(pl.col("pollutant") == p)
             if col is not None:
@@ -1090,59 +1141,56 @@ def time_variation(
             if len(pols) > 1 or g is None:
                 words.append(p)
             series.append((" ".join(words), part))
-    if difference is not None:
-        a, b = difference
-        band = statistic == "mean" and not normalise
-        diff = _difference(profiles, col, a, b, (centre, low, high), interval if band else None)
-        series.append((f"{a} − {b}", diff))
-    weekdays = _t("weekday_names", lang).split()
-    fig = make_subplots(
-        rows=2,
-        cols=3,
-        specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
-        subplot_titles=[escape(_t(k, lang)) for k in ("weekday_hour", "hour", "weekday", "month")],
-        vertical_spacing=0.14,
-    )
-    for i, (label, part) in enumerate(series):
-        colour = "#1f2328" if difference is not None and i == len(series) - 1 else _colour(i)
-        for profile, (r, c) in _PANELS.items():
-            sub = part.filter(pl.col("profile") == profile).sort("key")
-            if sub.height == 0:
-                continue
-            x = sub["key"].to_list()
-            n = sub["n"].to_list() if "n" in sub.columns else [None] * sub.height
-            fig.add_scatter(
-                x=x,
-                y=sub[centre].to_list(),
-                name=escape(label),
-                legendgroup=escape(label),
-                showlegend=profile == "weekday_hour",
-                mode="lines",
-                line={"color": colour},
-                customdata=n,
-                hovertemplate="%{x}: %{y:.3g}"
-                + (" (n = %{customdata})" if n[0] else "")
-                + f"<extra>{escape(label)}</extra>",
-                row=r,
-                col=c,
-            )
-            lo, hi = sub[low].to_list(), sub[high].to_list()
-            if all(v is None for v in lo):
-                continue
-            fig.add_scatter(
-                x=x + x[::-1],
-                y=hi + lo[::-1],
-                name=f"{escape(label)} band",
-                legendgroup=escape(label),
-                showlegend=False,
-                fill="toself",
-                opacity=0.2,
-                mode="none",
-                fillcolor=colour,
-                hoverinfo="skip",
-                row=r,
-                col=c,
-            )
+    return series
+
+
+def _add_profile_lines(
+    fig: go.Figure, label: str, part: pl.DataFrame, colour: str, columns: tuple[str, str, str]
+) -> None:
+    """One line's profile in each panel, with its band when it has one."""
+    centre, low, high = columns
+    for profile, (r, c) in _PANELS.items():
+        sub = part.filter(pl.col("profile") == profile).sort("key")
+        if sub.height == 0:
+            continue
+        x = sub["key"].to_list()
+        n = sub["n"].to_list() if "n" in sub.columns else [None] * sub.height
+        fig.add_scatter(
+            x=x,
+            y=sub[centre].to_list(),
+            name=escape(label),
+            legendgroup=escape(label),
+            showlegend=profile == "weekday_hour",
+            mode="lines",
+            line={"color": colour},
+            customdata=n,
+            hovertemplate="%{x}: %{y:.3g}"
+            + (" (n = %{customdata})" if n[0] else "")
+            + f"<extra>{escape(label)}</extra>",
+            row=r,
+            col=c,
+        )
+        lo, hi = sub[low].to_list(), sub[high].to_list()
+        if all(v is None for v in lo):
+            continue
+        fig.add_scatter(
+            x=x + x[::-1],
+            y=hi + lo[::-1],
+            name=f"{escape(label)} band",
+            legendgroup=escape(label),
+            showlegend=False,
+            fill="toself",
+            opacity=0.2,
+            mode="none",
+            fillcolor=colour,
+            hoverinfo="skip",
+            row=r,
+            col=c,
+        )
+
+
+def _time_variation_axes(fig: go.Figure, weekdays: list[str]) -> None:
+    """Weekday ticks on the weekday-hour and weekday panels, hour and month steps."""
     fig.update_xaxes(
         tickmode="array",
         tickvals=[1 + 24 * d for d in range(7)],
@@ -1153,30 +1201,18 @@ def time_variation(
     fig.update_xaxes(tickmode="array", tickvals=list(range(1, 8)), ticktext=weekdays, row=2, col=2)
     fig.update_xaxes(dtick=6, tick0=0, row=2, col=1)
     fig.update_xaxes(dtick=1, row=2, col=3)
-    what = ", ".join(pols)
-    ytitle = (
-        escape(_t("normalised", lang))
-        if normalise
-        else ", ".join(_axis_title(p, lang) for p in pols)
-    )
-    fig.update_yaxes(title_text=ytitle, row=1, col=1)
-    fig.update_yaxes(title_text=ytitle, row=2, col=1)
+
+
+def _time_variation_title(what: str, statistic: str, interval: float, lang: str) -> str:
+    """The default title: the pollutants and what the band shows."""
     band = (
         _t("band_mean", lang, p=_num(100 * interval))
         if statistic == "mean"
         else _t("band_median", lang)
     )
-    default = f"{_t('time_variation', lang, what=what)}（{band}）"
     if lang == "en":
-        default = f"{_t('time_variation', lang, what=what)} ({band})"
-    fig.update_layout(
-        template=TEMPLATE,
-        title={"text": escape(title) if title is not None else escape(default)},
-        height=700,
-        margin={"t": 90},
-        legend={"y": -0.1},
-    )
-    return fig
+        return f"{_t('time_variation', lang, what=what)} ({band})"
+    return f"{_t('time_variation', lang, what=what)}（{band}）"
 
 
 # --------------------------------------------------------------------------- trend
@@ -1986,14 +2022,7 @@ def primary_pollutants(
     _check_lang(lang)
     name = "evaluation"
     df = _frame(evaluation, name)
-    if days not in ("exceedance", "valid"):
-        raise IndicatorInputError(
-            "unknown day basis", column="days", expected="'exceedance' or 'valid'", found=days
-        )
-    if days == "exceedance":
-        total_col, prefix = "exceedance_days", "primary_exceedance_days_"
-    else:
-        total_col, prefix = "excellent_days", "primary_days_"
+    total_col, prefix = _day_basis_columns(days)
     count_cols = [f"{prefix}{p}" for p in AIR_POLLUTANTS]
     require_columns(df.schema, [total_col, *count_cols], name=name)
     for c in [total_col, *count_cols]:
@@ -2016,68 +2045,23 @@ def primary_pollutants(
     )
     n = len(groups)
     ncols = min(n, 3)
-    nrows = math.ceil(n / ncols)
-    if n == 1:
-        fig = new_figure(heading, height=360)
-    else:
-        fig = make_subplots(
-            rows=nrows,
-            cols=ncols,
-            subplot_titles=[escape(g) for g in groups],
-            specs=[[{"type": "domain" if days == "valid" else "xy"}] * ncols] * nrows,
-            shared_yaxes=True,
-        )
-        fig.update_layout(
-            template=TEMPLATE, title={"text": escape(heading)}, height=80 + 320 * nrows
-        )
+    fig = _primary_figure(groups, ncols, heading, days)
     # bars: the pollutants primary on an exceedance day of any group
     present = [p for p in AIR_POLLUTANTS if (df[f"{prefix}{p}"].fill_null(0) > 0).any()]
     for i, g in enumerate(groups):
         row = df.row(i, named=True) if col is None else _part(df, col, g).row(0, named=True)
         where = {} if n == 1 else {"row": i // ncols + 1, "col": i % ncols + 1}
-        if days == "exceedance":  # the same pollutants in every panel
-            names = present
-        else:
-            names = [p for p in AIR_POLLUTANTS if row[f"{prefix}{p}"]]
+        # exceedance days: the same pollutants in every panel
+        names = (
+            present if days == "exceedance" else [p for p in AIR_POLLUTANTS if row[f"{prefix}{p}"]]
+        )
         counts = [int(row[f"{prefix}{p}"] or 0) for p in names]
         total = int(row[total_col] or 0)
+        name = escape(g) if n > 1 else None
         if days == "valid":
-            labels, colours = list(names), [POLLUTANT_COLOURS[p] for p in names]
-            if total:
-                labels.append(escape(_t("no_primary", lang)))
-                counts.append(total)
-                colours.append(NO_PRIMARY_COLOUR)
-            fig.add_trace(
-                go.Pie(
-                    labels=labels,
-                    values=counts,
-                    hole=0.45,
-                    sort=False,
-                    textinfo="label+percent",
-                    direction="clockwise",
-                    marker={"colors": colours},
-                    name=escape(g) if n > 1 else None,
-                ),
-                **where,
-            )
+            fig.add_trace(_primary_pie(names, counts, total, name, lang), **where)
             continue
-        shares = [round(100 * k / total, 1) if total else None for k in counts]
-        fig.add_trace(
-            go.Bar(
-                x=names,
-                y=shares,
-                marker_color=[POLLUTANT_COLOURS[p] for p in names],
-                text=[f"{s:g}%" for s in shares],
-                textposition="outside",
-                hovertext=[
-                    escape(_t("exceedance_hover", lang, p=p, n=k, total=total))
-                    for p, k in zip(names, counts, strict=True)
-                ],
-                hoverinfo="text",
-                name=escape(g) if n > 1 else None,
-            ),
-            **where,
-        )
+        fig.add_trace(_primary_bars(names, counts, total, name, lang), **where)
         if not total:
             fig.add_annotation(
                 text=escape(_t("no_exceedance", lang)),
@@ -2093,3 +2077,72 @@ def primary_pollutants(
         fig.update_yaxes(title_text=escape(_t("share_of_exceedance_days", lang)), **where)
     fig.update_layout(showlegend=False)
     return fig
+
+
+def _day_basis_columns(days: str) -> tuple[str, str]:
+    """The total column and the count prefix of a day basis (exceedance or valid days)."""
+    if days not in ("exceedance", "valid"):
+        raise IndicatorInputError(
+            "unknown day basis", column="days", expected="'exceedance' or 'valid'", found=days
+        )
+    if days == "exceedance":
+        return "exceedance_days", "primary_exceedance_days_"
+    return "excellent_days", "primary_days_"
+
+
+def _primary_figure(groups: list[Any], ncols: int, heading: str, days: str) -> go.Figure:
+    """One figure, or a grid of ``ncols`` panels (pies for valid days) with the groups' titles."""
+    n = len(groups)
+    if n == 1:
+        return new_figure(heading, height=360)
+    nrows = math.ceil(n / ncols)
+    fig = make_subplots(
+        rows=nrows,
+        cols=ncols,
+        subplot_titles=[escape(g) for g in groups],
+        specs=[[{"type": "domain" if days == "valid" else "xy"}] * ncols] * nrows,
+        shared_yaxes=True,
+    )
+    fig.update_layout(template=TEMPLATE, title={"text": escape(heading)}, height=80 + 320 * nrows)
+    return fig
+
+
+def _primary_pie(
+    names: list[str], counts: list[int], total: int, name: str | None, lang: str
+) -> go.Pie:
+    """The valid days by primary pollutant, and the days without one."""
+    labels, colours = list(names), [POLLUTANT_COLOURS[p] for p in names]
+    if total:
+        labels.append(escape(_t("no_primary", lang)))
+        counts = [*counts, total]
+        colours.append(NO_PRIMARY_COLOUR)
+    return go.Pie(
+        labels=labels,
+        values=counts,
+        hole=0.45,
+        sort=False,
+        textinfo="label+percent",
+        direction="clockwise",
+        marker={"colors": colours},
+        name=name,
+    )
+
+
+def _primary_bars(
+    names: list[str], counts: list[int], total: int, name: str | None, lang: str
+) -> go.Bar:
+    """Each pollutant's share of the exceedance days [%]."""
+    shares = [round(100 * k / total, 1) if total else None for k in counts]
+    return go.Bar(
+        x=names,
+        y=shares,
+        marker_color=[POLLUTANT_COLOURS[p] for p in names],
+        text=[f"{s:g}%" for s in shares],
+        textposition="outside",
+        hovertext=[
+            escape(_t("exceedance_hover", lang, p=p, n=k, total=total))
+            for p, k in zip(names, counts, strict=True)
+        ],
+        hoverinfo="text",
+        name=name,
+    )

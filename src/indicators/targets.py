@@ -188,6 +188,25 @@ def _check_entry(entry: Any, i: int, file: str, *, other_keys: bool = False) -> 
             expected=f"one of {[*_META_KEYS, *TARGET_INDICATORS]}",
             found=unknown[0],
         )
+    row: dict[str, Any] = _entry_meta(entry, i, file)
+    for key, meta in TARGET_INDICATORS.items():
+        v = entry.get(key)
+        if v is not None:
+            _check_value(v, key, meta, i, file)
+        row[key] = v
+    if all(row[key] is None for key in TARGET_INDICATORS):
+        raise IndicatorInputError(
+            "target sets no indicator",
+            file=file,
+            row=i,
+            expected=f"at least one of {list(TARGET_INDICATORS)}",
+            found=sorted(k for k, v in entry.items() if v is not None),
+        )
+    return row
+
+
+def _entry_meta(entry: dict[str, Any], i: int, file: str) -> dict[str, Any]:
+    """The city (non-empty text), year (an integer) and note (text or None) of a target."""
     city = entry.get("city")
     if not isinstance(city, str) or not city.strip():
         raise IndicatorInputError(
@@ -213,42 +232,29 @@ def _check_entry(entry: Any, i: int, file: str, *, other_keys: bool = False) -> 
         raise IndicatorInputError(
             "note must be text", file=file, row=i, column="note", expected="text", found=note
         )
-    row: dict[str, Any] = {"city": city, "year": year, "note": note}
-    n_set = 0
-    for key, meta in TARGET_INDICATORS.items():
-        v = entry.get(key)
-        if v is None:
-            row[key] = None
-            continue
-        n_set += 1
-        if meta.kind == "count":
-            ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
-            expected = "an integer >= 0"
-        elif meta.kind == "percent":
-            ok = _is_number(v) and 0 <= v <= 100
-            expected = "a number in 0..100 [percent]"
-        else:
-            ok = _is_number(v) and v >= 0
-            expected = f"a number >= 0 [{meta.unit}]"
-        if not ok:
-            raise IndicatorInputError(
-                "target value out of range or of the wrong type",
-                file=file,
-                row=i,
-                column=key,
-                expected=expected,
-                found=v,
-            )
-        row[key] = v
-    if n_set == 0:
+    return {"city": city, "year": year, "note": note}
+
+
+def _check_value(v: Any, key: str, meta: TargetIndicator, i: int, file: str) -> None:
+    """A target value of the indicator's kind: a count, a percentage or a value >= 0."""
+    if meta.kind == "count":
+        ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        expected = "an integer >= 0"
+    elif meta.kind == "percent":
+        ok = _is_number(v) and 0 <= v <= 100
+        expected = "a number in 0..100 [percent]"
+    else:
+        ok = _is_number(v) and v >= 0
+        expected = f"a number >= 0 [{meta.unit}]"
+    if not ok:
         raise IndicatorInputError(
-            "target sets no indicator",
+            "target value out of range or of the wrong type",
             file=file,
             row=i,
-            expected=f"at least one of {list(TARGET_INDICATORS)}",
-            found=sorted(k for k, v in entry.items() if v is not None),
+            column=key,
+            expected=expected,
+            found=v,
         )
-    return row
 
 
 def _check_rows(entries: Iterable[Any], file: str, *, other_keys: bool = False) -> list[dict]:

@@ -485,17 +485,7 @@ def theil_sen(
                 found=x_all.tolist(),
             )
         x_all = x_all - x_all[0]
-    if ci_method not in ("rank", "block_bootstrap"):
-        raise IndicatorInputError(
-            "unknown interval method",
-            column="ci_method",
-            expected="'rank' or 'block_bootstrap'",
-            found=ci_method,
-        )
-    if ci_method == "block_bootstrap" and n_boot < 1:
-        raise IndicatorInputError(
-            "too few bootstrap resamples", column="n_boot", expected=">= 1", found=n_boot
-        )
+    _check_ci_method(ci_method, n_boot)
     valid = np.isfinite(y_all)
     n = int(valid.sum())
     if n < MIN_VALUES:
@@ -962,36 +952,7 @@ def trend_test(
     require_columns(schema, ["period_start", column], name="series")
     keys = _default_by(schema, by)
     require_columns(schema, keys, name="series")
-    if method not in ("theil_sen", "seasonal_kendall"):
-        raise IndicatorInputError(
-            "unknown trend method",
-            column="method",
-            expected="'theil_sen' or 'seasonal_kendall'",
-            found=method,
-        )
-    if freq not in ("month", "year"):
-        raise IndicatorInputError(
-            "unknown frequency", column="freq", expected="'month' or 'year'", found=freq
-        )
-    _check_alpha(alpha)
-    if ci_method not in ("rank", "block_bootstrap"):
-        raise IndicatorInputError(
-            "unknown interval method",
-            column="ci_method",
-            expected="'rank' or 'block_bootstrap'",
-            found=ci_method,
-        )
-    if ci_method == "block_bootstrap" and n_boot < 1:
-        raise IndicatorInputError(
-            "too few bootstrap resamples", column="n_boot", expected=">= 1", found=n_boot
-        )
-    if method == "seasonal_kendall" and freq != "month":
-        raise IndicatorInputError(
-            "the seasonal Kendall test needs monthly values",
-            column="freq",
-            expected="'month'",
-            found=freq,
-        )
+    _check_trend_options(method, freq, alpha, ci_method, n_boot)
     df = lf.select(*keys, "period_start", pl.col(column).cast(pl.Float64)).collect()
     ppy = 12.0 if freq == "month" else 1.0
     rows = []
@@ -1001,23 +962,10 @@ def trend_test(
         else {(): df.sort("period_start")}
     )
     for key, part in groups.items():
-        step = _step_index(part["period_start"], freq)
-        if np.any(np.diff(step) <= 0):
-            raise IndicatorInputError(
-                "duplicate period in a group",
-                file="series",
-                column="period_start",
-                expected=f"one row per {freq} and group",
-                found=dict(zip(keys, key, strict=True)) or "the whole frame",
-            )
-        grid = np.full(int(step[-1]) + 1, np.nan) if len(step) else np.array([])
-        if len(step):
-            grid[step] = part[column].fill_null(float("nan")).to_numpy()
         row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        grid = _group_grid(part, column, freq, row)
         row["start"] = part["period_start"].min()
         row["end"] = part["period_start"].max()
-        n_valid = int(np.isfinite(grid).sum())
-        res: TrendResult | None = None
         try:
             if method == "seasonal_kendall":
                 res = seasonal_kendall(grid, period=12, alpha=alpha)
@@ -1032,13 +980,9 @@ def trend_test(
                     seed=seed,
                 )
         except IndicatorInputError:
+            n_valid = int(np.isfinite(grid).sum())
             if n_valid >= MIN_VALUES and not deseasonalise and method == "theil_sen":
                 raise
-        if res is not None:
-            row.update(res.as_dict())
-            row.pop("alpha")
-            row.pop("periods_per_year")
-        else:
             row.update(
                 n=n_valid,
                 n_excluded=len(grid) - n_valid,
@@ -1046,6 +990,10 @@ def trend_test(
                 ci_method=ci_method,
                 deseasonalised=deseasonalise,
             )
+        else:
+            row.update(res.as_dict())
+            row.pop("alpha")
+            row.pop("periods_per_year")
         rows.append(row)
     key_schema = {k: df.schema[k] for k in keys}
     out_schema = {
@@ -1079,6 +1027,63 @@ def trend_test(
         pl.col(c).fill_nan(None) for c in out_schema if out_schema[c] == pl.Float64
     )
     return finish(out, was_lazy)
+
+
+def _check_ci_method(ci_method: str, n_boot: int) -> None:
+    """A known interval method; at least one resample for the block bootstrap."""
+    if ci_method not in ("rank", "block_bootstrap"):
+        raise IndicatorInputError(
+            "unknown interval method",
+            column="ci_method",
+            expected="'rank' or 'block_bootstrap'",
+            found=ci_method,
+        )
+    if ci_method == "block_bootstrap" and n_boot < 1:
+        raise IndicatorInputError(
+            "too few bootstrap resamples", column="n_boot", expected=">= 1", found=n_boot
+        )
+
+
+def _check_trend_options(method: str, freq: str, alpha: float, ci_method: str, n_boot: int) -> None:
+    """The options of :func:`trend_test`: known method, frequency and interval method."""
+    if method not in ("theil_sen", "seasonal_kendall"):
+        raise IndicatorInputError(
+            "unknown trend method",
+            column="method",
+            expected="'theil_sen' or 'seasonal_kendall'",
+            found=method,
+        )
+    if freq not in ("month", "year"):
+        raise IndicatorInputError(
+            "unknown frequency", column="freq", expected="'month' or 'year'", found=freq
+        )
+    _check_alpha(alpha)
+    _check_ci_method(ci_method, n_boot)
+    if method == "seasonal_kendall" and freq != "month":
+        raise IndicatorInputError(
+            "the seasonal Kendall test needs monthly values",
+            column="freq",
+            expected="'month'",
+            found=freq,
+        )
+
+
+def _group_grid(part: pl.DataFrame, column: str, freq: str, key: dict[str, Any]) -> np.ndarray:
+    """A group's values on the regular grid of its periods (NaN where missing)."""
+    step = _step_index(part["period_start"], freq)
+    if np.any(np.diff(step) <= 0):
+        raise IndicatorInputError(
+            "duplicate period in a group",
+            file="series",
+            column="period_start",
+            expected=f"one row per {freq} and group",
+            found=dict(key) or "the whole frame",
+        )
+    if not len(step):
+        return np.array([])
+    grid = np.full(int(step[-1]) + 1, np.nan)
+    grid[step] = part[column].fill_null(float("nan")).to_numpy()
+    return grid
 
 
 # --------------------------------------------------------------------------- STL

@@ -373,26 +373,49 @@ def time_average(
     hourly = "time" in schema
     tcol = "time" if hourly else "date"
     require_columns(schema, [*keys, tcol], name="frame")
-    if hourly:
-        _require_hour_ending_time(schema)
-    else:
-        require_dtype(
-            schema,
-            "date",
-            pl.Date,
-            name="frame",
-            message="date must be a date (natural day)",
-            expected="polars Date",
-        )
-        if spec.hourly:
-            raise IndicatorInputError(
-                "daily values cannot be averaged over hours",
-                column="period",
-                expected="a period of a day or longer for daily values",
-                found=period,
-            )
+    _check_time_column(schema, hourly, spec, period)
     cols = list(columns) if columns is not None else _default_columns(schema, [*keys, tcol])
     require_columns(schema, [*keys, tcol, *cols], name="frame")
+    _check_value_columns(schema, cols)
+    if thresh is None and spec.sub_daily and spec.n != 1:
+        raise IndicatorInputError(
+            "no official validity rule for this period: give data_thresh",
+            column="data_thresh",
+            expected=f"a percentage 0..100 for period {period!r}",
+            found=None,
+        )
+    values = [pl.col(c).cast(pl.Float64).fill_nan(None).alias(c) for c in cols]
+    lf = _checked_rows(
+        lf.select(*keys, tcol, *values), keys, tcol, hourly=hourly, lazy=bool(origin)
+    )
+    out = _averaged(lf, keys, cols, spec, kind, pct, thresh, hourly=hourly)
+    return finish(out.sort([*keys, "period_start"]), origin)
+
+
+def _check_time_column(schema: pl.Schema, hourly: bool, spec: _Period, period: str) -> None:
+    """Hourly ``time`` hour-ending, or daily ``date`` a Date over a period of a day or more."""
+    if hourly:
+        _require_hour_ending_time(schema)
+        return
+    require_dtype(
+        schema,
+        "date",
+        pl.Date,
+        name="frame",
+        message="date must be a date (natural day)",
+        expected="polars Date",
+    )
+    if spec.hourly:
+        raise IndicatorInputError(
+            "daily values cannot be averaged over hours",
+            column="period",
+            expected="a period of a day or longer for daily values",
+            found=period,
+        )
+
+
+def _check_value_columns(schema: pl.Schema, cols: list[str]) -> None:
+    """The columns to average: at least one, each numeric (or all null)."""
     for c in cols:
         if not (schema[c].is_numeric() or schema[c] == pl.Null):
             raise IndicatorInputError(
@@ -410,55 +433,61 @@ def time_average(
             expected="concentration columns (SO2, NO2, PM10, CO, O3, PM2.5, ...) or columns=[...]",
             found=f"columns {list(schema)}",
         )
-    if thresh is None and spec.sub_daily and spec.n != 1:
-        raise IndicatorInputError(
-            "no official validity rule for this period: give data_thresh",
-            column="data_thresh",
-            expected=f"a percentage 0..100 for period {period!r}",
-            found=None,
-        )
-    values = [pl.col(c).cast(pl.Float64).fill_nan(None).alias(c) for c in cols]
-    lf = lf.select(*keys, tcol, *values)
-    if origin:  # lazy: checks run when collected
-        lf = validation.guard_lazy(
+
+
+def _checked_rows(
+    lf: pl.LazyFrame, keys: list[str], tcol: str, *, hourly: bool, lazy: bool
+) -> pl.LazyFrame:
+    """Rows unique per group and time (hours on the grid): checked now, or on collect if lazy."""
+    what = f"{'/'.join([*keys, tcol])} row"
+    if lazy:  # lazy: checks run when collected
+        return validation.guard_lazy(
             lf,
             file="frame",
             keys=[*keys, tcol],
             quantities={},
             hour_grid="time" if hourly else None,
-            what=f"{'/'.join([*keys, tcol])} row",
+            what=what,
         )
-    else:
-        df = lf.collect()
-        if hourly:
-            validation.check_hour_grid(df, "time", file="frame")
-        validation.check_unique(
-            df, [*keys, tcol], file="frame", what=f"{'/'.join([*keys, tcol])} row"
-        )
-        lf = df.lazy()
-    official = thresh is None
-    if hourly and (spec.hourly or not official):
-        out = _one_stage(lf, keys, "time", cols, spec, kind, pct, thresh, hourly=True)
-    elif hourly:  # official rules, a day or longer: natural days first
-        daily = _days_from_hours(lf, keys, cols, kind if spec.every == "1d" else "mean", pct)
-        if spec.every == "1d":
-            out = daily
-        else:
-            day_cols = [c for c in daily.collect_schema() if c in (*cols, "O3_MDA8")]
-            out = _one_stage(
-                daily.select(*keys, pl.col("period_start").alias("date"), *day_cols),
-                keys,
-                "date",
-                day_cols,
-                spec,
-                kind,
-                pct,
-                None,
-                hourly=False,
-            )
-    else:
-        out = _one_stage(lf, keys, "date", cols, spec, kind, pct, thresh, hourly=False)
-    return finish(out.sort([*keys, "period_start"]), origin)
+    df = lf.collect()
+    if hourly:
+        validation.check_hour_grid(df, "time", file="frame")
+    validation.check_unique(df, [*keys, tcol], file="frame", what=what)
+    return df.lazy()
+
+
+def _averaged(
+    lf: pl.LazyFrame,
+    keys: list[str],
+    cols: list[str],
+    spec: _Period,
+    kind: str,
+    pct: float | None,
+    thresh: float | None,
+    *,
+    hourly: bool,
+) -> pl.LazyFrame:
+    """The statistic per group and period: official periods of a day or more via natural days."""
+    if not hourly:
+        return _one_stage(lf, keys, "date", cols, spec, kind, pct, thresh, hourly=False)
+    if spec.hourly or thresh is not None:
+        return _one_stage(lf, keys, "time", cols, spec, kind, pct, thresh, hourly=True)
+    # official rules, a day or longer: natural days first
+    daily = _days_from_hours(lf, keys, cols, kind if spec.every == "1d" else "mean", pct)
+    if spec.every == "1d":
+        return daily
+    day_cols = [c for c in daily.collect_schema() if c in (*cols, "O3_MDA8")]
+    return _one_stage(
+        daily.select(*keys, pl.col("period_start").alias("date"), *day_cols),
+        keys,
+        "date",
+        day_cols,
+        spec,
+        kind,
+        pct,
+        None,
+        hourly=False,
+    )
 
 
 def _require_hour_ending_time(schema: pl.Schema) -> None:

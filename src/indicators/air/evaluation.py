@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
@@ -467,121 +468,31 @@ def evaluate_period(
     lf = lf.filter(pl.col("date").is_between(pl.lit(start_d), pl.lit(end_d)))
     ratio_dec = _decimals(hj663, "ratio")
     idx_dec = _decimals(hj663, "composite_index")
-    exc_dec = _decimals(hj663, "exceedance_multiple")
-
-    def rnd(expr: pl.Expr, pollutant: str) -> pl.Expr:
-        return round_reported(expr, pollutant, hj663) if round_results else expr
-
     lf, kinds = _with_dust_flags(lf, dust, group, deduct_kinds)
     deducted = kinds is not None
-    stats_exprs: list[pl.Expr] = []
-    index_terms: list[pl.Expr] = []
-    undeducted_terms: list[pl.Expr] = []
-    attain_terms: list[pl.Expr] = []
-    exceed_cols: list[pl.Expr] = []
-
-    def statistic_of(col: pl.Expr, statistic: str, pct: float | None) -> pl.Expr:
-        return col.mean() if statistic == "mean" else percentile_expr(col, pct)
-
-    def with_dust_pair(pol: str, name: str, statistic: str, pct: float | None) -> str:
-        """Add the statistic (deducted when flagged) and its undeducted twin; its basis name."""
-        src = pl.col("O3_MDA8" if pol == "O3" else pol)
-        if pol in _DUST_POLLUTANTS and deducted:
-            kept = pl.when(~pl.col("_dust")).then(src)
-            stats_exprs.append(rnd(statistic_of(kept, statistic, pct), pol).alias(name))
-            stats_exprs.append(
-                rnd(statistic_of(src, statistic, pct), pol).alias(f"{name}_with_dust")
-            )
-            return f"{name}_with_dust"
-        stats_exprs.append(rnd(statistic_of(src, statistic, pct), pol).alias(name))
-        return name
-
-    for pol, statistic, pct, limit_avg, index_avg in evaluation_statistics(hj663):
-        src = "O3_MDA8" if pol == "O3" else pol
-        if src not in schema:
-            continue
-        name = pol if statistic == "mean" else f"{src}_P{int(pct)}"
-        undeducted = with_dust_pair(pol, name, statistic, pct)
-        stats_exprs.append(pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"))
-        lim = limit(limits_edition, pol, limit_avg)
-        attain_terms.append(pl.col(undeducted) <= lim)
-        exceed_cols.append(
-            pl.when(pl.col(undeducted) > lim)
-            .then(((pl.col(undeducted) - lim) / lim).round(exc_dec))
-            .alias(f"{name}_exceedance")
-        )
-        index_lim = limit(limits_edition, pol, index_avg)
-        index_terms.append(pl.col(name) / index_lim)
-        undeducted_terms.append(pl.col(undeducted) / index_lim)
-    for pol in _DUST_POLLUTANTS:
-        if pol in schema:
-            with_dust_pair(pol, f"{pol}_P95", "percentile", 95)
+    terms = _PeriodStatistics(hj663, round_results=round_results, deducted=deducted)
+    terms.add_all(schema, limits_edition)
     n_required = required_days(start_d, end_d)
     total_days = (end_d - start_d).days + 1
-    primary = [
-        pl.col("primary_pollutant")
-        .str.split(";")
-        .list.contains(p)
-        .sum()
-        .cast(pl.Int32)
-        .alias(f"primary_days_{p}")
-        for p in AIR_POLLUTANTS
-    ]
-    # exceedance day (超标天): AQI > 100, HJ 633 Table 2 level 3 (轻度污染) and above
-    exceedance_day = pl.col("level") >= 3
-    primary += [
-        exceedance_day.sum().cast(pl.Int32).alias("exceedance_days"),
-        *[
-            (exceedance_day & pl.col("primary_pollutant").str.split(";").list.contains(p))
-            .sum()
-            .cast(pl.Int32)
-            .alias(f"primary_exceedance_days_{p}")
-            for p in AIR_POLLUTANTS
-        ],
-    ]
-
-    def joined(column: str) -> pl.Expr:
-        return pl.col(column).drop_nulls().unique().sort().str.join("+")
-
-    edition_expr = joined("edition") if "edition" in schema else pl.lit(None, pl.String)
-    carried = [joined(c) for c in ("method", "data_basis") if c in schema]
-    dust_aggs = []
-    if deducted:
-        exceed = (pl.col("level") >= 3) & pl.col("primary_pollutant").str.contains("PM")
-        dust_aggs = [
-            (pl.col("_dust") & pl.col("aqi").is_not_null()).sum().cast(pl.Int32).alias("dust_days"),
-            (pl.col("_sand") & exceed).sum().cast(pl.Int32).alias("dust_exceedance_days"),
-        ]
+    edition_expr = _joined("edition") if "edition" in schema else pl.lit(None, pl.String)
     agg = lf.group_by(group).agg(
-        pl.col("aqi").count().cast(pl.Int32).alias("valid_days"),
-        (pl.col("level") <= 2).sum().cast(pl.Int32).alias("good_days"),
-        (pl.col("level") == 1).sum().cast(pl.Int32).alias("excellent_days"),
-        (pl.col("level") >= 5).sum().cast(pl.Int32).alias("heavy_days"),
-        *[(pl.col("level") == k).sum().cast(pl.Int32).alias(f"days_level{k}") for k in range(1, 7)],
+        *_day_counts(),
         edition_expr.alias("aqi_edition"),
-        *carried,
-        *dust_aggs,
-        *primary,
-        *stats_exprs,
+        *[_joined(c) for c in ("method", "data_basis") if c in schema],
+        *(_dust_day_counts() if deducted else []),
+        *_primary_counts(),
+        *terms.stats,
     )
     n_cols = [
         f"n_days_{p}"
         for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")
         if (("O3_MDA8" if p == "O3" else p) in schema)
     ]
-    six = len(index_terms) == 6
-
-    def composite(terms: list[pl.Expr]) -> pl.Expr:
-        if not six:
-            return pl.lit(None, pl.Float64)
-        return pl.sum_horizontal(terms, ignore_nulls=False).round(9).round(idx_dec)
-
+    six = len(terms.index) == 6
     extra: dict[str, pl.Expr] = {"dust_treatment": pl.lit("扣沙" if deducted else "含沙")}
     if deducted:
-        extra["composite_index_with_dust"] = composite(undeducted_terms)
-        extra["deducted_kinds"] = pl.lit(";".join(kinds) if kinds else None, pl.String)
-        extra["dust_exceedance_ratio"] = pl.when(pl.col("valid_days") > 0).then(
-            (pl.col("dust_exceedance_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
+        extra |= _dust_columns(
+            _composite(terms.undeducted, six=six, decimals=idx_dec), kinds, ratio_dec
         )
     out = agg.with_columns(
         start=pl.lit(start_d),
@@ -591,15 +502,15 @@ def evaluate_period(
         good_day_ratio=pl.when(pl.col("valid_days") > 0).then(
             (pl.col("good_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
         ),
-        attains=pl.all_horizontal(attain_terms) if attain_terms else pl.lit(None, pl.Boolean),
-        composite_index=composite(index_terms),
+        attains=pl.all_horizontal(terms.attain) if terms.attain else pl.lit(None, pl.Boolean),
+        composite_index=_composite(terms.index, six=six, decimals=idx_dec),
         required_days=pl.lit(n_required, pl.Int32),
         period_valid=pl.all_horizontal(
             [pl.col("valid_days") >= n_required, *[pl.col(c) >= n_required for c in n_cols]]
         ),
         limits_edition=pl.lit(limits_edition),
         **extra,
-    ).with_columns(exceed_cols)
+    ).with_columns(terms.exceed)
     first = [
         *group,
         "start",
@@ -614,6 +525,137 @@ def evaluate_period(
     ]
     rest = [c for c in out.collect_schema() if c not in first]
     return finish(out.select(*first, *rest).sort(group), was_lazy)
+
+
+@dataclass
+class _PeriodStatistics:
+    """The statistics :func:`evaluate_period` aggregates and the terms built on them."""
+
+    hj663: str
+    round_results: bool
+    deducted: bool
+    stats: list[pl.Expr] = field(default_factory=list)
+    index: list[pl.Expr] = field(default_factory=list)
+    undeducted: list[pl.Expr] = field(default_factory=list)
+    attain: list[pl.Expr] = field(default_factory=list)
+    exceed: list[pl.Expr] = field(default_factory=list)
+
+    def add_all(self, schema: pl.Schema, limits_edition: str) -> None:
+        """Add the HJ 663 statistics of the pollutants present, then the PM 95th percentiles."""
+        exc_dec = _decimals(self.hj663, "exceedance_multiple")
+        for pol, statistic, pct, limit_avg, index_avg in evaluation_statistics(self.hj663):
+            src = "O3_MDA8" if pol == "O3" else pol
+            if src not in schema:
+                continue
+            name = pol if statistic == "mean" else f"{src}_P{int(pct)}"
+            undeducted = self.add(pol, name, statistic, pct)
+            self.stats.append(pl.col(src).count().cast(pl.Int32).alias(f"n_days_{pol}"))
+            lim = limit(limits_edition, pol, limit_avg)
+            self.attain.append(pl.col(undeducted) <= lim)
+            self.exceed.append(
+                pl.when(pl.col(undeducted) > lim)
+                .then(((pl.col(undeducted) - lim) / lim).round(exc_dec))
+                .alias(f"{name}_exceedance")
+            )
+            index_lim = limit(limits_edition, pol, index_avg)
+            self.index.append(pl.col(name) / index_lim)
+            self.undeducted.append(pl.col(undeducted) / index_lim)
+        for pol in _DUST_POLLUTANTS:
+            if pol in schema:
+                self.add(pol, f"{pol}_P95", "percentile", 95)
+
+    def add(self, pol: str, name: str, statistic: str, pct: float | None) -> str:
+        """Add the statistic (deducted when flagged) and its undeducted twin; its basis name."""
+        src = pl.col("O3_MDA8" if pol == "O3" else pol)
+        if pol in _DUST_POLLUTANTS and self.deducted:
+            kept = pl.when(~pl.col("_dust")).then(src)
+            self.stats.append(self._rounded(_statistic_of(kept, statistic, pct), pol).alias(name))
+            self.stats.append(
+                self._rounded(_statistic_of(src, statistic, pct), pol).alias(f"{name}_with_dust")
+            )
+            return f"{name}_with_dust"
+        self.stats.append(self._rounded(_statistic_of(src, statistic, pct), pol).alias(name))
+        return name
+
+    def _rounded(self, expr: pl.Expr, pollutant: str) -> pl.Expr:
+        """``expr`` rounded as reported, when results are rounded."""
+        return round_reported(expr, pollutant, self.hj663) if self.round_results else expr
+
+
+def _statistic_of(col: pl.Expr, statistic: str, pct: float | None) -> pl.Expr:
+    """The mean, or the HJ 663 percentile ``pct``, of ``col``."""
+    return col.mean() if statistic == "mean" else percentile_expr(col, pct)
+
+
+def _joined(column: str) -> pl.Expr:
+    """The distinct values of ``column``, sorted and joined with ``+``."""
+    return pl.col(column).drop_nulls().unique().sort().str.join("+")
+
+
+def _day_counts() -> list[pl.Expr]:
+    """Valid, good, excellent and heavy days and the days of each HJ 633 level."""
+    return [
+        pl.col("aqi").count().cast(pl.Int32).alias("valid_days"),
+        (pl.col("level") <= 2).sum().cast(pl.Int32).alias("good_days"),
+        (pl.col("level") == 1).sum().cast(pl.Int32).alias("excellent_days"),
+        (pl.col("level") >= 5).sum().cast(pl.Int32).alias("heavy_days"),
+        *[(pl.col("level") == k).sum().cast(pl.Int32).alias(f"days_level{k}") for k in range(1, 7)],
+    ]
+
+
+def _primary_counts() -> list[pl.Expr]:
+    """Days with each primary pollutant, exceedance days and exceedance days by primary."""
+    primary = [
+        pl.col("primary_pollutant")
+        .str.split(";")
+        .list.contains(p)
+        .sum()
+        .cast(pl.Int32)
+        .alias(f"primary_days_{p}")
+        for p in AIR_POLLUTANTS
+    ]
+    # exceedance day (超标天): AQI > 100, HJ 633 Table 2 level 3 (轻度污染) and above
+    exceedance_day = pl.col("level") >= 3
+    return [
+        *primary,
+        exceedance_day.sum().cast(pl.Int32).alias("exceedance_days"),
+        *[
+            (exceedance_day & pl.col("primary_pollutant").str.split(";").list.contains(p))
+            .sum()
+            .cast(pl.Int32)
+            .alias(f"primary_exceedance_days_{p}")
+            for p in AIR_POLLUTANTS
+        ],
+    ]
+
+
+def _dust_day_counts() -> list[pl.Expr]:
+    """Flagged days with a valid AQI and sand-dust exceedance days with PM primary."""
+    exceed = (pl.col("level") >= 3) & pl.col("primary_pollutant").str.contains("PM")
+    return [
+        (pl.col("_dust") & pl.col("aqi").is_not_null()).sum().cast(pl.Int32).alias("dust_days"),
+        (pl.col("_sand") & exceed).sum().cast(pl.Int32).alias("dust_exceedance_days"),
+    ]
+
+
+def _composite(terms: list[pl.Expr], *, six: bool, decimals: int) -> pl.Expr:
+    """The composite index (the sum of the six terms, reported decimals); null without six."""
+    if not six:
+        return pl.lit(None, pl.Float64)
+    return pl.sum_horizontal(terms, ignore_nulls=False).round(9).round(decimals)
+
+
+def _dust_columns(
+    composite_with_dust: pl.Expr, kinds: list[str] | None, ratio_dec: int
+) -> dict[str, pl.Expr]:
+    """The columns a dust table adds: undeducted index, deducted kinds, dust exceedance ratio."""
+    return {
+        "composite_index_with_dust": composite_with_dust,
+        "deducted_kinds": pl.lit(";".join(kinds) if kinds else None, pl.String),
+        "dust_exceedance_ratio": pl.when(pl.col("valid_days") > 0).then(
+            (pl.col("dust_exceedance_days") / pl.col("valid_days") * 100).round(9).round(ratio_dec)
+        ),
+    }
 
 
 #: Statistics averaged by :func:`three_year_means`.

@@ -382,94 +382,21 @@ def generate(
     ['临江市']
     """
     del stations  # common signature; the water tables do not use the air stations
-    months = _months(start, end)
+    years = sorted({y for y, _ in _months(start, end)})
     sections, results = [], []
     sources, drinking = [], []
     points, sea = [], []
     for index, city in enumerate(cities):
-        layout = _layout(city, index)
-        basin = _BASIN.get(city.code, "示范流域")
-        for k, sec in enumerate(layout):
-            site = f"{city.code}W{k + 1:02d}"
-            dx, dy = _offset(site, k, len(layout), 0.12)
-            sections.append(
-                {
-                    "site": site,
-                    "name": sec.name,
-                    "waterbody": sec.waterbody,
-                    "type": sec.type,
-                    "basin": basin,
-                    "city": city.name,
-                    "level": sec.level,
-                    "target_class": sec.target,
-                    "lon": round(city.lon + dx, 4),
-                    "lat": round(city.lat + dy, 4),
-                }
-            )
-            for year in sorted({y for y, _ in months}):
-                rng = np.random.default_rng([seed, _key(site), year])
-                load = sec.load * (1 + _TREND.get(city.code, 0.0)) ** (year - 2025)
-                for month in range(1, 13):
-                    day = _sample_day(rng, year, month)
-                    sample = _surface_sample(rng, site, day, load, sec.type, city.lat)
-                    if start <= day <= end:
-                        results.extend(sample)
-        for k, (name, kind, volume, load, special) in enumerate(_SOURCES.get(city.code, ())):
-            site = f"{city.code}D{k + 1:02d}"
-            dx, dy = _offset(site, k, 3, 0.2)
-            sources.append(
-                {
-                    "site": site,
-                    "name": name,
-                    "type": kind,
-                    "city": city.name,
-                    "volume": volume,
-                    "lon": round(city.lon + dx, 4),
-                    "lat": round(city.lat + dy, 4),
-                }
-            )
-            for year in sorted({y for y, _ in months}):
-                rng = np.random.default_rng([seed, _key(site), year])
-                trend = 0.7 if special == "manganese" and year > 2025 else 1.0
-                for month in range(1, 13):
-                    day = _sample_day(rng, year, month)
-                    if kind == "groundwater":
-                        sample = _groundwater_sample(rng, site, day, load, special)
-                    else:
-                        sample = _drinking_surface_sample(
-                            rng,
-                            site,
-                            day,
-                            load,
-                            kind,
-                            city.lat,
-                            special if trend == 1.0 or month % 2 else "",
-                        )
-                    if start <= day <= end:
-                        drinking.extend(sample)
+        rows, samples = _sections_of(city, index, years, seed, start, end)
+        sections += rows
+        results += samples
+        rows, samples = _sources_of(city, years, seed, start, end)
+        sources += rows
+        drinking += samples
         if city.coastal:
-            for k in range(10):
-                site = f"{city.code}S{k + 1:02d}"
-                near = k < 4  # the estuary and harbour points
-                points.append(
-                    {
-                        "site": site,
-                        "name": f"{city.name.removesuffix('市')}近岸{k + 1}号",
-                        "city": city.name,
-                        "area": float(25 + 15 * ((k * 7) % 9)),
-                        "lon": round(city.lon + 0.35 + 0.06 * k, 4),
-                        "lat": round(city.lat - 0.1 + 0.03 * (k % 5), 4),
-                    }
-                )
-                for year in sorted({y for y, _ in months}):
-                    rng = np.random.default_rng([seed, _key(site), year])
-                    for label, month, day_of_month in _CAMPAIGNS:
-                        day = date(year, month, day_of_month + int(rng.integers(0, 4)))
-                        sample = _sea_sample(rng, site, day, near, k)
-                        for r in sample:
-                            r["campaign"] = f"{year}-{label}"
-                        if start <= day <= end:
-                            sea.extend(sample)
+            rows, samples = _sea_points_of(city, years, seed, start, end)
+            points += rows
+            sea += samples
     results_schema = {
         "site": pl.String,
         "date": pl.Date,
@@ -488,6 +415,112 @@ def generate(
         "sea_points": pl.DataFrame(points, schema=_registry_schema("sea_points")),
         "sea_results": pl.DataFrame(sea, schema=sea_schema),
     }
+
+
+def _sections_of(
+    city: DemoCity, index: int, years: list[int], seed: int, start: date, end: date
+) -> tuple[list[dict], list[dict]]:
+    """The city's surface-water sections and their monthly results inside the period."""
+    layout = _layout(city, index)
+    basin = _BASIN.get(city.code, "示范流域")
+    sections, results = [], []
+    for k, sec in enumerate(layout):
+        site = f"{city.code}W{k + 1:02d}"
+        dx, dy = _offset(site, k, len(layout), 0.12)
+        sections.append(
+            {
+                "site": site,
+                "name": sec.name,
+                "waterbody": sec.waterbody,
+                "type": sec.type,
+                "basin": basin,
+                "city": city.name,
+                "level": sec.level,
+                "target_class": sec.target,
+                "lon": round(city.lon + dx, 4),
+                "lat": round(city.lat + dy, 4),
+            }
+        )
+        for year in years:
+            rng = np.random.default_rng([seed, _key(site), year])
+            load = sec.load * (1 + _TREND.get(city.code, 0.0)) ** (year - 2025)
+            for month in range(1, 13):
+                day = _sample_day(rng, year, month)
+                sample = _surface_sample(rng, site, day, load, sec.type, city.lat)
+                if start <= day <= end:
+                    results.extend(sample)
+    return sections, results
+
+
+def _sources_of(
+    city: DemoCity, years: list[int], seed: int, start: date, end: date
+) -> tuple[list[dict], list[dict]]:
+    """The city's drinking-water sources and their monthly results inside the period."""
+    sources, drinking = [], []
+    for k, (name, kind, volume, load, special) in enumerate(_SOURCES.get(city.code, ())):
+        site = f"{city.code}D{k + 1:02d}"
+        dx, dy = _offset(site, k, 3, 0.2)
+        sources.append(
+            {
+                "site": site,
+                "name": name,
+                "type": kind,
+                "city": city.name,
+                "volume": volume,
+                "lon": round(city.lon + dx, 4),
+                "lat": round(city.lat + dy, 4),
+            }
+        )
+        for year in years:
+            rng = np.random.default_rng([seed, _key(site), year])
+            trend = 0.7 if special == "manganese" and year > 2025 else 1.0
+            for month in range(1, 13):
+                day = _sample_day(rng, year, month)
+                if kind == "groundwater":
+                    sample = _groundwater_sample(rng, site, day, load, special)
+                else:
+                    sample = _drinking_surface_sample(
+                        rng,
+                        site,
+                        day,
+                        load,
+                        kind,
+                        city.lat,
+                        special if trend == 1.0 or month % 2 else "",
+                    )
+                if start <= day <= end:
+                    drinking.extend(sample)
+    return sources, drinking
+
+
+def _sea_points_of(
+    city: DemoCity, years: list[int], seed: int, start: date, end: date
+) -> tuple[list[dict], list[dict]]:
+    """A coastal city's ten sea points and their campaign results inside the period."""
+    points, sea = [], []
+    for k in range(10):
+        site = f"{city.code}S{k + 1:02d}"
+        near = k < 4  # the estuary and harbour points
+        points.append(
+            {
+                "site": site,
+                "name": f"{city.name.removesuffix('市')}近岸{k + 1}号",
+                "city": city.name,
+                "area": float(25 + 15 * ((k * 7) % 9)),
+                "lon": round(city.lon + 0.35 + 0.06 * k, 4),
+                "lat": round(city.lat - 0.1 + 0.03 * (k % 5), 4),
+            }
+        )
+        for year in years:
+            rng = np.random.default_rng([seed, _key(site), year])
+            for label, month, day_of_month in _CAMPAIGNS:
+                day = date(year, month, day_of_month + int(rng.integers(0, 4)))
+                sample = _sea_sample(rng, site, day, near, k)
+                for r in sample:
+                    r["campaign"] = f"{year}-{label}"
+                if start <= day <= end:
+                    sea.extend(sample)
+    return points, sea
 
 
 def _registry_schema(kind: str) -> dict[str, pl.DataType]:

@@ -41,6 +41,7 @@ import glob
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -198,6 +199,21 @@ def _read_csv(raw: bytes, *, file: str, expected: str, **kwargs: Any) -> pl.Data
         ) from None
 
 
+@dataclass(frozen=True)
+class _RowError:
+    """Raises the error of a frame's ``i``-th row, named by its row in the file."""
+
+    file: str
+    rows: pl.Series | None = None  # the file's row of each frame row; None: ``i + 1``
+
+    def fail(self, message: str, i: int, col: str, expected: str, found: Any) -> NoReturn:
+        """Raise ``message`` naming the file, the row of frame row ``i`` and ``col``."""
+        row = i + 1 if self.rows is None else int(self.rows[i])
+        raise IndicatorInputError(
+            message, file=self.file, row=row, column=col, expected=expected, found=found
+        )
+
+
 def _not_finite(expr: pl.Expr) -> pl.Expr:
     return expr.is_nan() | expr.is_infinite()
 
@@ -350,7 +366,27 @@ def _cnemc_read_wide(
             found="0 bytes" if not raw else "only blank space",
         )
     raw = _csv_bytes(raw, file, final_newline=False)  # archive files end without a newline
-    header = _header(raw)
+    names = _cnemc_columns(_header(raw), file, station_set)
+    df = _cnemc_values(raw, file, names)
+    stations = [c for c in names if "#" not in c]
+    df = df.with_columns(
+        pl.col("date").str.strip_chars().str.to_date("%Y%m%d", strict=False).alias("_date"),
+        pl.col("hour").str.strip_chars().cast(pl.Int8, strict=False).alias("_hour"),
+    )
+    _cnemc_check_labels(df, file)
+    _cnemc_check_values(df, file, stations)
+    df = _cnemc_unique(df, file, stations)
+    if co_scale != 1.0:
+        co_rows = pl.col("type").is_in(_CO_COLUMNS)
+        df = df.with_columns(
+            [pl.when(co_rows).then(pl.col(c) * co_scale).otherwise(pl.col(c)) for c in stations]
+        )
+    _cnemc_check_bounds(df, file, stations, co_unit)
+    return df.drop("date", "hour").rename({"_date": "date", "_hour": "hour"})
+
+
+def _cnemc_columns(header: list[str], file: str, station_set: set[str] | None) -> list[str]:
+    """The value columns of a CNEMC header: station codes, a repeated one as ``<code>#<k>``."""
     if header[:3] != ["date", "hour", "type"]:
         raise IndicatorInputError(
             "not the CNEMC archive layout",
@@ -389,6 +425,11 @@ def _cnemc_read_wide(
         k = repeats.get(code, 0)
         repeats[code] = k + 1
         names.append(code if k == 0 else f"{code}#{k}")
+    return names
+
+
+def _cnemc_values(raw: bytes, file: str, names: list[str]) -> pl.DataFrame:
+    """The rows read with numeric station columns; a repeated column must repeat its values."""
     dtypes = [pl.String] * 3 + [pl.Float64] * len(names)
     try:
         df = pl.read_csv(
@@ -402,7 +443,6 @@ def _cnemc_read_wide(
     except pl.exceptions.PolarsError as exc:
         _cnemc_text_cell(raw, file, names, exc)
         raise  # pragma: no cover - _cnemc_text_cell always raises
-    stations = [c for c in names if "#" not in c]
     for extra in (c for c in names if "#" in c):
         code = extra.split("#")[0]
         differs = df[code].ne_missing(df[extra]).arg_true()
@@ -421,10 +461,11 @@ def _cnemc_read_wide(
         raise IndicatorInputError(
             "empty file", file=file, expected="data rows after the header", found="header only"
         )
-    df = df.with_columns(
-        pl.col("date").str.strip_chars().str.to_date("%Y%m%d", strict=False).alias("_date"),
-        pl.col("hour").str.strip_chars().cast(pl.Int8, strict=False).alias("_hour"),
-    )
+    return df
+
+
+def _cnemc_check_labels(df: pl.DataFrame, file: str) -> None:
+    """Each row's date, hour label and type: the first bad one raises."""
     checks: list[tuple[str, str, pl.Expr, str]] = [
         ("date", "not a date", pl.col("_date").is_null(), "YYYYMMDD"),
         (
@@ -452,6 +493,10 @@ def _cnemc_read_wide(
                 expected=expected,
                 found=df[col][i],
             )
+
+
+def _cnemc_check_values(df: pl.DataFrame, file: str, stations: list[str]) -> None:
+    """Station values finite, published AQI integers: the first bad cell raises."""
     value_checks: list[tuple[pl.Expr | None, Callable[[pl.Expr], pl.Expr], str, str]] = [
         (None, _not_finite, "not a finite number", "a finite number or an empty cell"),
         (
@@ -474,34 +519,37 @@ def _cnemc_read_wide(
                 expected=expected,
                 found=value,
             )
+
+
+def _cnemc_unique(df: pl.DataFrame, file: str, stations: list[str]) -> pl.DataFrame:
+    """One row per date, hour and type: exact repeats dropped, differing ones raise."""
     keys = ["_date", "_hour", "type"]
-    if df.select(pl.struct(keys).is_duplicated().any()).item():
-        distinct = df.unique(subset=[*keys, *stations], keep="first", maintain_order=True)
-        clash = distinct.filter(pl.struct(keys).is_duplicated())
-        if clash.height:
-            first = clash.head(1)
-            second = clash.filter(
-                (pl.col("_date") == first["_date"][0])
-                & (pl.col("_hour") == first["_hour"][0])
-                & (pl.col("type") == first["type"][0])
-            ).slice(1, 1)
-            col = next(c for c in stations if not first[c].equals(second[c]))
-            raise IndicatorInputError(
-                f"the same date, hour and type ({first['date'][0]}, {first['hour'][0]}, "
-                f"{first['type'][0]}) appear twice with different values",
-                file=file,
-                row=int(second["_row"][0]),
-                column=col,
-                expected=f"the value of row {int(first['_row'][0])} ({first[col][0]})",
-                found=second[col][0],
-            )
-        df = distinct
-    if co_scale != 1.0:
-        co_rows = pl.col("type").is_in(_CO_COLUMNS)
-        df = df.with_columns(
-            [pl.when(co_rows).then(pl.col(c) * co_scale).otherwise(pl.col(c)) for c in stations]
+    if not df.select(pl.struct(keys).is_duplicated().any()).item():
+        return df
+    distinct = df.unique(subset=[*keys, *stations], keep="first", maintain_order=True)
+    clash = distinct.filter(pl.struct(keys).is_duplicated())
+    if clash.height:
+        first = clash.head(1)
+        second = clash.filter(
+            (pl.col("_date") == first["_date"][0])
+            & (pl.col("_hour") == first["_hour"][0])
+            & (pl.col("type") == first["type"][0])
+        ).slice(1, 1)
+        col = next(c for c in stations if not first[c].equals(second[c]))
+        raise IndicatorInputError(
+            f"the same date, hour and type ({first['date'][0]}, {first['hour'][0]}, "
+            f"{first['type'][0]}) appear twice with different values",
+            file=file,
+            row=int(second["_row"][0]),
+            column=col,
+            expected=f"the value of row {int(first['_row'][0])} ({first[col][0]})",
+            found=second[col][0],
         )
-    # negative values and the project plausibility bounds, per type row, in one pass
+    return distinct
+
+
+def _cnemc_check_bounds(df: pl.DataFrame, file: str, stations: list[str], co_unit: str) -> None:
+    """Negative values and the plausibility bounds per type row; CO in µg/m³ named as such."""
     try:
         validation.check_bounds_by_row(df, stations, "type", file=file, rows=df["_row"])
     except IndicatorInputError as exc:
@@ -515,7 +563,6 @@ def _cnemc_read_wide(
                 found=exc.found,
             ) from None
         raise
-    return df.drop("date", "hour").rename({"_date": "date", "_hour": "hour"})
 
 
 def _cnemc_tidy(wide: pl.DataFrame, types: Sequence[str]) -> pl.DataFrame:
@@ -760,23 +807,7 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
     """
     path = Path(path)
     file = str(path)
-    raw = _read_bytes(path)
-    if raw[:4] == b"PAR1" or path.suffix == ".parquet":
-        try:
-            df = pl.read_parquet(raw)
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            raise IndicatorInputError(
-                "not a readable Parquet file",
-                file=file,
-                expected="a Parquet station list",
-                found=str(exc).splitlines()[0],
-            ) from None
-    else:
-        # strict decoding (a bad byte in UTF-8 text is an error, never re-read as GB18030);
-        # empty, header-only and cut files raise
-        df = _read_csv(
-            _csv_bytes(raw, file), infer_schema=False, file=file, expected="a station list CSV"
-        )
+    df = _station_list_frame(path, file)
     df = df.rename(
         {c: _STATION_LIST_ZH[c.strip()] for c in df.columns if c.strip() in _STATION_LIST_ZH}
     )
@@ -798,12 +829,38 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
         for c in keep
         if c not in ("lon", "lat", "background")
     )
+    err = _RowError(file, df["_row"])
+    _check_station_list_codes(df, err)
+    for col, lo, hi in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
+        df = df.with_columns(_coordinate(df[col], col, lo, hi, err).alias(col))
+    # swapped coordinates; outside China warns (project plausibility bounds)
+    validation.check_bounds(df, {"lon": "lon", "lat": "lat"}, file=file, rows=df["_row"])
+    df = df.with_columns(_background_flags(df["background"], err).alias("background"))
+    return df.drop("_row")
 
-    def fail(message: str, i: int, col: str, expected: str, found: Any) -> NoReturn:
-        raise IndicatorInputError(
-            message, file=file, row=int(df["_row"][i]), column=col, expected=expected, found=found
-        )
 
+def _station_list_frame(path: Path, file: str) -> pl.DataFrame:
+    """A station list file read as it is: Parquet, or CSV text with every column a string."""
+    raw = _read_bytes(path)
+    if raw[:4] == b"PAR1" or path.suffix == ".parquet":
+        try:
+            return pl.read_parquet(raw)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise IndicatorInputError(
+                "not a readable Parquet file",
+                file=file,
+                expected="a Parquet station list",
+                found=str(exc).splitlines()[0],
+            ) from None
+    # strict decoding (a bad byte in UTF-8 text is an error, never re-read as GB18030);
+    # empty, header-only and cut files raise
+    return _read_csv(
+        _csv_bytes(raw, file), infer_schema=False, file=file, expected="a station list CSV"
+    )
+
+
+def _check_station_list_codes(df: pl.DataFrame, err: _RowError) -> None:
+    """Station codes present, well formed and unique; cities present."""
     code = pl.col("station")
     for message, bad, expected in (
         ("empty station code", code.is_null() | (code == ""), "a station code"),
@@ -815,42 +872,51 @@ def read_station_list(path: str | os.PathLike) -> pl.DataFrame:
     ):
         hits = df.select(bad).to_series().arg_true()
         if hits.len():
-            fail(message, int(hits[0]), "station", expected, df["station"][int(hits[0])])
-    validation.check_unique(df, ["station"], file=file, rows=df["_row"], what="station code")
+            err.fail(message, int(hits[0]), "station", expected, df["station"][int(hits[0])])
+    validation.check_unique(df, ["station"], file=err.file, rows=err.rows, what="station code")
     hits = df.select(pl.col("city").is_null() | (pl.col("city") == "")).to_series().arg_true()
     if hits.len():
-        fail("empty city", int(hits[0]), "city", "a city name", df["city"][int(hits[0])])
-    for col, lo, hi in (("lon", -180.0, 180.0), ("lat", -90.0, 90.0)):
-        src = df[col]
-        if src.dtype == pl.String:
-            src = src.str.strip_chars().replace("", None)
-            num = src.cast(pl.Float64, strict=False)
-            hits = (src.is_not_null() & num.is_null()).arg_true()
-            if hits.len():
-                fail("not a number", int(hits[0]), col, f"{col} in degrees", src[int(hits[0])])
-        elif src.dtype.is_numeric():
-            num = src.cast(pl.Float64)
-        else:
-            fail("not a number", 0, col, f"{col} in degrees", str(src.dtype))
-        hits = ((num < lo) | (num > hi) | num.is_nan()).fill_null(False).arg_true()
+        err.fail("empty city", int(hits[0]), "city", "a city name", df["city"][int(hits[0])])
+
+
+def _coordinate(src: pl.Series, col: str, lo: float, hi: float, err: _RowError) -> pl.Series:
+    """A longitude or latitude column as Float64 degrees within ``lo..hi`` (null kept)."""
+    if src.dtype == pl.String:
+        src = src.str.strip_chars().replace("", None)
+        num = src.cast(pl.Float64, strict=False)
+        hits = (src.is_not_null() & num.is_null()).arg_true()
         if hits.len():
-            fail("coordinate out of range", int(hits[0]), col, f"{lo:g}..{hi:g}", num[int(hits[0])])
-        df = df.with_columns(num.alias(col))
-    # swapped coordinates; outside China warns (project plausibility bounds)
-    validation.check_bounds(df, {"lon": "lon", "lat": "lat"}, file=file, rows=df["_row"])
-    bg = df["background"]
-    if bg.dtype != pl.Boolean:
-        text = bg.cast(pl.String).str.strip_chars()
-        flag = text.replace_strict(_BACKGROUND_VALUES, default=None, return_dtype=pl.Boolean)
-        hits = flag.is_null().arg_true()
-        if hits.len():
-            fail(
-                "unknown background flag", int(hits[0]), "background", "Y or N", text[int(hits[0])]
+            err.fail("not a number", int(hits[0]), col, f"{col} in degrees", src[int(hits[0])])
+    elif src.dtype.is_numeric():
+        num = src.cast(pl.Float64)
+    else:
+        err.fail("not a number", 0, col, f"{col} in degrees", str(src.dtype))
+    hits = ((num < lo) | (num > hi) | num.is_nan()).fill_null(False).arg_true()
+    if hits.len():
+        err.fail("coordinate out of range", int(hits[0]), col, f"{lo:g}..{hi:g}", num[int(hits[0])])
+    return num
+
+
+def _background_flags(bg: pl.Series, err: _RowError) -> pl.Series:
+    """The background flags as booleans (Y/N, 是/否, true/false, 1/0); none empty."""
+    if bg.dtype == pl.Boolean:
+        if bg.null_count():
+            err.fail(
+                "empty background flag",
+                int(bg.is_null().arg_true()[0]),
+                "background",
+                "Y or N",
+                None,
             )
-        df = df.with_columns(flag.alias("background"))
-    elif bg.null_count():
-        fail("empty background flag", int(bg.is_null().arg_true()[0]), "background", "Y or N", None)
-    return df.drop("_row")
+        return bg
+    text = bg.cast(pl.String).str.strip_chars()
+    flag = text.replace_strict(_BACKGROUND_VALUES, default=None, return_dtype=pl.Boolean)
+    hits = flag.is_null().arg_true()
+    if hits.len():
+        err.fail(
+            "unknown background flag", int(hits[0]), "background", "Y or N", text[int(hits[0])]
+        )
+    return flag
 
 
 # --------------------------------------------------------------------------- UCI Beijing
@@ -909,54 +975,20 @@ def _uci_file(path: Path, co_unit: str = "auto") -> pl.DataFrame:
                 found=f"columns {df.columns}",
             )
     validation.check_not_empty(df, file=file)
-
-    def fail(message: str, i: int, col: str, expected: str, found: Any) -> NoReturn:
-        raise IndicatorInputError(
-            message,
-            file=file,
-            row=int(df["_row"][i]),
-            column=col,
-            expected=expected,
-            found=found,
-        )
-
+    err = _RowError(file, df["_row"])
     names = df["station"].str.strip_chars()
     hits = (~names.is_in(list(UCI_BEIJING_STATIONS)).fill_null(False)).arg_true()
     if hits.len():
         i = int(hits[0])
-        fail(
+        err.fail(
             "unknown UCI station",
             i,
             "station",
             f"one of {list(UCI_BEIJING_STATIONS)}",
             names[i],
         )
-    ints = df.select(
-        pl.col(c).str.strip_chars().cast(pl.Int32, strict=False) for c in _UCI_COLUMNS[:4]
-    )
-    for c in _UCI_COLUMNS[:4]:
-        hits = ints[c].is_null().arg_true()
-        if hits.len():
-            fail("not an integer", int(hits[0]), c, "an integer", df[c][int(hits[0])])
-    text = pl.format("{}-{}-{}", "year", "month", "day")
-    dates = ints.select(text.str.to_date("%Y-%m-%d", strict=False)).to_series()
-    hits = dates.is_null().arg_true()
-    if hits.len():
-        i = int(hits[0])
-        fail("not a date", i, "day", "a valid year-month-day", ints.select(text)[i, 0])
-    hits = (~ints["hour"].is_between(0, 23)).arg_true()
-    if hits.len():
-        i = int(hits[0])
-        fail("hour out of range", i, "hour", "an integer 0..23", ints["hour"][i])
-    values = df.select(
-        pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in _UCI_POLLUTANTS
-    )
-    for c in _UCI_POLLUTANTS:
-        bad = df[c].is_not_null() & (values[c].is_null() | _not_finite_s(values[c]))
-        hits = bad.arg_true()
-        if hits.len():
-            i = int(hits[0])
-            fail("text in a numeric cell", i, c, "a number or NA", df[c][i])
+    ints, dates = _uci_times(df, err)
+    values = _uci_values(df, err)
     values = values.with_columns(pl.col("CO") * _uci_co_factor(values["CO"], co_unit, file))
     # negative values and the project plausibility bounds (CO now in mg/m³)
     validation.check_bounds(values, file=file, rows=df["_row"])
@@ -974,6 +1006,42 @@ def _uci_file(path: Path, co_unit: str = "auto") -> pl.DataFrame:
         part, ["station", "time"], file=file, rows=part["_row"], what="station-hour"
     )
     return part
+
+
+def _uci_times(df: pl.DataFrame, err: _RowError) -> tuple[pl.DataFrame, pl.Series]:
+    """The year, month, day and hour as integers, and the dates they make; bad ones raise."""
+    ints = df.select(
+        pl.col(c).str.strip_chars().cast(pl.Int32, strict=False) for c in _UCI_COLUMNS[:4]
+    )
+    for c in _UCI_COLUMNS[:4]:
+        hits = ints[c].is_null().arg_true()
+        if hits.len():
+            err.fail("not an integer", int(hits[0]), c, "an integer", df[c][int(hits[0])])
+    text = pl.format("{}-{}-{}", "year", "month", "day")
+    dates = ints.select(text.str.to_date("%Y-%m-%d", strict=False)).to_series()
+    hits = dates.is_null().arg_true()
+    if hits.len():
+        i = int(hits[0])
+        err.fail("not a date", i, "day", "a valid year-month-day", ints.select(text)[i, 0])
+    hits = (~ints["hour"].is_between(0, 23)).arg_true()
+    if hits.len():
+        i = int(hits[0])
+        err.fail("hour out of range", i, "hour", "an integer 0..23", ints["hour"][i])
+    return ints, dates
+
+
+def _uci_values(df: pl.DataFrame, err: _RowError) -> pl.DataFrame:
+    """The pollutant columns as finite numbers (``NA`` null); text in one raises."""
+    values = df.select(
+        pl.col(c).str.strip_chars().cast(pl.Float64, strict=False) for c in _UCI_POLLUTANTS
+    )
+    for c in _UCI_POLLUTANTS:
+        bad = df[c].is_not_null() & (values[c].is_null() | _not_finite_s(values[c]))
+        hits = bad.arg_true()
+        if hits.len():
+            i = int(hits[0])
+            err.fail("text in a numeric cell", i, c, "a number or NA", df[c][i])
+    return values
 
 
 def read_uci_beijing(
@@ -1122,18 +1190,31 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
     lf, _ = to_lazy(data, name=name)
     df = lf.collect()
     require_columns(df.schema, list(STATION_HOUR_COLUMNS), name=name)
+    err = _RowError(name)
+    station = _hour_station_codes(df["station"], err)
+    time = _hour_times(df["time"], err)
+    validation.check_hour_grid(time.to_frame("time"), "time", file=name)
+    value_cols = [*AIR_POLLUTANTS, *(c for c in CNEMC_MOVING_MEANS if c in df.columns)]
+    if "aqi_published" in df.columns:
+        value_cols.append("aqi_published")
+    casts = {col: _hour_values(df[col], col, err) for col in value_cols}
+    out = df.with_columns(
+        station.alias("station"), time.alias("time"), *(s.alias(c) for c, s in casts.items())
+    )
+    # negative values and the project plausibility bounds (µg/m³, CO mg/m³), then keys
+    validation.check_bounds(out, file=name)
+    validation.check_unique(out, ["station", "time"], file=name, what="station-hour")
+    front = [*STATION_HOUR_COLUMNS, *(c for c in _OPTIONAL_HOURLY if c in out.columns)]
+    return out.select(front, *(c for c in out.columns if c not in front))
 
-    def fail(message: str, i: int, col: str, expected: str, found: Any) -> NoReturn:
-        raise IndicatorInputError(
-            message, file=name, row=i + 1, column=col, expected=expected, found=found
-        )
 
-    station = df["station"]
+def _hour_station_codes(station: pl.Series, err: _RowError) -> pl.Series:
+    """The station codes as text, each a CNEMC code."""
     if station.dtype != pl.String:
         if station.dtype in (pl.Categorical, pl.Enum) or station.dtype == pl.Null:
             station = station.cast(pl.String)
         else:
-            fail(
+            err.fail(
                 "station code is not text",
                 0,
                 "station",
@@ -1143,9 +1224,12 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
     hits = (~station.str.contains(STATION_CODE_PATTERN)).fill_null(True).arg_true()
     if hits.len():
         i = int(hits[0])
-        fail("not a station code", i, "station", "a CNEMC station code like 1001A", station[i])
+        err.fail("not a station code", i, "station", "a CNEMC station code like 1001A", station[i])
+    return station
 
-    time = df["time"]
+
+def _hour_times(time: pl.Series, err: _RowError) -> pl.Series:
+    """The times as naive Datetime[us] China Standard Time, parsed from text; none missing."""
     if time.dtype == pl.String:
         text = time.str.strip_chars()
         parsed = pl.select(
@@ -1156,62 +1240,59 @@ def validate_station_hours(data: Any, *, name: str = "data") -> pl.DataFrame:
         hits = parsed.is_null().arg_true()
         if hits.len():
             i = int(hits[0])
-            fail("not a date-time", i, "time", "YYYY-MM-DD HH:MM[:SS] (hour-ending, CST)", time[i])
+            err.fail(
+                "not a date-time", i, "time", "YYYY-MM-DD HH:MM[:SS] (hour-ending, CST)", time[i]
+            )
         time = parsed
     elif isinstance(time.dtype, pl.Datetime):
         if time.dtype.time_zone is not None:
             time = time.dt.convert_time_zone("Asia/Shanghai").dt.replace_time_zone(None)
         time = time.cast(pl.Datetime("us"))
     else:
-        fail("time is not a date-time", 0, "time", "Datetime (hour-ending, CST)", str(time.dtype))
+        err.fail(
+            "time is not a date-time", 0, "time", "Datetime (hour-ending, CST)", str(time.dtype)
+        )
     hits = time.is_null().arg_true()
     if hits.len():
-        fail("missing time", int(hits[0]), "time", "a date-time", None)
-    validation.check_hour_grid(time.to_frame("time"), "time", file=name)
+        err.fail("missing time", int(hits[0]), "time", "a date-time", None)
+    return time
 
-    value_cols = [*AIR_POLLUTANTS, *(c for c in CNEMC_MOVING_MEANS if c in df.columns)]
-    if "aqi_published" in df.columns:
-        value_cols.append("aqi_published")
-    casts = {}
-    for col in value_cols:
-        src = df[col]
-        if src.dtype == pl.String:
-            text = src.str.strip_chars().replace("", None)
-            num = text.cast(pl.Float64, strict=False)
-            hits = (text.is_not_null() & num.is_null()).arg_true()
-            if hits.len():
-                i = int(hits[0])
-                fail("text in a numeric cell", i, col, "a number or empty", src[i])
-        elif src.dtype.is_numeric() or src.dtype == pl.Null:
-            num = src.cast(pl.Float64)
-        else:
-            fail("not a numeric column", 0, col, "numbers", str(src.dtype))
-        hits = _not_finite_s(num).fill_null(False).arg_true()
+
+def _hour_values(src: pl.Series, col: str, err: _RowError) -> pl.Series:
+    """A value column as finite Float64 (text parsed); ``aqi_published`` as Int64."""
+    if src.dtype == pl.String:
+        text = src.str.strip_chars().replace("", None)
+        num = text.cast(pl.Float64, strict=False)
+        hits = (text.is_not_null() & num.is_null()).arg_true()
         if hits.len():
-            fail("not a finite number", int(hits[0]), col, "a finite number", num[int(hits[0])])
-        if col == "aqi_published":
-            hits = (num < 0).fill_null(False).arg_true()
-            if hits.len():
-                fail("negative value", int(hits[0]), col, ">= 0", num[int(hits[0])])
-            hits = (num != num.round(0)).fill_null(False).arg_true()
-            if hits.len():
-                fail(
-                    "published AQI is not an integer",
-                    int(hits[0]),
-                    col,
-                    "an integer",
-                    num[int(hits[0])],
-                )
-            num = num.cast(pl.Int64)
-        casts[col] = num
-    out = df.with_columns(
-        station.alias("station"), time.alias("time"), *(s.alias(c) for c, s in casts.items())
-    )
-    # negative values and the project plausibility bounds (µg/m³, CO mg/m³), then keys
-    validation.check_bounds(out, file=name)
-    validation.check_unique(out, ["station", "time"], file=name, what="station-hour")
-    front = [*STATION_HOUR_COLUMNS, *(c for c in _OPTIONAL_HOURLY if c in out.columns)]
-    return out.select(front, *(c for c in out.columns if c not in front))
+            i = int(hits[0])
+            err.fail("text in a numeric cell", i, col, "a number or empty", src[i])
+    elif src.dtype.is_numeric() or src.dtype == pl.Null:
+        num = src.cast(pl.Float64)
+    else:
+        err.fail("not a numeric column", 0, col, "numbers", str(src.dtype))
+    hits = _not_finite_s(num).fill_null(False).arg_true()
+    if hits.len():
+        err.fail("not a finite number", int(hits[0]), col, "a finite number", num[int(hits[0])])
+    return _published_aqi(num, err) if col == "aqi_published" else num
+
+
+def _published_aqi(num: pl.Series, err: _RowError) -> pl.Series:
+    """Published AQI values as Int64: none negative, each an integer."""
+    col = "aqi_published"
+    hits = (num < 0).fill_null(False).arg_true()
+    if hits.len():
+        err.fail("negative value", int(hits[0]), col, ">= 0", num[int(hits[0])])
+    hits = (num != num.round(0)).fill_null(False).arg_true()
+    if hits.len():
+        err.fail(
+            "published AQI is not an integer",
+            int(hits[0]),
+            col,
+            "an integer",
+            num[int(hits[0])],
+        )
+    return num.cast(pl.Int64)
 
 
 def read_station_hours(path: str | os.PathLike) -> pl.DataFrame:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import standards
 from ..errors import IndicatorInputError
 from .labels import LANGS
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
 
 __all__ = ["add_cli", "run_report"]
 
@@ -159,25 +163,12 @@ def run_report(args: argparse.Namespace) -> int:
     from ..check import require_valid_folder, warning_lines
     from .batch import render_batch
     from .data import ensure_demo_data
-    from .params import validate_params
-    from .render import ReportError, render_report, write_pdf
-    from .xlsx import write_report_xlsx
 
     try:
         folder = ensure_demo_data() if not args.data else Path(args.data).expanduser()
         for line in warning_lines(require_valid_folder(folder)):
             print(f"warning: {line}", file=sys.stderr)
-        period = args.period
-        if not period:
-            if args.data:
-                raise IndicatorInputError(
-                    "no period given",
-                    column="--period",
-                    expected="--period 2026 (or 2026Q1, 2026-03, a..b)",
-                )
-            from ..demo import DEMO_END
-
-            period = str(DEMO_END.year)
+        period = _period(args)
         cities = _cities(args, args.data, period)
         common = {
             "compare": args.compare,
@@ -187,18 +178,7 @@ def run_report(args: argparse.Namespace) -> int:
             "targets": args.targets,
         }
         if len(cities) == 1 and not args.all:
-            params = validate_params(cities[0], period, **common)
-            try:
-                result = render_report(params, args.out, keep_notebook=args.keep_notebook)
-                if args.pdf:
-                    print(write_pdf(result.path))
-                if args.xlsx:
-                    print(write_report_xlsx(result.path))
-            except ReportError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
-            print(result.path)
-            return 0
+            return _run_one(args, cities[0], period, common)
         batch = render_batch(
             cities,
             period,
@@ -212,6 +192,48 @@ def run_report(args: argparse.Namespace) -> int:
     except IndicatorInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return _print_batch(args, batch)
+
+
+def _period(args: argparse.Namespace) -> str:
+    """``--period``; for demo data, the last demo year by default."""
+    if args.period:
+        return args.period
+    if args.data:
+        raise IndicatorInputError(
+            "no period given",
+            column="--period",
+            expected="--period 2026 (or 2026Q1, 2026-03, a..b)",
+        )
+    from ..demo import DEMO_END
+
+    return str(DEMO_END.year)
+
+
+def _run_one(args: argparse.Namespace, city: str, period: str, common: dict[str, str]) -> int:
+    """Render one city's report (and its PDF or workbook), print the paths; the exit code."""
+    from .params import validate_params
+    from .render import ReportError, render_report, write_pdf
+    from .xlsx import write_report_xlsx
+
+    params = validate_params(city, period, **common)
+    try:
+        result = render_report(params, args.out, keep_notebook=args.keep_notebook)
+        if args.pdf:
+            print(write_pdf(result.path))
+        if args.xlsx:
+            print(write_report_xlsx(result.path))
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.path)
+    return 0
+
+
+def _print_batch(args: argparse.Namespace, batch: BatchResult) -> int:
+    """Print a batch's reports (PDFs printed now), failures and index; the exit code."""
+    from .render import ReportError, write_pdf
+
     for r in batch.results:
         print(r.path)
         if args.xlsx and r.params.city not in batch.failures:

@@ -415,43 +415,7 @@ def validate_status_history(
         .agg(__ident=pl.col("date").min())
     )
     if ledger is not None:
-        lg = validate_ledger(ledger)
-        missing = df.join(lg.select("water_body_id"), on="water_body_id", how="anti")
-        if missing.height:
-            r = missing.row(0, named=True)
-            raise IndicatorInputError(
-                "water body not in the ledger",
-                file=name,
-                row=r["row"],
-                column="water_body_id",
-                expected="a ledger water_body_id",
-                found=r["water_body_id"],
-            )
-        no_hist = lg.join(df.select("water_body_id").unique(), on="water_body_id", how="anti")
-        if no_hist.height:
-            raise IndicatorInputError(
-                "water body has no status history",
-                file=name,
-                column="water_body_id",
-                expected="an 'identified' row per ledger water body",
-                found=no_hist["water_body_id"][0],
-            )
-        ident = lg.select("water_body_id", __ident=pl.col("identified_date"))
-        mism = (
-            df.filter(pl.col("status") == "identified")
-            .join(ident, on="water_body_id")
-            .filter(pl.col("date") != pl.col("__ident"))
-        )
-        if mism.height:
-            r = mism.row(0, named=True)
-            raise IndicatorInputError(
-                "identification date differs from the ledger",
-                file=name,
-                row=r["row"],
-                column="date",
-                expected=f"ledger identified_date {r['__ident']}",
-                found=r["date"],
-            )
+        ident = _ledger_identification(df, validate_ledger(ledger), name)
     before = df.join(ident, on="water_body_id", how="left").filter(
         pl.col("date") < pl.col("__ident")
     )
@@ -466,6 +430,53 @@ def validate_status_history(
             found=r["date"],
         )
     df = df.sort(["water_body_id", "date", "row"])
+    _check_transitions(df, name)
+    return df.select("water_body_id", "status", "date", "row")
+
+
+def _ledger_identification(df: pl.DataFrame, lg: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The ledger's identification dates, each water body in both, identified on that date."""
+    missing = df.join(lg.select("water_body_id"), on="water_body_id", how="anti")
+    if missing.height:
+        r = missing.row(0, named=True)
+        raise IndicatorInputError(
+            "water body not in the ledger",
+            file=name,
+            row=r["row"],
+            column="water_body_id",
+            expected="a ledger water_body_id",
+            found=r["water_body_id"],
+        )
+    no_hist = lg.join(df.select("water_body_id").unique(), on="water_body_id", how="anti")
+    if no_hist.height:
+        raise IndicatorInputError(
+            "water body has no status history",
+            file=name,
+            column="water_body_id",
+            expected="an 'identified' row per ledger water body",
+            found=no_hist["water_body_id"][0],
+        )
+    ident = lg.select("water_body_id", __ident=pl.col("identified_date"))
+    mism = (
+        df.filter(pl.col("status") == "identified")
+        .join(ident, on="water_body_id")
+        .filter(pl.col("date") != pl.col("__ident"))
+    )
+    if mism.height:
+        r = mism.row(0, named=True)
+        raise IndicatorInputError(
+            "identification date differs from the ledger",
+            file=name,
+            row=r["row"],
+            column="date",
+            expected=f"ledger identified_date {r['__ident']}",
+            found=r["date"],
+        )
+    return ident
+
+
+def _check_transitions(df: pl.DataFrame, name: str) -> None:
+    """Each water body's statuses, in date order, follow the allowed transitions."""
     trans = table("blackodorous_status_transitions").with_columns(
         pl.col("from_status").fill_null("")
     )
@@ -486,4 +497,3 @@ def validate_status_history(
                 found=status,
             )
         prev = status
-    return df.select("water_body_id", "status", "date", "row")

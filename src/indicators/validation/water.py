@@ -573,32 +573,9 @@ def _normalise_registry(data: Any, kind: str, name: str) -> pl.DataFrame:
                 expected="a non-empty code/name",
                 found=df[col][row - 1],
             )
-    out: dict[str, pl.Series] = {}
-    for col in REGISTRY_COLUMNS[kind]:
-        if col in ("lon", "lat", "volume", "area"):
-            bounds = {"lon": (-180.0, 180.0), "lat": (-90.0, 90.0)}.get(col, (0.0, float("inf")))
-            out[col] = _to_float(df, col, name, *bounds)
-        elif col == "type":
-            out[col] = _map_values(df, col, _TYPES[kind], name, required=True)
-        elif col == "level":
-            out[col] = _map_values(df, col, _LEVELS, name, required=False)
-        elif col == "target_class":
-            raw = df[col]
-            mapped = raw.map_elements(_target, return_dtype=pl.String, skip_nulls=False)
-            if mapped.is_null().any():
-                row = _first_bad(df, mapped.is_null())
-                raise IndicatorInputError(
-                    "target class is not I-V",
-                    file=name,
-                    row=row,
-                    column=col,
-                    expected="I, II, III, IV or V (Ⅰ-Ⅴ, 1-5 and a trailing 类 accepted)",
-                    found=raw[row - 1],
-                )
-            out[col] = mapped
-        else:
-            out[col] = df[col].cast(pl.String).str.strip_chars()
-    result = pl.DataFrame(out)
+    result = pl.DataFrame(
+        {col: _registry_column(df, col, kind, name) for col in REGISTRY_COLUMNS[kind]}
+    )
     dup = ~result["site"].is_first_distinct()
     if dup.any():
         row = _first_bad(result, dup)
@@ -611,6 +588,46 @@ def _normalise_registry(data: Any, kind: str, name: str) -> pl.DataFrame:
             found=result["site"][row - 1],
         )
     return result
+
+
+#: Numeric registry columns and their allowed range (lon/lat in degrees, volume, area >= 0).
+_NUMERIC_RANGES = {
+    "lon": (-180.0, 180.0),
+    "lat": (-90.0, 90.0),
+    "volume": (0.0, float("inf")),
+    "area": (0.0, float("inf")),
+}
+
+
+def _registry_column(df: pl.DataFrame, col: str, kind: str, name: str) -> pl.Series:
+    """One registry column normalised: numbers, mapped codes or stripped text."""
+    if col in _NUMERIC_RANGES:
+        return _to_float(df, col, name, *_NUMERIC_RANGES[col])
+    if col == "type":
+        return _map_values(df, col, _TYPES[kind], name, required=True)
+    if col == "level":
+        return _map_values(df, col, _LEVELS, name, required=False)
+    if col == "target_class":
+        return _target_classes(df, name)
+    return df[col].cast(pl.String).str.strip_chars()
+
+
+def _target_classes(df: pl.DataFrame, name: str) -> pl.Series:
+    """The target classes as I-V; one that is not raises."""
+    col = "target_class"
+    raw = df[col]
+    mapped = raw.map_elements(_target, return_dtype=pl.String, skip_nulls=False)
+    if mapped.is_null().any():
+        row = _first_bad(df, mapped.is_null())
+        raise IndicatorInputError(
+            "target class is not I-V",
+            file=name,
+            row=row,
+            column=col,
+            expected="I, II, III, IV or V (Ⅰ-Ⅴ, 1-5 and a trailing 类 accepted)",
+            found=raw[row - 1],
+        )
+    return mapped
 
 
 def normalise_sections(data: Any, *, name: str = "sections") -> pl.DataFrame:
@@ -761,33 +778,14 @@ def normalise_results(
                 expected=f"columns {list(RESULT_COLUMNS[:4])}",
                 found=f"columns {list(schema)}",
             )
-    if schema["date"] == pl.Datetime or isinstance(schema["date"], pl.Datetime):
-        lf = lf.with_columns(pl.col("date").dt.date())
-    elif schema["date"] != pl.Date:
-        raise IndicatorInputError(
-            "date column is not a date",
-            file=name,
-            column="date",
-            expected="polars Date or Datetime",
-            found=str(schema["date"]),
-        )
-    aliases = _alias_map()
-    item_key = pl.col("item").cast(pl.String).str.strip_chars().str.to_lowercase()
-    item_key = item_key.str.replace_all("（", "(").str.replace_all("）", ")")
-    item_key = item_key.str.replace_all(r"\s+", "")
-    code = item_key.replace_strict(aliases, default=None, return_dtype=pl.String)
-    code = code.fill_null(
-        item_key.str.replace(r"\([^()]*\)$", "").replace_strict(
-            aliases, default=None, return_dtype=pl.String
-        )
-    )
+    lf = _result_dates(lf, schema, name)
     if rows is not None:
         lf = lf.with_columns(_row=pl.lit(rows))
     else:
         lf = lf.with_row_index("_row", offset=1)
     lf = lf.with_columns(
         _item_raw=pl.col("item").cast(pl.String),
-        item=code,
+        item=_item_code(),
         value=pl.col("value").cast(pl.Float64),
     )
     if "below_dl" not in schema:
@@ -798,6 +796,52 @@ def normalise_results(
         below_dl=pl.col("below_dl").cast(pl.Boolean).fill_null(False),
         detection_limit=pl.col("detection_limit").cast(pl.Float64),
     )
+    lf = _in_canonical_units(lf, schema)
+    _raise_first_bad(lf, _result_checks(registry), name)
+    # the validation boundary: project plausibility bounds by item (canonical units) and
+    # one value per site, date and item (two would be averaged silently)
+    keys = ["site", "date", "item", *(["campaign"] if "campaign" in schema else [])]
+    values = lf.select(*keys, "value", "unit", "detection_limit", "_row").sort("_row").collect()
+    check_long_bounds(values, file=name, rows=values["_row"])
+    check_unique(
+        values, keys, file=name, rows=values["_row"], what="/".join(keys).replace("/", ", ")
+    )
+    extra = [c for c in schema if c not in RESULT_COLUMNS and not c.startswith("_") and c != "unit"]
+    lf = lf.select(*RESULT_COLUMNS, *extra)
+    return finish(lf, was_lazy)
+
+
+def _result_dates(lf: pl.LazyFrame, schema: pl.Schema, name: str) -> pl.LazyFrame:
+    """``date`` as a Date (a Datetime's day); another type raises."""
+    if schema["date"] == pl.Datetime or isinstance(schema["date"], pl.Datetime):
+        return lf.with_columns(pl.col("date").dt.date())
+    if schema["date"] != pl.Date:
+        raise IndicatorInputError(
+            "date column is not a date",
+            file=name,
+            column="date",
+            expected="polars Date or Datetime",
+            found=str(schema["date"]),
+        )
+    return lf
+
+
+def _item_code() -> pl.Expr:
+    """The item code of ``item`` (a code or a name, a trailing bracket tried without)."""
+    aliases = _alias_map()
+    item_key = pl.col("item").cast(pl.String).str.strip_chars().str.to_lowercase()
+    item_key = item_key.str.replace_all("（", "(").str.replace_all("）", ")")
+    item_key = item_key.str.replace_all(r"\s+", "")
+    code = item_key.replace_strict(aliases, default=None, return_dtype=pl.String)
+    return code.fill_null(
+        item_key.str.replace(r"\([^()]*\)$", "").replace_strict(
+            aliases, default=None, return_dtype=pl.String
+        )
+    )
+
+
+def _in_canonical_units(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """Values and detection limits converted to the item's canonical unit (``_factor``)."""
     units = _unit_table().lazy()
     if "unit" in schema:
         unit_raw = pl.col("unit").cast(pl.String).fill_null("")
@@ -825,11 +869,15 @@ def normalise_results(
     dl_factor = pl.col("_factor")
     if "_dl_canonical" in schema:
         dl_factor = pl.when(pl.col("_dl_canonical")).then(1.0).otherwise(pl.col("_factor"))
-    lf = lf.with_columns(
+    return lf.with_columns(
         value=pl.col("value") * pl.col("_factor"),
         detection_limit=pl.col("detection_limit") * dl_factor,
         unit=pl.col("_canonical"),
     )
+
+
+def _result_checks(registry: Any) -> list[tuple[pl.Expr, str, str, str, str]]:
+    """The row checks of results: ``(bad, message, column, expected, found column)``."""
     checks: list[tuple[pl.Expr, str, str, str, str]] = [
         (
             pl.col("item").is_null(),
@@ -882,6 +930,13 @@ def normalise_results(
                 "site",
             )
         )
+    return checks
+
+
+def _raise_first_bad(
+    lf: pl.LazyFrame, checks: list[tuple[pl.Expr, str, str, str, str]], name: str
+) -> None:
+    """Raise for the first row (by ``_row``) that fails a check, naming its first check."""
     flags = [c[0].fill_null(False).alias(f"_bad{i}") for i, c in enumerate(checks)]
     bad = (
         lf.with_columns(flags)
@@ -890,26 +945,16 @@ def normalise_results(
         .head(1)
         .collect()
     )
-    if bad.height:
-        first = bad.row(0, named=True)
-        for i, (_, message, column, expected, found_col) in enumerate(checks):
-            if first[f"_bad{i}"]:
-                raise IndicatorInputError(
-                    message,
-                    file=name,
-                    row=int(first["_row"]),
-                    column=column,
-                    expected=expected,
-                    found=first[found_col],
-                )
-    # the validation boundary: project plausibility bounds by item (canonical units) and
-    # one value per site, date and item (two would be averaged silently)
-    keys = ["site", "date", "item", *(["campaign"] if "campaign" in schema else [])]
-    values = lf.select(*keys, "value", "unit", "detection_limit", "_row").sort("_row").collect()
-    check_long_bounds(values, file=name, rows=values["_row"])
-    check_unique(
-        values, keys, file=name, rows=values["_row"], what="/".join(keys).replace("/", ", ")
-    )
-    extra = [c for c in schema if c not in RESULT_COLUMNS and not c.startswith("_") and c != "unit"]
-    lf = lf.select(*RESULT_COLUMNS, *extra)
-    return finish(lf, was_lazy)
+    if not bad.height:
+        return
+    first = bad.row(0, named=True)
+    for i, (_, message, column, expected, found_col) in enumerate(checks):
+        if first[f"_bad{i}"]:
+            raise IndicatorInputError(
+                message,
+                file=name,
+                row=int(first["_row"]),
+                column=column,
+                expected=expected,
+                found=first[found_col],
+            )
