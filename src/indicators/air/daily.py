@@ -184,61 +184,91 @@ def _edition_exprs_of(
     iaqis: dict[str, pl.Expr] = {}
     undetermined: list[pl.Expr] = []
     for ind, pol, src, tab in inds:
-        expr = iaqi(src, pol, tab)
-        rule = special_rule(edition, pol, tab)
-        if rule is not None and rule["action"] == "use_24h":
-            if f"{src}_24h" in schema:
-                expr = (
-                    pl.when(pl.col(src) > rule["above"])
-                    .then(iaqi(f"{src}_24h", pol, "24h"))
-                    .otherwise(expr)
-                )
-            else:  # no 24-h value: the IAQI, hence the AQI, cannot be determined
-                undetermined.append(pl.col(src) > rule["above"])
-        elif rule is not None and rule["action"] == "use_1h":
-            # 2012 note 3 scores MDA8 > 800 by the 1-h value, counted or not
-            one_h = next((s for _, p, s, t in every if p == pol and t == "1h"), None)
-            if one_h is not None:
-                expr = (
-                    pl.when(pl.col(src) > rule["above"])
-                    .then(iaqi(one_h, pol, "1h"))
-                    .otherwise(expr)
-                )
+        expr, unknown = _special_iaqi(iaqi, edition, every, schema, (pol, src, tab))
         iaqis[f"iaqi_{ind}"] = expr
+        undetermined += unknown
     capped = pl.any_horizontal([iaqi(src, pol, tab, capped=True) for _, pol, src, tab in inds])
-    cols = [pl.col(f"iaqi_{ind}") for ind, *_ in inds]
-    raw = pl.max_horizontal(cols)
-    n_valid = pl.sum_horizontal([c.is_not_null().cast(pl.Int8) for c in cols])
-    n_all = len(inds)
     # pollutants (not indicators) missing: O3 counts once even with two indicators
     pollutant_cols: dict[str, list[pl.Expr]] = {}
     for ind, pol, *_ in inds:
         pollutant_cols.setdefault(pol, []).append(pl.col(f"iaqi_{ind}"))
-    n_pol_missing = pl.sum_horizontal(
+    policy = _standard_missing_policy(edition, report) if missing == "standard" else missing
+    aqi = _policy_aqi(policy, pollutant_cols, edition)
+    if undetermined:
+        aqi = pl.when(pl.any_horizontal(undetermined).fill_null(False)).then(None).otherwise(aqi)
+    cols = [c for cs in pollutant_cols.values() for c in cs]
+    return _AqiExprs(
+        edition=edition,
+        prepared=prepared,
+        iaqi=iaqis,
+        capped=capped,
+        aqi=aqi.cast(pl.Int64),
+        n_indicators=pl.sum_horizontal([c.is_not_null().cast(pl.Int8) for c in cols]).cast(pl.Int8),
+        level=level_expr(pl.col("aqi"), edition),
+        categories=category_columns(pl.col("level"), edition),
+        primary=_primary_expr(pollutant_cols, edition),
+    )
+
+
+def _special_iaqi(
+    iaqi: Callable[..., pl.Expr],
+    edition: str,
+    every: tuple[tuple[str, str, str, str], ...],
+    schema: frozenset[str],
+    indicator: tuple[str, str, str],
+) -> tuple[pl.Expr, list[pl.Expr]]:
+    """An indicator's IAQI with its edition's special rule; the rows it leaves undetermined."""
+    pol, src, tab = indicator
+    expr = iaqi(src, pol, tab)
+    rule = special_rule(edition, pol, tab)
+    if rule is None:
+        return expr, []
+    above = pl.col(src) > rule["above"]
+    if rule["action"] == "use_24h":
+        if f"{src}_24h" not in schema:  # no 24-h value: the IAQI, hence the AQI, is unknown
+            return expr, [above]
+        return pl.when(above).then(iaqi(f"{src}_24h", pol, "24h")).otherwise(expr), []
+    if rule["action"] == "use_1h":
+        # 2012 note 3 scores MDA8 > 800 by the 1-h value, counted or not
+        one_h = next((s for _, p, s, t in every if p == pol and t == "1h"), None)
+        if one_h is not None:
+            return pl.when(above).then(iaqi(one_h, pol, "1h")).otherwise(expr), []
+    return expr, []
+
+
+def _category_bound(edition: str, level: int) -> int:
+    """The upper AQI of category ``level`` of an HJ 633 edition."""
+    table = standards.table("air_aqi_categories")
+    return int(table.filter(standard=edition, level=level)["aqi_hi"][0])
+
+
+def _policy_aqi(policy: str, pollutant_cols: dict[str, list[pl.Expr]], edition: str) -> pl.Expr:
+    """The AQI (maximum IAQI) under a missing-pollutant policy (module docstring)."""
+    cols = [c for cs in pollutant_cols.values() for c in cs]
+    raw = pl.max_horizontal(cols)
+    if policy == "available":
+        return raw
+    if policy == "complete":
+        n_valid = pl.sum_horizontal([c.is_not_null().cast(pl.Int8) for c in cols])
+        return pl.when(n_valid == len(cols)).then(raw)
+    # one_missing_over_100: HJ 633-2026 §5.3.1
+    n_missing = pl.sum_horizontal(
         [
             pl.all_horizontal([c.is_null() for c in cs]).cast(pl.Int8)
             for cs in pollutant_cols.values()
         ]
     )
-    policy = _standard_missing_policy(edition, report) if missing == "standard" else missing
-    if policy == "available":
-        aqi = raw
-    elif policy == "complete":
-        aqi = pl.when(n_valid == n_all).then(raw)
-    else:  # one_missing_over_100: HJ 633-2026 §5.3.1
-        cut = int(
-            standards.table("air_aqi_categories").filter(standard=edition, level=2)["aqi_hi"][0]
-        )
-        aqi = (
-            pl.when(n_pol_missing == 0).then(raw).when((n_pol_missing == 1) & (raw > cut)).then(raw)
-        )
-    if undetermined:
-        aqi = pl.when(pl.any_horizontal(undetermined).fill_null(False)).then(None).otherwise(aqi)
-    first_level = int(
-        standards.table("air_aqi_categories").filter(standard=edition, level=1)["aqi_hi"][0]
-    )
-    # the pollutants whose IAQI is the AQI (above level 1), as bits: the ';'-joined names
-    # come from a table of every combination (a third of the cost of joining texts per row)
+    cut = _category_bound(edition, 2)
+    return pl.when(n_missing == 0).then(raw).when((n_missing == 1) & (raw > cut)).then(raw)
+
+
+def _primary_expr(pollutant_cols: dict[str, list[pl.Expr]], edition: str) -> pl.Expr:
+    """The pollutants whose IAQI is the AQI (above level 1), ';'-joined, or null.
+
+    As bits: the names come from a table of every combination (a third of the cost of
+    joining texts per row).
+    """
+    first_level = _category_bound(edition, 1)
     bits = pl.sum_horizontal(
         pl.when(pl.any_horizontal([c == pl.col("aqi") for c in cs]) & (pl.col("aqi") > first_level))
         .then(pl.lit(1 << k, dtype=pl.Int64))
@@ -250,17 +280,7 @@ def _edition_exprs_of(
         ";".join(p for k, p in enumerate(pollutants) if mask >> k & 1) or None
         for mask in range(1 << len(pollutants))
     ]
-    return _AqiExprs(
-        edition=edition,
-        prepared=prepared,
-        iaqi=iaqis,
-        capped=capped,
-        aqi=aqi.cast(pl.Int64),
-        n_indicators=n_valid.cast(pl.Int8),
-        level=level_expr(pl.col("aqi"), edition),
-        categories=category_columns(pl.col("level"), edition),
-        primary=pl.lit(pl.Series(texts, dtype=pl.String)).gather(bits),
-    )
+    return pl.lit(pl.Series(texts, dtype=pl.String)).gather(bits)
 
 
 def _iaqi_names(edition: str, report: str, prof: AirMethod | None) -> list[str]:
