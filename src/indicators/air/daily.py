@@ -969,8 +969,8 @@ def _day_rules(
     )
 
 
-def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
-    """Station daily statistics of whole stations' hours (one group of :class:`_Hours`).
+def _day_rows(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
+    """Station-hours as station-days of 24 rows in label order (absent hours null rows).
 
     ``first_date``: the first date of the whole data; the hour labelled 0 of that
     date closes the day before it, which lies outside the data (its other hours
@@ -1005,6 +1005,13 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
         # the O3 8-h windows are then positional, and the statistics do not depend on the
         # order of the rows given
         base = _complete_station_days(base.lazy(), keys).sort(*keys, "label").collect()
+    return base
+
+
+def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
+    """Per station-day: counts, means, maxima, closing-hour published values (one row a day)."""
+    published = dict(rules.published)
+    basis = list(rules.basis)
     rolling = pl.col("O3").rolling_mean(8, min_samples=rules.min_hours_o3_8h)
     if rules.windows_published:  # CNEMC's own 8-h means where published, the hours' otherwise
         rolling = pl.coalesce(pl.col("O3_8h"), rolling)
@@ -1051,6 +1058,18 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
             .collect()
         )
         counted = pl.concat([counted, firsts], how="horizontal")
+    return counted
+
+
+def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
+    """Station daily statistics of whole stations' hours (one group of :class:`_Hours`).
+
+    GB 3095 Table 4 and HJ 663 §6.1.2 validity; ``first_date`` as in :func:`_day_rows`.
+    """
+    published = dict(rules.published)
+    basis = list(rules.basis)
+    keys = ["station", "date"]
+    counted = _day_statistics(_day_rows(hours, rules, first_date), rules)
     means = counted.lazy()
     o3_limit = _o3_limit(pl.col("date"))
 
@@ -1322,6 +1341,82 @@ def _aggregate_stations(
     )
 
 
+def _grouping(level: str, by: str | Sequence[str] | None, stations: Frame | None) -> list[str]:
+    """The station-list columns stations are grouped by (none: station level)."""
+    if level not in ("station", "city"):
+        raise IndicatorInputError(
+            "unknown level", column="level", expected="'station' or 'city'", found=level
+        )
+    group: list[str] = [by] if isinstance(by, str) else list(by or [])
+    if not group and level == "city":
+        group = ["city"]
+    if group and stations is None:
+        raise IndicatorInputError(
+            "a station list is needed to group stations",
+            column="stations",
+            expected="stations=<frame with station, city, background>",
+            found=None,
+        )
+    return group
+
+
+def _station_list(stations: Frame, group: list[str]) -> pl.DataFrame:
+    """The station list, checked: its columns, and each station listed once."""
+    st = to_lazy(stations, name="stations")[0].collect()
+    require_columns(st.schema, ["station", "background", *group], name="stations")
+    # a station listed twice would count in two groups (or twice in one)
+    validation.check_unique(st, ["station"], file="stations", what="station code")
+    return st
+
+
+@dataclass(eq=False)
+class _DailyJob:
+    """One :func:`daily_aqi` call: station days (from hours, or given), groups, then AQI."""
+
+    rules: _DayRules | None  # None: station daily values are given
+    columns: list[str] | None  # the hours' columns read
+    stations: pl.DataFrame | None  # the checked station list (grouping only)
+    group: list[str]
+    prof: AirMethod
+    edition: str
+    missing: str
+    min_stations: int
+
+    @property
+    def members(self) -> pl.DataFrame | None:
+        """The non-background stations and their groups (None: station level)."""
+        if self.stations is None:
+            return None
+        return self.stations.filter(~pl.col("background")).select("station", *self.group)
+
+    def score(self, day_stats: pl.DataFrame) -> pl.DataFrame:
+        """Group means (when grouping), reporting precision, then the AQI columns."""
+        if self.stations is not None:
+            day_stats = _aggregate_stations(
+                day_stats, self.members, self.group, self.prof, self.min_stations
+            )
+        if self.prof.round_daily:
+            day_stats = day_stats.with_columns(
+                round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in day_stats.schema
+            )
+        return _with_aqi(day_stats, self.edition, "daily", self.missing, pl.col("date"), self.prof)
+
+    def days(self, source: pl.DataFrame | pl.LazyFrame) -> Iterator[pl.DataFrame]:
+        """Station daily statistics: computed from the hours, or the given ones (checked)."""
+        if self.rules is not None:
+            yield from _station_day_groups(_Hours(source, "hourly", self.columns), self.rules)
+            return
+        if isinstance(source, pl.LazyFrame):
+            source = source.collect()
+            if self.stations is not None:
+                _check_stations(source.lazy(), self.stations)
+        yield source
+
+    def run(self, source: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+        """The daily AQI of ``source``."""
+        return self.score(_concat(self.days(source)))
+
+
 def daily_aqi(
     hourly: Frame,
     *,
@@ -1398,24 +1493,12 @@ def daily_aqi(
     >>> daily_aqi(h, edition="HJ 633-2026").select("aqi", "primary_pollutant").row(0)
     (58, 'PM10')
     """
-    if level not in ("station", "city"):
-        raise IndicatorInputError(
-            "unknown level", column="level", expected="'station' or 'city'", found=level
-        )
     prof = air_method(method)
     lf, was_lazy = to_lazy(hourly, name="hourly")
-    group: list[str] = [by] if isinstance(by, str) else list(by or [])
-    if not group and level == "city":
-        group = ["city"]
-    if group and stations is None:
-        raise IndicatorInputError(
-            "a station list is needed to group stations",
-            column="stations",
-            expected="stations=<frame with station, city, background>",
-            found=None,
-        )
+    group = _grouping(level, by, stations)
     schema = lf.collect_schema()
     from_days = "time" not in schema and "date" in schema
+    rules = columns = None
     if from_days:
         # station daily statistics already computed (daily_concentrations or daily_aqi output)
         require_columns(schema, ["station", "date", *_DAILY_STATS], name="hourly")
@@ -1424,51 +1507,23 @@ def daily_aqi(
         rules = _day_rules(schema, prof, None, None, None, None)
         columns = _checked_columns(schema, rules)
     _check_policy(edition, missing)
-    members = None
+    st = None
     if group:
-        st, _ = to_lazy(stations, name="stations")
-        st = st.collect()
-        require_columns(st.schema, ["station", "background", *group], name="stations")
-        # a station listed twice would count in two groups (or twice in one)
-        validation.check_unique(st, ["station"], file="stations", what="station code")
+        st = _station_list(stations, group)
         if not (was_lazy and from_days):  # lazy daily values: checked when computed
             _check_stations(lf, st)
-        members = st.filter(~pl.col("background")).select("station", *group)
-
-    def score(day_stats: pl.DataFrame) -> pl.DataFrame:
-        if members is not None:
-            day_stats = _aggregate_stations(day_stats, members, group, prof, min_stations)
-        if prof.round_daily:
-            day_stats = day_stats.with_columns(
-                round_reported(pl.col(s), s).alias(s) for s in _DAILY_STATS if s in day_stats.schema
-            )
-        return _with_aqi(day_stats, edition, "daily", missing, pl.col("date"), prof)
-
-    def days(source: pl.DataFrame | pl.LazyFrame) -> Iterator[pl.DataFrame]:
-        if from_days:
-            if isinstance(source, pl.LazyFrame):
-                source = source.collect()
-                if group:
-                    _check_stations(source.lazy(), st)
-            yield source
-        else:
-            yield from _station_day_groups(_Hours(source, "hourly", columns), rules)
-
+    job = _DailyJob(rules, columns, st, group, prof, edition, missing, min_stations)
     if not was_lazy:
-        return finish(score(_concat(days(lf.collect()))), was_lazy)
-
-    def produce() -> Iterator[pl.DataFrame]:
-        yield score(_concat(days(lf)))
-
+        return finish(job.run(lf.collect()), was_lazy)
     empty = _empty(schema) if from_days else _empty(schema).select(columns)
     key = (
         "daily",
         tuple(schema.items()),
-        None if members is None else tuple(members.schema.items()),
+        None if job.members is None else tuple(job.members.schema.items()),
         tuple(group),
         edition,
         prof,
         missing,
         min_stations,
     )
-    return _deferred(produce, _result_schema(key, lambda: score(_concat(days(empty)))))
+    return _deferred(lambda: iter([job.run(lf)]), _result_schema(key, lambda: job.run(empty)))
