@@ -295,26 +295,39 @@ def columns_beyond(
     list of str
         The columns, in the order of ``quantities``.
     """
+    return _beyond(_column_ends(df, quantities), quantities, soft=soft)
+
+
+def _beyond(
+    ends: Mapping[str, tuple[Any, Any]], quantities: Mapping[str, str], *, soft: bool
+) -> list[str]:
+    """The columns whose minimum or maximum lies beyond their bounds (or the soft band)."""
     names = ("warn_lower", "warn_upper") if soft else ("lower", "upper")
-    limits = {}
-    for c, q in quantities.items():
-        b = bound(q) if c in df.schema and _is_numeric(df.schema, c) else None
-        if b is not None and (b[names[0]] is not None or b[names[1]] is not None):
-            limits[c] = (b[names[0]], b[names[1]])
-    if not limits or df.height == 0:
-        return []
-    ends = df.select(
-        *[pl.col(c).min().alias(f"{i}_min") for i, c in enumerate(limits)],
-        *[pl.col(c).max().alias(f"{i}_max") for i, c in enumerate(limits)],
-    ).row(0, named=True)
     out = []
-    for i, (c, (low, high)) in enumerate(limits.items()):
-        lo, hi = ends[f"{i}_min"], ends[f"{i}_max"]
+    for c, (lo, hi) in ends.items():
+        b = bound(quantities[c])
+        low, high = b[names[0]], b[names[1]]
         if (low is not None and lo is not None and lo < low) or (
             high is not None and hi is not None and hi > high
         ):
             out.append(c)
     return out
+
+
+def _column_ends(df: pl.DataFrame, quantities: Mapping[str, str]) -> dict[str, tuple[Any, Any]]:
+    """Minimum and maximum of each bounded numeric column (NaN and null ignored), one pass."""
+    cols = [
+        c
+        for c, q in quantities.items()
+        if c in df.schema and _is_numeric(df.schema, c) and bound(q) is not None
+    ]
+    if not cols or df.height == 0:
+        return {}
+    row = df.select(
+        *[pl.col(c).min().alias(f"{i}_min") for i, c in enumerate(cols)],
+        *[pl.col(c).max().alias(f"{i}_max") for i, c in enumerate(cols)],
+    ).row(0, named=True)
+    return {c: (row[f"{i}_min"], row[f"{i}_max"]) for i, c in enumerate(cols)}
 
 
 def check_bounds(
@@ -352,7 +365,8 @@ def check_bounds(
         return
     hard: dict[str, pl.Expr] = {}
     soft: dict[str, pl.Expr] = {}
-    beyond = set(columns_beyond(df, cols)) | set(columns_beyond(df, cols, soft=True))
+    ends = _column_ends(df, cols)
+    beyond = {*_beyond(ends, cols, soft=False), *_beyond(ends, cols, soft=True)}
     for c, q in cols.items():
         if c not in beyond:  # (the masks cost five times the minima and maxima)
             continue
