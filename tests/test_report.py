@@ -678,7 +678,12 @@ def test_the_batch_writes_workbooks_from_the_embedded_figures(batch):
     for city in ("清河市", "临江市"):
         got = read_report_figures(out / f"{city}-2026-en.html")
         wb = load_workbook(out / f"{city}-2026-en.xlsx")
-        assert wb.sheetnames == ["报告信息", "主要指标", "排名", "分组排名"]  # no year to date
+        assert wb.sheetnames == [  # no year to date, no record (one year of data)
+            "报告信息", "主要指标", "排名", "分组排名", "分组排名名单", "水质指数"
+        ]  # fmt: skip
+        water = dict(wb["水质指数"].iter_rows(min_row=2, values_only=True))
+        assert water["城市水质指数（CWQI）"] == got["cwqi"]["cwqi"]
+        assert water["说明"] == got["cwqi"]["text"]
         about = dict(wb["报告信息"].iter_rows(min_row=2, values_only=True))
         assert about["城市"] == city and about["评价时段"].startswith("2026（2026-01-01")
         head = list(wb["主要指标"].iter_rows(values_only=True))
@@ -732,7 +737,10 @@ def test_a_monthly_report_embeds_its_year_to_date_and_exports_it(data, tmp_path)
         )
     path = write_xlsx(got, tmp_path / "r.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["报告信息", "主要指标", "1—3月累计", "排名", "分组排名"]
+    sheets = ["报告信息", "主要指标", "1—3月累计", "排名", "分组排名", "分组排名名单"]
+    assert wb.sheetnames == sheets
+    lists = list(wb["分组排名名单"].iter_rows(min_row=2, values_only=True))
+    assert [r[4] for r in lists] == [r["city"] for r in got["ranks"]["set_lists"]]
     rows = list(wb["1—3月累计"].iter_rows(values_only=True))
     assert rows[0][2] == "数值（2026年1—3月）" and rows[0][4] == "比较期数值（2025年1—3月）"
     assert [r[2] for r in rows[1:]] == [f["value"] for f in ytd["figures"]]
@@ -1438,3 +1446,43 @@ def test_domains_without_data_are_one_line(tmp_path):
     assert "ind-missing" not in sec.water_sections(ctx)._repr_html_()  # water has data
     en = open_report("清河市", "2026-03", data=str(folder), lang="en")
     assert "Drinking-water sources, Coastal sea water, Noise (" in sec.drinking(en)._repr_html_()
+
+
+def test_the_workbook_carries_the_set_lists_cwqi_and_record(tmp_path):
+    """分组排名名单, 水质指数 and 最好水平 sheets: the embedded rows, in their order."""
+    from openpyxl import load_workbook
+
+    listed = {"set": "key168", "set_zh": "168个重点城市", "set_size": 168, "n_in_data": 8,
+              "verification": "VERIFIED 2024", "n_ranked": 8, "tied": False}  # fmt: skip
+    lists = [
+        {**listed, "list": "best", "rank": 1, "city": "清河市", "value": 3.21,
+         "current": 3.21, "previous": 3.5},
+        {**listed, "list": "change_worst", "rank": 1, "tied": True, "city": "临江市",
+         "value": 4.25, "current": 4.9, "previous": 4.7, "verification": "UNVERIFIED"},
+    ]  # fmt: skip
+    cwqi = {"cwqi": 3.8125, "cwqi_change": -2.5, "rank": 2, "n_ranked": 12, "in_best": True,
+            "in_worst": True, "change_rank": None, "change_n": 11,
+            "text": "城市水质指数为3.8125"}  # fmt: skip
+    record = [{"text": "优良天数比例为2019年以来同期最好水平", "first_year": 2019, "n_years": 8}]
+    figures = {
+        "city": "清河市",
+        "headline": [],
+        "ranks": {"indicators": [], "rows": [], "sets": [], "set_lists": lists},
+        "cwqi": cwqi,
+        "record": record,
+    }
+    wb = load_workbook(write_xlsx(figures, tmp_path / "r.xlsx"))
+    assert wb.sheetnames == ["报告信息", "主要指标", "排名", "分组排名名单", "水质指数", "最好水平"]
+    rows = list(wb["分组排名名单"].iter_rows(min_row=2, values_only=True))
+    assert [r[:6] for r in rows] == [
+        ("168个重点城市", "综合指数相对较好", 1, "否", "清河市", 3.21),
+        ("168个重点城市", "综合指数变化率改善幅度相对较小", 1, "是", "临江市", 4.25),
+    ]
+    assert [r[-1] for r in rows] == ["已核实", "未核实"]
+    items = dict(wb["水质指数"].iter_rows(min_row=2, values_only=True))
+    assert items["城市水质指数（CWQI）"] == 3.8125 and items["同比变化率（%）"] == -2.5
+    assert items["在水质相对较好的30个城市之列"] is None  # 12 cities: no best/worst 30 list
+    assert items["变化率排名"] is None and items["参与变化率排名城市数"] == 11
+    assert list(wb["最好水平"].iter_rows(min_row=2, values_only=True)) == [
+        ("优良天数比例为2019年以来同期最好水平", 2019, 8)
+    ]

@@ -12,7 +12,12 @@ report's decimals). Headers are Chinese (indicator names from
   kind, target, met, period valid);
 - ``1—N月累计`` (e.g. ``1—3月累计``): the year to date of a monthly report, when present;
 - ``排名``: the ranking table shown (value, rank, 并列 and cities ranked per figure);
-- ``分组排名``: the city's rank in each official city set, when present.
+- ``分组排名``: the city's rank in each official city set, when present;
+- ``分组排名名单``: the MEE lists of those sets (best and worst 20 by the composite
+  index and by its change rate), one row per listed city, when present;
+- ``水质指数``: the city water quality index line (CWQI, its change and ranks), when present;
+- ``最好水平``: the record lines (where the period stands in the years the data hold),
+  when the period sets one.
 
 A batch also writes ``index.xlsx`` beside ``index.html``: sheet ``城市索引`` (every
 published city, its figures and ranks, as the index shows them) and
@@ -38,6 +43,9 @@ SHEETS: dict[str, str] = {
     "headline": "主要指标",
     "ranks": "排名",
     "sets": "分组排名",
+    "set_lists": "分组排名名单",
+    "cwqi": "水质指数",
+    "record": "最好水平",
     "index": "城市索引",
     "failed": "未生成的报告",
 }
@@ -248,12 +256,94 @@ def write_xlsx(figures: Mapping[str, Any], path: str | Path) -> Path:
                     s["rank"],
                     s["tied"],
                     s["complete"],
-                    "已核实" if str(s["verification"]).startswith("VERIFIED") else "未核实",
+                    _verified(s["verification"]),
                 ]
                 for s in ranks["sets"]
             ]
             _sheet(wb, SHEETS["sets"], headers, rows)
+        if ranks.get("set_lists"):
+            _set_lists_sheet(wb, ranks["set_lists"])
+    if figures.get("cwqi"):
+        _cwqi_sheet(wb, figures["cwqi"])
+    if figures.get("record"):
+        rows = [[r["text"], r["first_year"], r["n_years"]] for r in figures["record"]]
+        _sheet(wb, SHEETS["record"], ["说明", "数据起始年份", "数据年数"], rows)
     return _save(wb, path)
+
+
+#: The MEE list of a set's list code (``ranking.set_lists``).
+_LISTS = {
+    "best": "综合指数相对较好",
+    "worst": "综合指数相对较差",
+    "change_best": "综合指数变化率改善幅度相对较大",
+    "change_worst": "综合指数变化率改善幅度相对较小",
+}
+
+
+def _verified(verification: Any) -> str:
+    return "已核实" if str(verification).startswith("VERIFIED") else "未核实"
+
+
+def _set_lists_sheet(wb: Any, lists: Sequence[Mapping[str, Any]]) -> None:
+    """One row per set, list and listed city, in list order."""
+    headers = [
+        "城市范围",
+        "名单",
+        _H["rank"],
+        _H["tied"],
+        _H["city"],
+        "排名依据数值",
+        "本期综合指数",
+        "比较期综合指数",
+        _H["n"],
+        "范围城市数",
+        "数据中城市数",
+        "名单核实情况",
+    ]
+    rows, formats = [], []
+    for r in lists:
+        change = str(r["list"]).startswith("change")
+        value_format = "0.0" if change else _decimals("composite_index")
+        rows.append(
+            [
+                r["set_zh"],
+                _LISTS.get(r["list"], r["list"]),
+                r["rank"],
+                r["tied"],
+                r["city"],
+                r["value"],
+                r["current"],
+                r["previous"],
+                r["n_ranked"],
+                r["set_size"],
+                r["n_in_data"],
+                _verified(r["verification"]),
+            ]
+        )
+        index = _decimals("composite_index")
+        formats.append([None] * 5 + [value_format, index, index] + [None] * 4)
+    _sheet(wb, SHEETS["set_lists"], headers, rows, formats)
+
+
+def _cwqi_sheet(wb: Any, cwqi: Mapping[str, Any]) -> None:
+    """The CWQI line: index, change, ranks and the report's sentence.
+
+    The best/worst-30 rows are left empty when 30 or fewer cities are ranked (every city
+    would be in both lists).
+    """
+    listed = (cwqi.get("n_ranked") or 0) > 30
+    items = [
+        ("城市水质指数（CWQI）", cwqi.get("cwqi")),
+        ("同比变化率（%）", cwqi.get("cwqi_change")),
+        (_H["rank"], cwqi.get("rank")),
+        (_H["n"], cwqi.get("n_ranked")),
+        ("在水质相对较好的30个城市之列", cwqi.get("in_best") if listed else None),
+        ("在水质相对较差的30个城市之列", cwqi.get("in_worst") if listed else None),
+        ("变化率排名", cwqi.get("change_rank")),
+        ("参与变化率排名城市数", cwqi.get("change_n")),
+        ("说明", cwqi.get("text")),
+    ]
+    _sheet(wb, SHEETS["cwqi"], [_H["item"], _H["content"]], items)
 
 
 def year_to_date_sheet(ytd: Mapping[str, Any]) -> str:
