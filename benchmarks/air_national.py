@@ -385,7 +385,16 @@ def _measure(args: argparse.Namespace, years: int, peers: dict[str, Path]) -> di
 
 
 def _report(med: dict[str, dict], years: int, repeats: int) -> None:
-    rows = med["_rows"]["rows"]
+    _print_variants(med, repeats)
+    _print_results(med)
+    print()
+    for name, value, goal in _goal_lines(med):
+        print(f"{name:>36}: {value:6.2f}   (goal {goal})")
+    _print_hourly(_per_million(med))
+
+
+def _print_variants(med: dict[str, dict], repeats: int) -> None:
+    """The table of median seconds, process seconds and peak GiB, peers left out."""
     base = med["floor"]
     print(f"medians of {repeats} alternated rounds (ratios against floor):")
     print(f"{'variant':>11} {'in-process s':>13} {'process s':>10} {'peak GiB':>9} {'x floor':>8}")
@@ -396,10 +405,18 @@ def _report(med: dict[str, dict], years: int, repeats: int) -> None:
             f"{v:>11} {m['seconds']:13.2f} {m['process_seconds']:10.2f} {m['peak_gib']:9.2f}"
             f" {m['process_seconds'] / base['process_seconds']:8.2f}"
         )
+
+
+def _print_results(med: dict[str, dict]) -> None:
+    """Each computing variant's result, to see that they agree."""
     for v, m in med.items():
         if v not in ("floor", "_rows", "hourly", *PEERS):
             print(f"{v:>11} result: {m['result']}")
-    ind = med["indicators"]
+
+
+def _goal_lines(med: dict[str, dict]) -> list[tuple[str, float, str]]:
+    """(name, measured value, goal) of each goal; pandas only when it ran."""
+    base, ind = med["floor"], med["indicators"]
     lines = [
         (
             "indicators / floor (whole process)",
@@ -415,13 +432,20 @@ def _report(med: dict[str, dict], years: int, repeats: int) -> None:
     ]
     if "pandas" in med:
         lines.append(("pandas / indicators", med["pandas"]["seconds"] / ind["seconds"], ">= 5"))
-    print()
-    for name, value, goal in lines:
-        print(f"{name:>36}: {value:6.2f}   (goal {goal})")
-    per_million = {"hourly_aqi": med["hourly"]["seconds"] / rows * 1e6}
+    return lines
+
+
+def _per_million(med: dict[str, dict]) -> dict[str, float]:
+    """In-process seconds per million station-hours: hourly_aqi, then the peers that ran."""
+    per_million = {"hourly_aqi": med["hourly"]["seconds"] / med["_rows"]["rows"] * 1e6}
     for peer in PEERS:
         if peer in med:
             per_million[peer] = med[peer]["seconds"] / med[peer]["result"]["records"] * 1e6
+    return per_million
+
+
+def _print_hourly(per_million: dict[str, float]) -> None:
+    """Seconds per million station-hours, and each peer against hourly_aqi."""
     print("\nreal-time (hourly) AQI, seconds per million station-hours (in-process):")
     for name, value in per_million.items():
         print(f"{name:>36}: {value:8.2f}")

@@ -382,6 +382,30 @@ def test_primary_pollutant_shares_of_exceedance_days_by_hand(kind):
     assert list(jia.marker.color) == [plot.POLLUTANT_COLOURS[p] for p in ("PM10", "O3", "PM2.5")]
 
 
+@KINDS
+def test_primary_pollutant_group_without_exceedance_days_has_no_share(kind):
+    # 乙市: an O3 day at level 2 and a level-1 day: no exceedance day, so no share (not 0 %)
+    ev = pl.concat([_evaluation("甲市", JIA), _evaluation("乙市", [(2, "O3"), (1, None)])])
+    assert ev["exceedance_days"].to_list() == [4, 0]
+    fig = plot.primary_pollutants(TO_INPUT[kind](ev), lang="en")
+    yi, jia = fig.data
+    assert (yi.name, jia.name) == ("乙市", "甲市")
+    assert list(jia.x) == list(yi.x) == ["PM10", "O3", "PM2.5"]
+    assert list(jia.y) == [25.0, 25.0, 75.0]
+    assert list(jia.text) == ["25%", "25%", "75%"]
+    assert list(jia.hovertext) == [
+        "PM10: 1 of 4 exceedance days",
+        "O3: 1 of 4 exceedance days",
+        "PM2.5: 3 of 4 exceedance days",
+    ]
+    assert list(yi.y) == [None, None, None]
+    assert list(yi.text) == ["", "", ""]
+    assert list(yi.hovertext) == ["no exceedance day"] * 3
+    # the 乙市 panel (the first, axes x/y) says why it is empty
+    notes = [a for a in fig.layout.annotations if a.text == "no exceedance day"]
+    assert [(a.xref, a.yref) for a in notes] == [("x domain", "y domain")]
+
+
 def test_primary_pollutant_colours_are_fixed_across_inputs():
     one = plot.primary_pollutants(_evaluation("甲市", JIA))
     other = plot.primary_pollutants(_evaluation("乙市", [(3, "PM2.5"), (4, "NO2")]))

@@ -186,114 +186,152 @@ class StandardDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         """The page body, generated as reST and parsed in place."""
-        from indicators.standards import EDITIONS
+        node = nodes.section()
+        node.document = self.state.document
+        lines = StringList(self._body(), source=self.env.docname)
+        nested_parse_with_titles(self.state, lines, node)
+        return node.children
 
+    def _body(self) -> list[str]:
+        """The page body as reST lines: editions, verification, choices, tables."""
         families = _prefixes(self.options.get("families"))
         prefixes = _prefixes(self.options["standards"])
         page = self.env.docname.replace("/", "-")
         whole = (self.options.get("all-rows") or "").split()
-        tables = self.options["tables"].split() + whole
-
-        def rows_of(name: str) -> list[str]:
-            return [] if name in whole else prefixes
-
+        # (table, prefixes of the rows shown): the ``:all-rows:`` tables whole
+        tables = [
+            (name, [] if name in whole else prefixes)
+            for name in self.options["tables"].split() + whole
+        ]
         modules = (self.options.get("modules") or "").split()
         out: list[str] = []
-
-        def section(title: str, char: str) -> None:
-            out.extend(["", title, char * max(len(title), 3), ""])
-
         if families:
-            section("Editions", "-")
-            out += [".. list-table::", "   :header-rows: 1", ""]
-            out += ["   * - edition", "     - title", "     - in force from", "     - to"]
-            for fam in families:
-                for ed in EDITIONS[fam]:
-                    to = ed.valid_to.isoformat() if ed.valid_to else "(in force)"
-                    out += [f"   * - {_escape(ed.name)}", f"     - {_escape(ed.title)}"]
-                    out += [f"     - {ed.valid_from.isoformat()}", f"     - {_escape(to)}"]
-            out += [
-                "",
-                "Registry: :data:`indicators.standards.EDITIONS` (dates inclusive). "
-                'With ``edition="auto"`` each value is computed under the edition in '
-                "force on its date; any edition can be forced.",
-            ]
-
-        section("How the tables were verified", "-")
-        out += [
-            "Each row of a standards table says where its value comes from in its "
-            "``verification`` column: *official* (read in the published text), *secondary* "
-            "(from secondary sources), *UNVERIFIED* or *assumption* (a documented choice). "
-            "Rows per table and value:",
-            "",
-            ".. list-table::",
-            "   :header-rows: 1",
-            "",
-            "   * - table",
-            "     - rows",
-            "     - verification",
-        ]
-        for name in tables:
-            t = _rows(name, rows_of(name))
-            counts = []
-            for col in VERIFICATION_COLUMNS:
-                if col in t.columns:
-                    vc = t[col].fill_null("(empty)").value_counts(sort=True)
-                    label = "" if col == "verification" else f"{col} "
-                    counts += [f"{label}{v}: {n}" for v, n in vc.iter_rows()]
-            text = _escape("; ".join(counts)) if counts else "(no verification column)"
-            out += [f"   * - :ref:`{name} <{page}-{name}>`", f"     - {t.height}", f"     - {text}"]
-
+            out += _editions_rst(families)
+        out += _verification_rst(tables, page)
         if modules:
-            section("Choices documented in the code", "-")
-            out.append(
-                "The module docstrings below state how the package reads the standard and "
-                "every choice it makes where the text is silent or could not be read "
-                "(marked UNVERIFIED); the functions' own docstrings give the details."
-            )
-            for mod_name in modules:
-                module = importlib.import_module(mod_name)
-                public = _public_module(mod_name)
-                section(f"``{mod_name}``", "~")
-                out += [f".. currentmodule:: {public}", ""]
-                out += _demote_headings(inspect.getdoc(module) or "", "^").splitlines()
-                unverified = self._unverified(module, public)
-                if unverified:
-                    rubric = "Functions whose docstrings state UNVERIFIED choices"
-                    out += ["", f".. rubric:: {rubric}", ""]
-                    out += [f"- :func:`{public}.{n}`: {_escape(s)}" for n, s in unverified]
-            out += ["", ".. currentmodule:: None"]
+            out += _choices_rst(modules)
+        out += _tables_rst(tables, page)
+        return out
 
-        section("Tables", "-")
-        out.append(
-            "Every row, as the package reads it (``indicators.standards.table(name)``); "
-            "the ``clause`` and ``unit`` columns give the source and unit of each value, "
-            "``verification`` and ``notes`` the evidence."
-        )
-        for name in tables:
-            out += ["", f".. _{page}-{name}:"]
-            section(f"``{name}``", "~")
-            out += [f".. indicators-table:: {name}"]
-            if rows_of(name):
-                out.append(f"   :standard: {'; '.join(rows_of(name))}")
 
-        node = nodes.section()
-        node.document = self.state.document
-        nested_parse_with_titles(self.state, StringList(out, source=self.env.docname), node)
-        return node.children
+def _section(title: str, char: str) -> list[str]:
+    """A reST section heading underlined with ``char``, blank lines around."""
+    return ["", title, char * max(len(title), 3), ""]
 
-    @staticmethod
-    def _unverified(module, public: str) -> list[tuple[str, str]]:
-        pub = importlib.import_module(public)
-        found = []
-        for n in getattr(pub, "__all__", ()):
-            obj = getattr(pub, n)
-            if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
-                continue
-            doc = inspect.getdoc(obj) or ""
-            if "UNVERIFIED" in doc:
-                found.append((n, doc.split("\n\n", 1)[0].replace("\n", " ")))
-        return found
+
+def _editions_rst(families: list[str]) -> list[str]:
+    """The "Editions" section: the registry's editions of ``families``."""
+    from indicators.standards import EDITIONS
+
+    out = _section("Editions", "-")
+    out += [".. list-table::", "   :header-rows: 1", ""]
+    out += ["   * - edition", "     - title", "     - in force from", "     - to"]
+    for fam in families:
+        for ed in EDITIONS[fam]:
+            to = ed.valid_to.isoformat() if ed.valid_to else "(in force)"
+            out += [f"   * - {_escape(ed.name)}", f"     - {_escape(ed.title)}"]
+            out += [f"     - {ed.valid_from.isoformat()}", f"     - {_escape(to)}"]
+    out += [
+        "",
+        "Registry: :data:`indicators.standards.EDITIONS` (dates inclusive). "
+        'With ``edition="auto"`` each value is computed under the edition in '
+        "force on its date; any edition can be forced.",
+    ]
+    return out
+
+
+def _verification_rst(tables: list[tuple[str, list[str]]], page: str) -> list[str]:
+    """The "How the tables were verified" section: rows per table and verification value."""
+    out = _section("How the tables were verified", "-")
+    out += [
+        "Each row of a standards table says where its value comes from in its "
+        "``verification`` column: *official* (read in the published text), *secondary* "
+        "(from secondary sources), *UNVERIFIED* or *assumption* (a documented choice). "
+        "Rows per table and value:",
+        "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - table",
+        "     - rows",
+        "     - verification",
+    ]
+    for name, prefixes in tables:
+        t = _rows(name, prefixes)
+        text = _verification_counts(t)
+        out += [f"   * - :ref:`{name} <{page}-{name}>`", f"     - {t.height}", f"     - {text}"]
+    return out
+
+
+def _verification_counts(t) -> str:
+    """``value: n`` per value of a table's verification columns, as escaped reST."""
+    counts = []
+    for col in VERIFICATION_COLUMNS:
+        if col in t.columns:
+            vc = t[col].fill_null("(empty)").value_counts(sort=True)
+            label = "" if col == "verification" else f"{col} "
+            counts += [f"{label}{v}: {n}" for v, n in vc.iter_rows()]
+    return _escape("; ".join(counts)) if counts else "(no verification column)"
+
+
+def _choices_rst(modules: list[str]) -> list[str]:
+    """The "Choices documented in the code" section: each module's docstring."""
+    out = _section("Choices documented in the code", "-")
+    out.append(
+        "The module docstrings below state how the package reads the standard and "
+        "every choice it makes where the text is silent or could not be read "
+        "(marked UNVERIFIED); the functions' own docstrings give the details."
+    )
+    for mod_name in modules:
+        out += _module_rst(mod_name)
+    out += ["", ".. currentmodule:: None"]
+    return out
+
+
+def _module_rst(mod_name: str) -> list[str]:
+    """One module's docstring, then its functions whose docstrings state UNVERIFIED choices."""
+    module = importlib.import_module(mod_name)
+    public = _public_module(mod_name)
+    out = _section(f"``{mod_name}``", "~")
+    out += [f".. currentmodule:: {public}", ""]
+    out += _demote_headings(inspect.getdoc(module) or "", "^").splitlines()
+    unverified = _unverified(module, public)
+    if unverified:
+        rubric = "Functions whose docstrings state UNVERIFIED choices"
+        out += ["", f".. rubric:: {rubric}", ""]
+        out += [f"- :func:`{public}.{n}`: {_escape(s)}" for n, s in unverified]
+    return out
+
+
+def _unverified(module, public: str) -> list[tuple[str, str]]:
+    """(name, summary) of the functions of ``module``, exported by ``public``, with UNVERIFIED."""
+    pub = importlib.import_module(public)
+    found = []
+    for n in getattr(pub, "__all__", ()):
+        obj = getattr(pub, n)
+        if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
+            continue
+        doc = inspect.getdoc(obj) or ""
+        if "UNVERIFIED" in doc:
+            found.append((n, doc.split("\n\n", 1)[0].replace("\n", " ")))
+    return found
+
+
+def _tables_rst(tables: list[tuple[str, list[str]]], page: str) -> list[str]:
+    """The "Tables" section: a target, a heading and an ``indicators-table`` per table."""
+    out = _section("Tables", "-")
+    out.append(
+        "Every row, as the package reads it (``indicators.standards.table(name)``); "
+        "the ``clause`` and ``unit`` columns give the source and unit of each value, "
+        "``verification`` and ``notes`` the evidence."
+    )
+    for name, prefixes in tables:
+        out += ["", f".. _{page}-{name}:"]
+        out += _section(f"``{name}``", "~")
+        out += [f".. indicators-table:: {name}"]
+        if prefixes:
+            out.append(f"   :standard: {'; '.join(prefixes)}")
+    return out
 
 
 # --------------------------------------------------------------------------- events

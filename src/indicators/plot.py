@@ -2131,18 +2131,25 @@ def _primary_pie(
 def _primary_bars(
     names: list[str], counts: list[int], total: int, name: str | None, lang: str
 ) -> go.Bar:
-    """Each pollutant's share of the exceedance days [%]."""
-    shares = [round(100 * k / total, 1) if total else None for k in counts]
+    """Each pollutant's share of the exceedance days [%]; none without exceedance days."""
+    if not total:
+        # no exceedance day: no share (not 0 %); the panel's annotation says so
+        none = escape(_t("no_exceedance", lang))
+        shares, text, hover = [None] * len(names), [""] * len(names), [none] * len(names)
+    else:
+        shares = [round(100 * k / total, 1) for k in counts]
+        text = [f"{s:g}%" for s in shares]
+        hover = [
+            escape(_t("exceedance_hover", lang, p=p, n=k, total=total))
+            for p, k in zip(names, counts, strict=True)
+        ]
     return go.Bar(
         x=names,
         y=shares,
         marker_color=[POLLUTANT_COLOURS[p] for p in names],
-        text=[f"{s:g}%" for s in shares],
+        text=text,
         textposition="outside",
-        hovertext=[
-            escape(_t("exceedance_hover", lang, p=p, n=k, total=total))
-            for p, k in zip(names, counts, strict=True)
-        ],
+        hovertext=hover,
         hoverinfo="text",
         name=name,
     )
