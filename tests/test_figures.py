@@ -125,6 +125,11 @@ def test_compute_gives_a_month_and_its_year_to_date(folder: Path, capsys) -> Non
     assert got.monthly["month"].unique().sort().to_list() == ["2026-01", "2026-02", "2026-03"]
     assert list(figures.compute(folder, parse_period("2026-01"))) == ["period"]
     assert list(figures.compute(folder, parse_period("2026"))) == ["period"]
+    assert list(figures.compute(folder, parse_period("2026Q1"))) == ["period"]
+    # a later quarter: 1 January to the quarter's end too (quarterly water reports, 1—6月)
+    q2 = figures.compute(folder, parse_period("2026Q2"))
+    per, cmp, _ = q2["year_to_date"]
+    assert (per.label, cmp.label) == ("2026-01-01..2026-06-30", "2025-01-01..2025-06-30")
     # the command: checks the folder, computes (or reuses) and says where the figures are
     code = cli.main(["compute", "--data", str(folder), "--period", "2026-03"])
     out = " ".join(capsys.readouterr().err.split())  # the console writes to stderr

@@ -28,7 +28,15 @@ from datetime import date
 
 from .errors import IndicatorInputError
 
-__all__ = ["PERIOD_FORMS", "Period", "months", "parse_period", "year_earlier", "year_to_date"]
+__all__ = [
+    "PERIOD_FORMS",
+    "Period",
+    "has_year_to_date",
+    "months",
+    "parse_period",
+    "year_earlier",
+    "year_to_date",
+]
 
 #: The period forms a report accepts, as shown in error messages.
 PERIOD_FORMS = (
@@ -240,6 +248,21 @@ def months(period: Period) -> list[Period]:
         out.append(parse_period(f"{y}-{m:02d}" if whole else f"{first}..{last}"))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+def has_year_to_date(period: Period) -> bool:
+    """Whether a report of ``period`` gives its year to date too.
+
+    A month after January (MEE's monthly 《X月和1—X月全国环境空气质量状况》) and a
+    quarter after the first (the quarterly surface-water reports give 1—N季度 since
+    2022); a year, a first month or quarter, or a date range do not.
+
+    Examples
+    --------
+    >>> [has_year_to_date(parse_period(p)) for p in ("2026-03", "2026Q3", "2026Q1", "2026")]
+    [True, True, False, False]
+    """
+    return period.kind in ("month", "quarter") and period.start.month > 1
 
 
 def year_to_date(period: Period) -> Period:

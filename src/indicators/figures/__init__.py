@@ -790,9 +790,10 @@ def compute(
     """The figures stage: every figure the reports of a period need, for every city, stored.
 
     Runs :func:`city_evaluations` for the period against its comparison period
-    (default: the same period a year earlier) and, for a month, for the year to
-    date against the year to date a year earlier (1—N月累计 of the monthly
-    bulletins). Figures already stored for the same data are reused.
+    (default: the same period a year earlier) and, for a month or quarter after the
+    first, for the year to date against the year to date a year earlier (1—N月累计
+    of the monthly bulletins, 1—N季度 of the quarterly water reports). Figures
+    already stored for the same data are reused.
 
     Parameters
     ----------
@@ -812,12 +813,12 @@ def compute(
     dict
         ``{"period": (period, compare, figures), "year_to_date": ...}``, figures
         a :class:`CityEvaluations` or None when no city has data (the second key
-        only for a month other than January).
+        only when :func:`indicators.periods.has_year_to_date`).
     """
-    from ..periods import year_earlier, year_to_date
+    from ..periods import has_year_to_date, year_earlier, year_to_date
 
     wanted = {"period": (period, year_earlier(period) if compare is None else compare)}
-    if getattr(period, "kind", "") == "month" and period.start.month > 1:
+    if has_year_to_date(period):
         ytd = year_to_date(period)
         wanted["year_to_date"] = (ytd, year_earlier(ytd))
     return {
