@@ -236,3 +236,50 @@ def test_the_report_states_the_citys_cwqi_and_ranks(folder: Path) -> None:
     assert line["text"] in water_sections(ctx)._repr_html_()
     en = cwqi_line(open_report(city, "2026", data=str(folder), lang="en"))["text"]
     assert en.startswith("City water quality index (CWQI)") and "year on year" in en
+
+
+def test_the_store_holds_every_citys_trends_and_three_year_means(folder: Path) -> None:
+    """Trend series and tests for every city, equal to one city's own computation; the
+    three-year means only for a calendar year (empty here: the data start in 2025)."""
+    from polars.testing import assert_frame_equal
+
+    from indicators.figures import monthly_trends as mt
+
+    got = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
+    cities = got.summary["city"].sort().to_list()
+    assert got.trends["city"].unique().sort().to_list() == cities
+    assert got.trends.height == 3 * len(cities)
+    for city in cities:
+        history = got.history.filter(pl.col("city") == city)
+        series = mt.trend_series(history, date(2026, 12, 31))
+        assert series["PM2.5"].height == 24  # January 2025 .. December 2026
+        stored = mt.series_of(got.trend_series, city)
+        for key, frame in series.items():
+            assert_frame_equal(stored[key], frame)
+        assert_frame_equal(mt.results_of(got.trends, city), mt.trend_results(series))
+    assert got.three_year is not None and got.three_year.is_empty()
+    month = figures.city_evaluations(folder, parse_period("2026-03"), parse_period("2025-03"))
+    assert month.three_year is None
+    assert mt.series_of(month.trend_series, cities[0])["PM2.5"].height == 15  # .. 2026-03
+    again = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
+    assert_frame_equal(again.trends, got.trends)  # read back from the store
+
+
+def test_the_three_year_means_are_the_means_of_the_three_annual_evaluations(tmp_path) -> None:
+    """HJ 663-2026 三年滑动平均 of 2026 from 2024-2026 data: the stored row of each city is
+    the mean of its three annual values, each from the history's one edition."""
+    write_demo(tmp_path, cities=CITIES[:2], start=date(2024, 1, 1), end=date(2026, 12, 31))
+    got = figures.city_evaluations(tmp_path, parse_period("2026"), parse_period("2025"))
+    means = got.three_year.sort("city")
+    assert means["city"].to_list() == sorted(got.summary["city"].to_list())
+    dust = figures.dust_flags(tmp_path)
+    for row in means.iter_rows(named=True):
+        series = got.history.filter(pl.col("city") == row["city"])
+        annual = [
+            air.evaluate_period(series, start=date(y, 1, 1), end=date(y, 12, 31), dust=dust)
+            for y in (2024, 2025, 2026)
+        ]
+        pm25 = sum(a["PM2.5"][0] for a in annual) / 3
+        assert row["first_year"] == 2024
+        # rounded as the annual values are (GB/T 8170 half to even, µg/m³ to an integer)
+        assert row["PM2.5"] == round(pm25)

@@ -712,6 +712,9 @@ FIGURES_TABLES = (
     "record",
     "history",
     "set_lists",
+    "trend_series",
+    "trends",
+    "three_year",
 )
 
 

@@ -32,6 +32,7 @@ import polars as pl
 from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
+from . import monthly_trends, three_year
 from .domains import cwqi_figures
 from .ranks import (
     CHANGE_RANK,
@@ -68,7 +69,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 8
+FIGURES_VERSION = 9
 
 
 class Span(Protocol):
@@ -129,6 +130,13 @@ class CityEvaluations:
     set_lists : polars.DataFrame or None
         :func:`indicators.figures.ranks.set_tables`: the best and worst 20 of every
         official city set and province by the composite index and by its change.
+    trend_series, trends : polars.DataFrame or None
+        :func:`indicators.figures.monthly_trends.city_trend_series` of ``history`` to the
+        period's last day and :func:`~indicators.figures.monthly_trends.city_trend_results`
+        of it: every city's monthly series and their trend tests.
+    three_year : polars.DataFrame or None
+        :func:`indicators.figures.three_year.three_year_means` of a calendar-year period
+        (every city whose series reaches back to 1 January of Y-2); None otherwise.
     """
 
     summary: pl.DataFrame
@@ -145,6 +153,9 @@ class CityEvaluations:
     record: pl.DataFrame | None = None
     history: pl.DataFrame | None = None
     set_lists: pl.DataFrame | None = None
+    trend_series: pl.DataFrame | None = None
+    trends: pl.DataFrame | None = None
+    three_year: pl.DataFrame | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -475,6 +486,7 @@ def _compute_city_evaluations(
     cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
     record = _record(data, stations, period, compare, summary, previous)
     history = city_history(data, stations, period.end, history_edition(edition, period.end))
+    series, tests, means = _history_figures(data, history, period, sorted(have))
     return CityEvaluations(
         summary,
         previous,
@@ -489,7 +501,25 @@ def _compute_city_evaluations(
         record=record,
         history=history,
         set_lists=lists,
+        trend_series=series,
+        trends=tests,
+        three_year=means,
     )
+
+
+def _history_figures(
+    data: str | Path, history: pl.DataFrame | None, period: Span, cities: list[str]
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame | None]:
+    """Every city's monthly trend series, their tests and a calendar year's three-year means."""
+    if history is None:
+        return None, None, None
+    series = monthly_trends.city_trend_series(history, period.end)
+    tests = monthly_trends.city_trend_results(series)
+    year = period.start.year
+    means = None
+    if (period.start, period.end) == (date(year, 1, 1), date(year, 12, 31)):
+        means = three_year.three_year_means(history, year, dust_flags(data, cities))
+    return series, tests, means
 
 
 def _first_hour(data: str | Path) -> datetime | None:
