@@ -4,10 +4,13 @@
 needs (:class:`ReportContext`); each section function takes the context and
 returns a :class:`~indicators.report.display.Section` (a notebook cell shows
 it by returning it). Sections of domains whose module or data are not there
-yet show one line saying so, never an error.
+yet show one line saying so, never an error. A section function computes what
+it shows, in words and formatted; its markup is its Jinja2 template
+``report/templates/sections/<name>.html.j2`` (shared pieces in ``_macros.html.j2``).
 
 To add a section: write ``def my_section(ctx) -> Section`` here (decorated
-with :func:`section`), add its name to :data:`SECTIONS`, add a cell
+with :func:`section`) and its template ``my_section.html.j2`` (rendered by
+``_parts("my_section", figures, **view)``), add its name to :data:`SECTIONS`, add a cell
 ``sections.my_section(ctx)`` to the notebook source ``notebooks/city_report.py``
 (jupytext percent format) and run ``python notebooks/build_notebooks.py``.
 A new domain computes its figures in :mod:`indicators.figures.domains`
@@ -26,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -47,7 +50,7 @@ from .data import (
     read_city_stations,
     read_dust_flags,
 )
-from .display import Markup, Section, esc, html_table
+from .display import MACROS, Markup, Section, cell_style, html_table, render_macro, render_parts
 from .labels import LABELS, TERMS, label, term
 from .params import ReportParams, validate_params
 
@@ -435,6 +438,16 @@ def open_report(
 # --------------------------------------------------------------------------- helpers
 
 
+def _parts(key: str, figures: Sequence[Any] = (), **view: Any) -> list[Any]:
+    """A section's outputs: its template ``sections/<key>.html.j2`` rendered with ``view``.
+
+    ``view`` holds what the section shows, already in words and formatted; the
+    template has the markup. ``figures`` go where the template puts them, in order
+    (:func:`indicators.report.display.render_parts`).
+    """
+    return render_parts(f"sections/{key}.html.j2", figures, **view)
+
+
 def _fmt(value: Any, decimals: int | None = None) -> str:
     if value is None:
         return "—"
@@ -493,14 +506,12 @@ def title(ctx: ReportContext) -> Section:
         "data_source": source,
         "generated": generated,
     }
-    spans = "".join(f"<span>{esc(k)}: {esc(v)}</span>" for k, v in meta)
-    parts = [Markup(f'<p class="ind-meta">{spans}</p>')]
-    if ctx.is_demo:
-        parts.append(Markup(f'<p class="ind-notice">{esc(ctx.t("demo_notice"))}</p>'))
-    if not ctx.has_city_air:
-        note = esc(ctx.no_city_air)
-        parts.append(Markup(f'<p class="ind-notice" data-missing="air">{note}</p>'))
-    parts.append(Markup("<!--ind-toc-->"))
+    parts = _parts(
+        "title",
+        meta=meta,
+        demo_notice=ctx.t("demo_notice") if ctx.is_demo else None,
+        no_city_air=None if ctx.has_city_air else ctx.no_city_air,
+    )
     return Section("title", ctx.t("report_title", city=p.city), parts, figures_, level=1)
 
 
@@ -663,67 +674,22 @@ def headline(ctx: ReportContext) -> Section:
     (``year_to_date``, :func:`year_to_date_figures`), as JSON values.
     """
     rows = headline_cards(ctx)
-    cards = []
-    compare = ctx.params.compare.display(ctx.lang)
-    folded = []
     by_key = {c.key: c for c in CARDS}
-    for v in rows:
-        card = by_key[v["key"]]
-        name = esc(v["label"])
-        if not v["shown"]:
-            folded.append(v["label"])  # no data: one line below, not a card each
-            continue
-        if v["value"] is None:
-            cards.append(
-                f'<div class="ind-card na" data-indicator="{esc(card.key)}">'
-                f'<div class="k">{name}</div><div class="v">{esc(ctx.t("no_value"))}</div></div>'
-            )
-            continue
-        unit = f"<small>{esc(card.symbol)}</small>" if card.symbol else ""
-        value = (
-            _fmt(float(v["value"]), card.decimals) if card.change != "diff" else _fmt(v["value"])
-        )
-        if v["target"] is None:
-            target = f'<div class="t">{esc(ctx.t("no_target"))}</div>'
-        else:
-            op = "≤" if card.lower_is_better else "≥"
-            met = "met" if v["met"] else "missed"
-            target = (
-                f'<div class="t">{esc(ctx.t("target"))} {op} {esc(_fmt(v["target"]))}'
-                f'{esc(card.symbol)}: <span class="{met}">'
-                f"{esc(ctx.t('target_met' if v['met'] else 'target_missed'))}</span></div>"
-            )
-        if v["change"] is None:
-            change = f'<div class="c same">{esc(ctx.t("vs_compare", compare=compare))}: —</div>'
-        else:
-            text, cls = _change_text(ctx, card, v["change"])
-            change = (
-                f'<div class="c {cls}">{esc(ctx.t("vs_compare", compare=compare))} '
-                f"{esc(text)}</div>"
-            )
-        invalid = ""
-        if v["valid"] is False:
-            invalid = f'<div class="t missed" data-invalid="true">{esc(v["invalid_reason"])}</div>'
-        cards.append(
-            f'<div class="ind-card" data-indicator="{esc(card.key)}" '
-            f'data-value="{esc(v["value"])}"><div class="k">{name}</div>'
-            f'<div class="v">{esc(value)}{unit}</div>{invalid}{target}{change}</div>'
-        )
-    body = Markup(f'<div class="ind-cards">{"".join(cards)}</div>')
-    note = Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>')
-    parts: list[Any] = [body]
-    if folded:
-        sep = "、" if ctx.lang == "zh" else ", "
-        line = ctx.t("no_data_cards", names=sep.join(folded))
-        parts.append(Markup(f'<p class="ind-missing" data-folded="{len(folded)}">{esc(line)}</p>'))
+    folded = [v["label"] for v in rows if not v["shown"]]  # no data: one line, not a card each
     records = record_figures(ctx)
-    if records:
-        items = "".join(f"<li>{esc(r['text'])}</li>" for r in records)
-        parts.append(Markup(f'<ul class="ind-record" data-records="{len(records)}">{items}</ul>'))
     ytd = year_to_date_values(ctx)
-    if ytd is not None:
-        parts += _year_to_date_parts(ctx, ytd)
-    parts.append(note)
+    parts = _parts(
+        "headline",
+        cards=[_card_view(ctx, by_key[v["key"]], v) for v in rows if v["shown"]],
+        no_value=ctx.t("no_value"),
+        no_target=ctx.t("no_target"),
+        target_label=ctx.t("target"),
+        vs_compare=ctx.t("vs_compare", compare=ctx.params.compare.display(ctx.lang)),
+        folded=_folded_cards(ctx, folded),
+        records=[r["text"] for r in records],
+        year_to_date=None if ytd is None else _year_to_date_view(ctx, ytd),
+        note=ctx.t("methods_change"),
+    )
     meta: dict[str, Any] = {
         "values": {r["key"]: {k: r[k] for k in _VALUE_KEYS} for r in rows},
         "cards": rows,
@@ -731,6 +697,48 @@ def headline(ctx: ReportContext) -> Section:
         "record": records,
     }
     return Section("headline", ctx.t("headline"), parts, meta)
+
+
+def _card_view(ctx: ReportContext, card: Indicator, v: dict[str, Any]) -> dict[str, Any]:
+    """A row of :func:`headline_cards` as its card shows it: texts, target, change.
+
+    ``value`` None: the card says there is no value. ``raw`` is the unformatted value,
+    ``invalid`` why the period is not valid (or None), ``target`` None when there is
+    none, ``change`` None when there is no comparison value.
+    """
+    view: dict[str, Any] = {"key": card.key, "name": v["label"], "value": None}
+    if v["value"] is None:
+        return view
+    target = None
+    if v["target"] is not None:
+        target = {
+            "op": "≤" if card.lower_is_better else "≥",
+            "value": _fmt(v["target"]),
+            "met": v["met"],
+            "text": ctx.t("target_met" if v["met"] else "target_missed"),
+        }
+    change, change_class = None, "same"
+    if v["change"] is not None:
+        change, change_class = _change_text(ctx, card, v["change"])
+    diff = card.change == "diff"
+    return {
+        **view,
+        "value": _fmt(v["value"]) if diff else _fmt(float(v["value"]), card.decimals),
+        "raw": v["value"],
+        "unit": card.symbol,
+        "invalid": v["invalid_reason"] if v["valid"] is False else None,
+        "target": target,
+        "change": change,
+        "change_class": change_class,
+    }
+
+
+def _folded_cards(ctx: ReportContext, names: list[str]) -> dict[str, Any] | None:
+    """The one line naming the cards without data (``n`` of them), or None."""
+    if not names:
+        return None
+    sep = "、" if ctx.lang == "zh" else ", "
+    return {"n": len(names), "line": ctx.t("no_data_cards", names=sep.join(names))}
 
 
 #: A record line needs a series of at least this many years (the period's included), and
@@ -845,7 +853,8 @@ def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
     }
 
 
-def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
+def _year_to_date_view(ctx: ReportContext, ytd: dict[str, Any]) -> dict[str, Any]:
+    """The year-to-date table of a monthly report's headline: its title and the table."""
     lang = ctx.lang
     cards = {c.key: c for c in CARDS}
     rows = []
@@ -868,9 +877,10 @@ def _year_to_date_parts(ctx: ReportContext, ytd: dict[str, Any]) -> list[Any]:
         "previous": ytd["compare"].display(lang),
         "change": ctx.t("change"),
     }
-    title = ctx.t("ytd_title", period=ytd["period"].display(lang))
-    table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-ytd")
-    return [Markup(f'<h3 class="ind-h">{esc(title)}</h3>'), table]
+    return {
+        "title": ctx.t("ytd_title", period=ytd["period"].display(lang)),
+        "table": html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-ytd"),
+    }
 
 
 # --------------------------------------------------------------------------- air
@@ -882,8 +892,7 @@ def air_calendar(ctx: ReportContext) -> Section:
     """AQI calendar heat map in the HJ 633 category colours."""
     p = ctx.params.period
     fig = charts.aqi_calendar(ctx.daily, start=p.start, end=p.end, lang=ctx.lang)
-    sec = Section("air", ctx.t("air"))
-    return sec.add(fig)
+    return Section("air", ctx.t("air"), _parts("air_calendar", [fig]))
 
 
 @section
@@ -892,7 +901,8 @@ def air_monthly(ctx: ReportContext) -> Section:
     """Days per AQI category, by month (stacked, official colours)."""
     p = ctx.params.period
     fig = charts.monthly_categories(ctx.daily, start=p.start, end=p.end, lang=ctx.lang)
-    return Section("air_monthly", ctx.t("monthly_categories"), [fig], level=0)
+    parts = _parts("air_monthly", [fig])
+    return Section("air_monthly", ctx.t("monthly_categories"), parts, level=0)
 
 
 def _statistics(ctx: ReportContext, summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -911,11 +921,13 @@ def air_concentrations(ctx: ReportContext) -> Section:
     fig = charts.concentrations_vs_limits(
         _statistics(ctx, ctx.summary), previous, lang=ctx.lang, names=names
     )
-    note = Markup(
-        f'<p class="ind-note">{esc(ctx.t("limits_edition"))}: '
-        f"{esc(term(ctx.summary['limits_edition'], ctx.lang))}</p>"
+    parts = _parts(
+        "air_concentrations",
+        [fig],
+        label=ctx.t("limits_edition"),
+        edition=term(ctx.summary["limits_edition"], ctx.lang),
     )
-    return Section("air_concentrations", ctx.t("concentrations"), [fig, note], level=0)
+    return Section("air_concentrations", ctx.t("concentrations"), parts, level=0)
 
 
 @section
@@ -923,7 +935,7 @@ def air_concentrations(ctx: ReportContext) -> Section:
 def air_primary(ctx: ReportContext) -> Section:
     """Shares of the days on which each pollutant was primary."""
     fig = charts.primary_pollutant_shares(ctx.summary, lang=ctx.lang)
-    return Section("air_primary", ctx.t("primary_shares"), [fig], level=0)
+    return Section("air_primary", ctx.t("primary_shares"), _parts("air_primary", [fig]), level=0)
 
 
 #: Rows of the period evaluation table: (summary column, label key or None for the column name).
@@ -981,38 +993,7 @@ def air_evaluation(ctx: ReportContext) -> Section:
         "previous": ctx.params.compare.display(lang),
         "change": ctx.t("change"),
     }
-    rows = []
-    for col in _EVALUATION_ROWS:
-        if col not in ctx.summary:
-            continue
-        change = ctx.change.get(
-            f"{col}_change_pp", ctx.change.get(f"{col}_change_pct", ctx.change.get(f"{col}_change"))
-        )
-        unit = (
-            ""
-            if change is None
-            else (
-                ctx.t("pp")
-                if f"{col}_change_pp" in ctx.change
-                else "%"
-                if f"{col}_change_pct" in ctx.change
-                else ""
-            )
-        )
-        # a figure of the glossary is printed with its decimals, as the cards print it
-        d = INDICATORS[col].decimals if col in INDICATORS else None
-        row = {
-            "row": _row_label(ctx, col),
-            "current": _fmt(term(ctx.summary[col], ctx.lang), d),
-            # a comparison period without data says so, once per row, rather than "—"
-            "previous": _fmt(term(ctx.previous.get(col), ctx.lang), d)
-            if ctx.previous
-            else ctx.t("no_value"),
-            "change": "—" if change is None else f"{change:+g}{unit}",
-        }
-        if ctx.recomputed is not None:
-            row["recomputed"] = _fmt(term(ctx.recomputed.get(col), ctx.lang), d)
-        rows.append(row)
+    rows = [_evaluation_row(ctx, col) for col in _EVALUATION_ROWS if col in ctx.summary]
     rules = comparison_rules(ctx.summary, ctx.previous) if ctx.recomputed is not None else None
     if rules is not None:  # the change column follows the values it is taken against
         change_header = columns.pop("change")
@@ -1022,20 +1003,47 @@ def air_evaluation(ctx: ReportContext) -> Section:
         columns["change"] = change_header
     table = html_table(pl.DataFrame(rows), columns, css_class="ind-table ind-eval")
     mode = ctx.t("mode_auto" if ctx.params.edition == "auto" else "mode_forced")
-    parts = [
-        Markup(
-            f'<p class="ind-note">'
-            f"{esc(ctx.t('editions_used', editions=ctx.summary['aqi_edition'], mode=mode))}</p>"
-        )
-    ]
-    if rules is not None:
-        note = ctx.t("same_edition", edition=rules[0], limits=rules[1])
-        parts.append(Markup(f'<p class="ind-note">{esc(note)}</p>'))
-    parts.append(table)
-    three = three_year_line(ctx)
-    if three is not None:
-        parts.append(Markup(f'<p class="ind-note" data-figure="three_year">{esc(three)}</p>'))
+    same = None if rules is None else ctx.t("same_edition", edition=rules[0], limits=rules[1])
+    parts = _parts(
+        "air_evaluation",
+        editions=ctx.t("editions_used", editions=ctx.summary["aqi_edition"], mode=mode),
+        same_edition=same,
+        table=table,
+        three_year=three_year_line(ctx),
+    )
     return Section("air_evaluation", ctx.t("evaluation"), parts, level=3)
+
+
+def _evaluation_row(ctx: ReportContext, col: str) -> dict[str, str]:
+    """A row of the evaluation table: the statistic in the period, the comparison, the change."""
+    change = ctx.change.get(
+        f"{col}_change_pp", ctx.change.get(f"{col}_change_pct", ctx.change.get(f"{col}_change"))
+    )
+    unit = (
+        ""
+        if change is None
+        else (
+            ctx.t("pp")
+            if f"{col}_change_pp" in ctx.change
+            else "%"
+            if f"{col}_change_pct" in ctx.change
+            else ""
+        )
+    )
+    # a figure of the glossary is printed with its decimals, as the cards print it
+    d = INDICATORS[col].decimals if col in INDICATORS else None
+    row = {
+        "row": _row_label(ctx, col),
+        "current": _fmt(term(ctx.summary[col], ctx.lang), d),
+        # a comparison period without data says so, once per row, rather than "—"
+        "previous": _fmt(term(ctx.previous.get(col), ctx.lang), d)
+        if ctx.previous
+        else ctx.t("no_value"),
+        "change": "—" if change is None else f"{change:+g}{unit}",
+    }
+    if ctx.recomputed is not None:
+        row["recomputed"] = _fmt(term(ctx.recomputed.get(col), ctx.lang), d)
+    return row
 
 
 # --------------------------------------------------------------------------- targets
@@ -1188,15 +1196,15 @@ def target_tracking(ctx: ReportContext) -> Section:
             "projection": ctx.t("year_end_projection"),
         },
         styles=lambda row, col: (
-            ("color:#1a7f37" if row["met"] == ctx.t("target_met") else "color:#cf222e")
+            cell_style("met" if row["met"] == ctx.t("target_met") else "missed")
             if col == "met"
             else None
         ),
     )
-    parts: list[Any] = [Markup(f'<p class="ind-meta">{esc(as_of)}</p>'), table]
+    method = None  # how the year end is projected, while days remain
     if g["days_remaining"]:
-        note = ctx.t("projection_method", edition=ctx.history_edition)
-        parts.append(Markup(f'<p class="ind-note">{esc(note)}</p>'))
+        method = ctx.t("projection_method", edition=ctx.history_edition)
+    parts = _parts("target_tracking", as_of=as_of, table=table, method=method)
     return Section("target_tracking", ctx.t("target_tracking"), parts)
 
 
@@ -1259,7 +1267,8 @@ def _list_title(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) 
     return ctx.t(key, last=last["rank"], tie=tie, n=last["n_ranked"])
 
 
-def _list_table(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) -> Markup:
+def _list_table(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) -> dict[str, Any]:
+    """One MEE list of a set: its title (its span of ranks) and its table."""
     change = name.startswith("change")
     worst = name.endswith("worst") and not whole
     columns = {
@@ -1283,47 +1292,54 @@ def _list_table(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) 
         styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
         css_class="ind-table ind-set-list",
     )
-    title = esc(_list_title(ctx, name, rows, whole))
-    return Markup(f'<div class="ind-set-part"><p class="ind-meta">{title}</p>{table}</div>')
+    return {"title": _list_title(ctx, name, rows, whole), "table": table}
 
 
-def _set_list_parts(ctx: ReportContext) -> list[Any]:
-    """Per set: its size and data coverage, then the best/worst lists by index and change."""
+def _set_list_views(ctx: ReportContext) -> list[dict[str, Any]]:
+    """Per set: its size and data coverage (``head``), its lists by index and change, a note."""
     lists = set_lists(ctx)
-    parts: list[Any] = []
+    views = []
     for r in set_ranks(ctx).iter_rows(named=True):
         mine = lists.filter(pl.col("set") == r["set"], pl.col("set_zh") == r["set_zh"])
-        if mine.is_empty():
-            continue
-        name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
-        head = ctx.t("set_list_head", set=name, size=r["set_size"])
-        if r["n_in_data"] < r["set_size"]:
-            head = ctx.t("set_list_head_partial", set=name, size=r["set_size"], n=r["n_in_data"])
-        if not r["verification"].startswith("VERIFIED"):
-            head += ctx.t("set_list_unverified")
-        tables = []
-        for best, worst in (("best", "worst"), ("change_best", "change_worst")):
-            top = mine.filter(pl.col("list") == best)
-            bottom = mine.filter(pl.col("list") == worst)
-            # a worst list of the very cities of the best list (a small set) is not repeated
-            whole = top.height == top["n_ranked"].max() and set(top["city"]) == set(bottom["city"])
-            if top.height:
-                tables.append(_list_table(ctx, best, top, whole))
-            if bottom.height and not whole:
-                tables.append(_list_table(ctx, worst, bottom, False))
-        out = mine.filter(pl.col("list") == "change_best")["n_ranked"].max()
-        kept = mine.filter(pl.col("list") == "change_worst")["n_ranked"].max()
-        notes = ""
-        if out is not None and (kept or 0) < out:
-            note = ctx.t("list_attaining_out", k=out - (kept or 0))
-            notes = f'<p class="ind-note">{esc(note)}</p>'
-        parts.append(
-            Markup(
-                f'<div class="ind-set"><p class="ind-set-head">{esc(head)}</p>'
-                f'<div class="ind-set-lists">{"".join(tables)}</div>{notes}</div>'
-            )
-        )
-    return parts
+        if not mine.is_empty():
+            head, tables, note = _set_head(ctx, r), _set_tables(ctx, mine), _set_note(ctx, mine)
+            views.append({"head": head, "lists": tables, "note": note})
+    return views
+
+
+def _set_head(ctx: ReportContext, r: dict[str, Any]) -> str:
+    """A set's name and size, how many of its cities the data have, whether it is verified."""
+    name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
+    head = ctx.t("set_list_head", set=name, size=r["set_size"])
+    if r["n_in_data"] < r["set_size"]:
+        head = ctx.t("set_list_head_partial", set=name, size=r["set_size"], n=r["n_in_data"])
+    if not r["verification"].startswith("VERIFIED"):
+        head += ctx.t("set_list_unverified")
+    return head
+
+
+def _set_tables(ctx: ReportContext, mine: pl.DataFrame) -> list[dict[str, Any]]:
+    """A set's best and worst lists by the index, then by its change (:func:`_list_table`)."""
+    tables = []
+    for best, worst in (("best", "worst"), ("change_best", "change_worst")):
+        top = mine.filter(pl.col("list") == best)
+        bottom = mine.filter(pl.col("list") == worst)
+        # a worst list of the very cities of the best list (a small set) is not repeated
+        whole = top.height == top["n_ranked"].max() and set(top["city"]) == set(bottom["city"])
+        if top.height:
+            tables.append(_list_table(ctx, best, top, whole))
+        if bottom.height and not whole:
+            tables.append(_list_table(ctx, worst, bottom, False))
+    return tables
+
+
+def _set_note(ctx: ReportContext, mine: pl.DataFrame) -> str | None:
+    """How many attaining cities the worst list by change leaves out, or None."""
+    out = mine.filter(pl.col("list") == "change_best")["n_ranked"].max()
+    kept = mine.filter(pl.col("list") == "change_worst")["n_ranked"].max()
+    if out is not None and (kept or 0) < out:
+        return ctx.t("list_attaining_out", k=out - (kept or 0))
+    return None
 
 
 def _set_rank_lines(ctx: ReportContext) -> list[str]:
@@ -1376,43 +1392,55 @@ def _rank_value(name: str, value: float | None) -> str:
 def ranking(ctx: ReportContext) -> Section:
     """The city's rank among the data folder's cities: composite index, good days, PM2.5, change."""
     table, refused = _rankings(ctx)
-    f = ctx.cities
     ctx.cited["ranking"] = ctx.t("cite_ranking")
     names = [*figures.RANK_INDICATORS, figures.CHANGE_RANK]
+    shown = _ranking_shown(ctx, table)
+    parts = _parts(
+        "ranking",
+        lines=_rank_lines(ctx, table, names),
+        set_ranks=ctx.t("set_ranks"),
+        set_lines=_set_rank_lines(ctx),
+        sets=_set_list_views(ctx),
+        table=_ranking_table_html(ctx, shown, names),
+        notes=_ranking_notes(ctx, refused, shown.height, table.height),
+    )
+    meta = {"ranks": _ranks_json(ctx, names, shown, table.height)}
+    return Section("ranking", ctx.t("ranking"), parts, meta)
+
+
+def _rank_lines(ctx: ReportContext, table: pl.DataFrame, names: list[str]) -> list[str]:
+    """The city's rank by each ranked figure, one line each (none when it is not ranked)."""
     mine = table.filter(pl.col("city") == ctx.params.city)
-    lines = []
-    if mine.height:
-        row = mine.row(0, named=True)
-        for name in names:
-            if row[f"{name}_rank"] is None:
-                continue
-            lines.append(
-                ctx.t(
-                    "rank_line",
-                    indicator=ctx.t(name),
-                    value=_rank_value(name, row[name]),
-                    rank=_rank_text(ctx, row[f"{name}_rank"], row[f"{name}_tied"]),
-                    n=row[f"{name}_n"],
-                )
-            )
-    parts: list[Any] = []
-    if lines:
-        items = "".join(f"<li>{esc(x)}</li>" for x in lines)
-        parts.append(Markup(f"<ul>{items}</ul>"))
-    sets = _set_rank_lines(ctx)
-    if sets:
-        items = "".join(f"<li>{esc(x)}</li>" for x in sets)
-        parts.append(Markup(f'<p class="ind-meta">{esc(ctx.t("set_ranks"))}</p><ul>{items}</ul>'))
-    parts += _set_list_parts(ctx)
-    shown = table
-    if table.height > RANK_TABLE_ROWS:
-        half = RANK_TABLE_ROWS // 2  # best and worst N, every city tied at the cut included
-        ends = table.filter(
-            (pl.col("composite_index_rank") <= half)
-            | (pl.col("composite_index_from_worst") <= half)
+    if not mine.height:
+        return []
+    row = mine.row(0, named=True)
+    return [
+        ctx.t(
+            "rank_line",
+            indicator=ctx.t(name),
+            value=_rank_value(name, row[name]),
+            rank=_rank_text(ctx, row[f"{name}_rank"], row[f"{name}_tied"]),
+            n=row[f"{name}_n"],
         )
-        keep = {*ends["city"].to_list(), ctx.params.city}
-        shown = table.filter(pl.col("city").is_in(sorted(keep)))
+        for name in names
+        if row[f"{name}_rank"] is not None
+    ]
+
+
+def _ranking_shown(ctx: ReportContext, table: pl.DataFrame) -> pl.DataFrame:
+    """The cities the ranking table lists: all, or beyond :data:`RANK_TABLE_ROWS` the ends."""
+    if table.height <= RANK_TABLE_ROWS:
+        return table
+    half = RANK_TABLE_ROWS // 2  # best and worst N, every city tied at the cut included
+    ends = table.filter(
+        (pl.col("composite_index_rank") <= half) | (pl.col("composite_index_from_worst") <= half)
+    )
+    keep = {*ends["city"].to_list(), ctx.params.city}
+    return table.filter(pl.col("city").is_in(sorted(keep)))
+
+
+def _ranking_table_html(ctx: ReportContext, shown: pl.DataFrame, names: list[str]) -> Markup:
+    """The ranking table: per city each ranked value and its rank, the report city marked."""
     columns = {"city": ctx.t("city")}
     for name in names:
         columns[f"{name}_text"] = ctx.t(name)
@@ -1424,43 +1452,46 @@ def ranking(ctx: ReportContext) -> Section:
             row[f"{name}_text"] = _rank_value(name, r[name])
             row[f"{name}_label"] = _rank_text(ctx, r[f"{name}_rank"], r[f"{name}_tied"])
         rows.append(row)
-    display = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
-    parts.append(
-        html_table(
-            display,
-            columns,
-            styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
-            css_class="ind-table ind-ranking",
-        )
+    return html_table(
+        pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String)),
+        columns,
+        styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
+        css_class="ind-table ind-ranking",
     )
+
+
+def _ranking_notes(
+    ctx: ReportContext, refused: dict[str, str], n_shown: int, n_cities: int
+) -> list[str]:
+    """The notes under the ranking table: rows left out, the comparison, ranks refused."""
+    f = ctx.cities
+    compare = ctx.params.compare.display(ctx.lang)
     notes = []
-    if shown.height < table.height:
-        notes.append(ctx.t("rank_rows_cut", n=table.height, k=RANK_TABLE_ROWS // 2))
+    if n_shown < n_cities:
+        notes.append(ctx.t("rank_rows_cut", n=n_cities, k=RANK_TABLE_ROWS // 2))
     if f.previous is None:
-        notes.append(ctx.t("rank_no_compare", compare=ctx.params.compare.display(ctx.lang)))
+        notes.append(ctx.t("rank_no_compare", compare=compare))
     elif f.rules is not None:
         notes.append(
-            ctx.t(
-                "rank_change_recomputed",
-                compare=ctx.params.compare.display(ctx.lang),
-                edition=f.rules[0],
-                limits=f.rules[1],
-            )
+            ctx.t("rank_change_recomputed", compare=compare, edition=f.rules[0], limits=f.rules[1])
         )
-    for name, why in refused.items():
-        notes.append(ctx.t("rank_refused", indicator=ctx.t(name), why=why))
+    notes += [ctx.t("rank_refused", indicator=ctx.t(n), why=why) for n, why in refused.items()]
+    return notes + _not_ranked_notes(ctx)
+
+
+def _not_ranked_notes(ctx: ReportContext) -> list[str]:
+    """The cities not ranked: those whose data failed, by name and why; the others counted."""
+    f = ctx.cities
     no_hours = _failed_reason(ctx, "")
     failed = {city: why for city, why in f.failed.items() if why != no_hours}
+    notes = []
     if failed:
         sep, paren = ("；", "（{}）") if ctx.lang == "zh" else ("; ", " ({})")
         why = sep.join(city + paren.format(reason) for city, reason in failed.items())
         notes.append(ctx.t("not_ranked", cities=why))
     if len(failed) < len(f.failed):  # one count, not a list of every city of the station list
         notes.append(ctx.t("not_ranked_no_hours", n=len(f.failed) - len(failed)))
-    parts += [Markup(f'<p class="ind-note">{esc(n)}</p>') for n in notes]
-    return Section(
-        "ranking", ctx.t("ranking"), parts, {"ranks": _ranks_json(ctx, names, shown, table.height)}
-    )
+    return notes
 
 
 def _ranks_json(
@@ -1494,8 +1525,8 @@ def _ranks_json(
     }
 
 
-#: Style of the report city's row in the ranking table.
-_HIGHLIGHT = "background:#fff8c5;font-weight:600"
+#: Style of the report city's row in the ranking tables (defined in the section templates).
+_HIGHLIGHT = cell_style("highlight")
 
 
 # --------------------------------------------------------------------------- trends
@@ -1605,15 +1636,46 @@ def trends(ctx: ReportContext) -> Section:
     results = trend_results(ctx)
     verdicts = [trend_verdict(ctx, r) for r in results.iter_rows(named=True)]
     about = ctx.t("trend_span", span=span, months=months.len(), edition=ctx.history_edition)
-    parts: list[Any] = [
-        Markup(f'<p class="ind-meta">{esc(about)}</p>'),
-        Markup("<ul>" + "".join(f"<li>{esc(v)}</li>" for v in verdicts) + "</ul>"),
+    table = html_table(
+        pl.DataFrame(_trend_rows(ctx, results)),
+        {
+            "indicator": ctx.t("indicator"),
+            "n": ctx.t("months_used"),
+            "n_excluded": ctx.t("months_excluded"),
+            "slope": ctx.t("sen_slope"),
+            "pct": ctx.t("pct_per_year"),
+            "ci": ctx.t("slope_ci", level=round(100 * (1 - TREND_ALPHA))),
+            "p": ctx.t("mk_p"),
+        },
+    )
+    panels = [
+        {
+            "title": f"{ctx.t(r['indicator'])} [{_TREND_UNITS[r['indicator']]}]",
+            "months": series[r["indicator"]]["period_start"].to_list(),
+            "values": series[r["indicator"]]["value"].to_list(),
+            "slope": r["slope"],
+            "intercept": r["intercept"],
+        }
+        for r in results.iter_rows(named=True)
     ]
+    parts = _parts(
+        "trends",
+        [charts.trend_panels(panels, lang=ctx.lang)],
+        about=about,
+        verdicts=verdicts,
+        table=table,
+        note=ctx.t("trend_method", alpha=TREND_ALPHA),
+    )
+    return Section("trends", ctx.t("trends"), parts, {"trends": _json_rows(results)})
+
+
+def _trend_rows(ctx: ReportContext, results: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of the trends table: months used and left out, slope, its interval, p."""
 
     def num(v: float | None, fmt: str = "+.2f") -> str:
         return "—" if v is None else format(v, fmt).replace("-", "−")
 
-    rows = [
+    return [
         {
             "indicator": f"{ctx.t(r['indicator'])} [{_TREND_UNITS[r['indicator']]}]",
             "n": r["n"],
@@ -1627,33 +1689,6 @@ def trends(ctx: ReportContext) -> Section:
         }
         for r in results.iter_rows(named=True)
     ]
-    parts.append(
-        html_table(
-            pl.DataFrame(rows),
-            {
-                "indicator": ctx.t("indicator"),
-                "n": ctx.t("months_used"),
-                "n_excluded": ctx.t("months_excluded"),
-                "slope": ctx.t("sen_slope"),
-                "pct": ctx.t("pct_per_year"),
-                "ci": ctx.t("slope_ci", level=round(100 * (1 - TREND_ALPHA))),
-                "p": ctx.t("mk_p"),
-            },
-        )
-    )
-    panels = [
-        {
-            "title": f"{ctx.t(r['indicator'])} [{_TREND_UNITS[r['indicator']]}]",
-            "months": series[r["indicator"]]["period_start"].to_list(),
-            "values": series[r["indicator"]]["value"].to_list(),
-            "slope": r["slope"],
-            "intercept": r["intercept"],
-        }
-        for r in results.iter_rows(named=True)
-    ]
-    parts.append(charts.trend_panels(panels, lang=ctx.lang))
-    parts.append(Markup(f'<p class="ind-note">{esc(ctx.t("trend_method", alpha=TREND_ALPHA))}</p>'))
-    return Section("trends", ctx.t("trends"), parts, {"trends": _json_rows(results)})
 
 
 def _json_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -1689,9 +1724,9 @@ def _figures(ctx: ReportContext, domain: str, *, previous: bool = False) -> dict
 
 
 def _missing_line(ctx: ReportContext, key: str, why: str) -> Section:
-    line = Markup(
-        f'<p class="ind-missing" data-missing="{esc(key)}">{esc(ctx.t(key))}: '
-        f"{esc(ctx.t('not_available', why=why))}</p>"
+    """A section left out: one line with its name and why (no heading)."""
+    line = render_macro(
+        MACROS, "missing", key=key, name=ctx.t(key), text=ctx.t("not_available", why=why)
     )
     return Section(key, ctx.t(key), [line], {"missing": why}, level=0)
 
@@ -1749,16 +1784,15 @@ def _domain_or_note(ctx: ReportContext, key: str, domain: str) -> dict[str, Any]
         f"{'、'.join(names)}（{w}）" if zh else f"{', '.join(names)} ({w})"
         for w, names in by_reason.items()
     )
-    line = Markup(
-        f'<p class="ind-missing" data-missing="{esc(key)}" data-folded="{len(missing)}">'
-        f"{esc(ctx.t('domains_not_shown', list=text))}</p>"
+    line = render_macro(
+        MACROS, "folded", key=key, n=len(missing), text=ctx.t("domains_not_shown", list=text)
     )
     return Section(key, ctx.t(key), [line], {"missing": why}, level=0)
 
 
-def _paragraph(ctx: ReportContext, items: list[tuple[str, Any]]) -> Markup:
-    spans = "".join(f"<span>{esc(k)}: <b>{esc(_fmt(v))}</b></span>" for k, v in items)
-    return Markup(f'<p class="ind-meta">{spans}</p>')
+def _pairs(items: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """A section's key figures as (name, value) texts, for the line above its table."""
+    return [(name, _fmt(value)) for name, value in items]
 
 
 def _colour_style(hex_colour: str | None) -> str | None:
@@ -1929,22 +1963,17 @@ def water_sections(ctx: ReportContext) -> Section:
     if f["classes"] is None:
         return _missing_line(ctx, "water_sections", ctx.t("no_samples"))
     s = f["summary"] or {}
-    parts: list[Any] = [
-        _paragraph(
-            ctx,
-            [
-                (ctx.t("n_sections"), s.get("n_sections")),
-                (ctx.t("share_I_III"), f"{_fmt(s.get('share_I_III'))}%"),
-                (ctx.t("n_worse_V"), s.get("n_worse_V")),
-                (ctx.t("section_compliance"), f"{_fmt(s.get('compliance'))}%"),
-                (ctx.t("water_status"), _water_text(ctx, s.get("status"))),
-                (ctx.t("main_pollutants"), _water_text(ctx, s.get("main_pollutants_text"))),
-            ],
-        )
-    ]
+    summary = _pairs(
+        [
+            (ctx.t("n_sections"), s.get("n_sections")),
+            (ctx.t("share_I_III"), f"{_fmt(s.get('share_I_III'))}%"),
+            (ctx.t("n_worse_V"), s.get("n_worse_V")),
+            (ctx.t("section_compliance"), f"{_fmt(s.get('compliance'))}%"),
+            (ctx.t("water_status"), _water_text(ctx, s.get("status"))),
+            (ctx.t("main_pollutants"), _water_text(ctx, s.get("main_pollutants_text"))),
+        ]
+    )
     cwqi = cwqi_line(ctx)
-    if cwqi is not None:
-        parts.append(Markup(f'<p class="ind-cwqi">{esc(cwqi["text"])}</p>'))
     colours = dict(standards.table("water_gb3838_classes").select("class", "hex").iter_rows())
     classes = (
         f["classes"]
@@ -1961,23 +1990,21 @@ def water_sections(ctx: ReportContext) -> Section:
             ],
         )
     )
-    parts.append(
-        html_table(
-            classes,
-            {
-                "name": ctx.t("section_name"),
-                "waterbody": ctx.t("waterbody"),
-                "level": ctx.t("level"),
-                "class": ctx.t("water_class"),
-                "target_class": ctx.t("target_class"),
-                "meets_target": ctx.t("meets_target"),
-                "items_over_target": ctx.t("items_over_target"),
-                "main_pollutants_text": ctx.t("main_pollutants"),
-            },
-            styles=lambda row, col: (
-                _colour_style(colours.get(row["class"])) if col == "class" else None
-            ),
-        )
+    table = html_table(
+        classes,
+        {
+            "name": ctx.t("section_name"),
+            "waterbody": ctx.t("waterbody"),
+            "level": ctx.t("level"),
+            "class": ctx.t("water_class"),
+            "target_class": ctx.t("target_class"),
+            "meets_target": ctx.t("meets_target"),
+            "items_over_target": ctx.t("items_over_target"),
+            "main_pollutants_text": ctx.t("main_pollutants"),
+        },
+        styles=lambda row, col: (
+            _colour_style(colours.get(row["class"])) if col == "class" else None
+        ),
     )
     points = (
         classes.join(f["registry"].select("site", "lon", "lat"), on="site", how="left")
@@ -1986,15 +2013,18 @@ def water_sections(ctx: ReportContext) -> Section:
         )
         .with_columns(colour=pl.col("class").replace_strict(colours, default="#8c959f"))
     )
+    section_map = None
     if points.height:
-        parts.append(
-            charts.scatter_map(
-                points,
-                title=ctx.t("section_map"),
-                group="class",
-                hover=["waterbody", "target_class"],
-            )
+        section_map = charts.scatter_map(
+            points, title=ctx.t("section_map"), group="class", hover=["waterbody", "target_class"]
         )
+    parts = _parts(
+        "water_sections",
+        [section_map],
+        summary=summary,
+        cwqi=None if cwqi is None else cwqi["text"],
+        table=table,
+    )
     return Section("water_sections", ctx.t("water"), parts, {"cwqi": cwqi})
 
 
@@ -2019,7 +2049,7 @@ def water_lakes(ctx: ReportContext) -> Section:
         },
         formats={"tli": lambda v: f"{v:.1f}"},
     )
-    return Section("water_lakes", ctx.t("water_lakes"), [table], level=3)
+    return Section("water_lakes", ctx.t("water_lakes"), _parts("water_lakes", table=table), level=3)
 
 
 @section
@@ -2034,17 +2064,14 @@ def drinking(ctx: ReportContext) -> Section:
         groundwater=standards.newest_edition("GB/T 14848"),
     )
     r = f["rate"] or {}
-    parts: list[Any] = [
-        _paragraph(
-            ctx,
-            [
-                (ctx.t("n_sources"), r.get("n_sources")),
-                (ctx.t("n_compliant"), r.get("n_compliant")),
-                (ctx.t("drinking_compliance"), f"{_fmt(r.get('compliance_count'))}%"),
-                (ctx.t("compliance_volume"), f"{_fmt(r.get('compliance_volume'))}%"),
-            ],
-        )
-    ]
+    summary = _pairs(
+        [
+            (ctx.t("n_sources"), r.get("n_sources")),
+            (ctx.t("n_compliant"), r.get("n_compliant")),
+            (ctx.t("drinking_compliance"), f"{_fmt(r.get('compliance_count'))}%"),
+            (ctx.t("compliance_volume"), f"{_fmt(r.get('compliance_volume'))}%"),
+        ]
+    )
     sources = (
         f["sources"]
         .sort("site")
@@ -2060,20 +2087,19 @@ def drinking(ctx: ReportContext) -> Section:
             ],
         )
     )
-    parts.append(
-        html_table(
-            sources,
-            {
-                "name": ctx.t("source_name"),
-                "type": ctx.t("source_type"),
-                "volume": ctx.t("volume"),
-                "class": ctx.t("water_class"),
-                "compliant": ctx.t("compliant"),
-                "exceeding_items": ctx.t("exceeding_items"),
-                "reference_exceedances": ctx.t("reference_exceedances"),
-            },
-        )
+    table = html_table(
+        sources,
+        {
+            "name": ctx.t("source_name"),
+            "type": ctx.t("source_type"),
+            "volume": ctx.t("volume"),
+            "class": ctx.t("water_class"),
+            "compliant": ctx.t("compliant"),
+            "exceeding_items": ctx.t("exceeding_items"),
+            "reference_exceedances": ctx.t("reference_exceedances"),
+        },
     )
+    parts = _parts("drinking", summary=summary, table=table)
     return Section("drinking", ctx.t("drinking"), parts)
 
 
@@ -2087,27 +2113,22 @@ def sea(ctx: ReportContext) -> Section:
     if f["points"] is None:
         return _missing_line(ctx, "sea", ctx.t("no_samples"))
     s = f["shares"] or {}
-    parts: list[Any] = [
-        _paragraph(
-            ctx,
-            [
-                (ctx.t("n_points"), s.get("n_points")),
-                (ctx.t("sea_share_I_II"), f"{_fmt(s.get('share_I_II'))}%"),
-                (ctx.t("share_by_area"), f"{_fmt(s.get('share_I_II_area'))}%"),
-            ],
-        )
-    ]
-    parts.append(
-        html_table(
-            f["points"].sort("class_rank", "site"),
-            {
-                "name": ctx.t("point_name"),
-                "class": ctx.t("sea_class"),
-                "items_worse_than_II": ctx.t("items_worse_than_II"),
-            },
-        )
+    summary = _pairs(
+        [
+            (ctx.t("n_points"), s.get("n_points")),
+            (ctx.t("sea_share_I_II"), f"{_fmt(s.get('share_I_II'))}%"),
+            (ctx.t("share_by_area"), f"{_fmt(s.get('share_I_II_area'))}%"),
+        ]
     )
-    return Section("sea", ctx.t("sea"), parts)
+    table = html_table(
+        f["points"].sort("class_rank", "site"),
+        {
+            "name": ctx.t("point_name"),
+            "class": ctx.t("sea_class"),
+            "items_worse_than_II": ctx.t("items_worse_than_II"),
+        },
+    )
+    return Section("sea", ctx.t("sea"), _parts("sea", summary=summary, table=table))
 
 
 @section
@@ -2125,29 +2146,25 @@ def blackodorous(ctx: ReportContext) -> Section:
         target, met, which = card["target"], card["met"], "target_city"
     else:
         target, met, which = r.get("target"), r.get("target_met"), "target_national"
-    parts: list[Any] = [
-        _paragraph(
-            ctx,
-            [
-                (ctx.t("n_water_bodies"), r.get("n_water_bodies")),
-                (ctx.t("n_eliminated"), r.get("n_eliminated")),
-                (ctx.t("blackodorous_elimination"), f"{_fmt(r.get('elimination_ratio'))}%"),
-                (ctx.t(which), f"≥ {_fmt(target)}%"),
-                (ctx.t("target_met"), _yes_no(ctx, met)),
-            ],
-        )
-    ]
+    summary = _pairs(
+        [
+            (ctx.t("n_water_bodies"), r.get("n_water_bodies")),
+            (ctx.t("n_eliminated"), r.get("n_eliminated")),
+            (ctx.t("blackodorous_elimination"), f"{_fmt(r.get('elimination_ratio'))}%"),
+            (ctx.t(which), f"≥ {_fmt(target)}%"),
+            (ctx.t("target_met"), _yes_no(ctx, met)),
+        ]
+    )
     prev = _figures(ctx, "blackodorous", previous=True)
-    parts.append(
-        charts.status_progress(
-            f["counts"],
-            None if prev is None else prev["counts"],
-            lang=ctx.lang,
-            names=(str(ctx.params.period.end), str(ctx.params.compare.end)),
-        )
+    progress = charts.status_progress(
+        f["counts"],
+        None if prev is None else prev["counts"],
+        lang=ctx.lang,
+        names=(str(ctx.params.period.end), str(ctx.params.compare.end)),
     )
     ledger = f["ledger_table"][ctx.lang]
-    parts.append(html_table(ledger, {c: c for c in ledger.columns}))
+    table = html_table(ledger, {c: c for c in ledger.columns})
+    parts = _parts("blackodorous", [progress], summary=summary, table=table)
     return Section("blackodorous", ctx.t("blackodorous"), parts)
 
 
@@ -2162,30 +2179,25 @@ def noise(ctx: ReportContext) -> Section:
         return _missing_line(ctx, "noise", ctx.t("no_samples"))
     t, reg, trf = f["total"] or {}, f["regional"] or {}, f["traffic"] or {}
     grade = "grade_label_day" if ctx.lang == "zh" else "grade_label_en_day"
-    parts: list[Any] = [
-        _paragraph(
-            ctx,
-            [
-                (ctx.t("noise_day"), f"{_fmt(t.get('compliance_rate_day'))}%"),
-                (ctx.t("noise_night"), f"{_fmt(t.get('compliance_rate_night'))}%"),
-                (ctx.t("regional_leq"), f"{_fmt(reg.get('leq_day'))} dB(A) {reg.get(grade) or ''}"),
-                (ctx.t("traffic_leq"), f"{_fmt(trf.get('leq_day'))} dB(A) {trf.get(grade) or ''}"),
-            ],
-        )
-    ]
-    parts.append(
-        html_table(
-            f["compliance"],
-            {
-                "functional_class": ctx.t("functional_class"),
-                "n_monitored_day": ctx.t("n_monitored_day"),
-                "compliance_rate_day": ctx.t("noise_day"),
-                "n_monitored_night": ctx.t("n_monitored_night"),
-                "compliance_rate_night": ctx.t("noise_night"),
-            },
-        )
+    summary = _pairs(
+        [
+            (ctx.t("noise_day"), f"{_fmt(t.get('compliance_rate_day'))}%"),
+            (ctx.t("noise_night"), f"{_fmt(t.get('compliance_rate_night'))}%"),
+            (ctx.t("regional_leq"), f"{_fmt(reg.get('leq_day'))} dB(A) {reg.get(grade) or ''}"),
+            (ctx.t("traffic_leq"), f"{_fmt(trf.get('leq_day'))} dB(A) {trf.get(grade) or ''}"),
+        ]
     )
-    return Section("noise", ctx.t("noise"), parts)
+    table = html_table(
+        f["compliance"],
+        {
+            "functional_class": ctx.t("functional_class"),
+            "n_monitored_day": ctx.t("n_monitored_day"),
+            "compliance_rate_day": ctx.t("noise_day"),
+            "n_monitored_night": ctx.t("n_monitored_night"),
+            "compliance_rate_night": ctx.t("noise_night"),
+        },
+    )
+    return Section("noise", ctx.t("noise"), _parts("noise", summary=summary, table=table))
 
 
 # --------------------------------------------------------------------------- appendix
@@ -2224,48 +2236,47 @@ def completeness(ctx: ReportContext) -> Section:
     # operating): one line naming them, not rows of zeros
     hours = [f"h_{c}" for c in AIR_POLLUTANTS if f"h_{c}" in frame.columns]
     silent = frame.filter(pl.sum_horizontal(pl.col(hours).fill_null(0)) == 0) if hours else None
-    parts: list[Any] = []
+    line = None
     if silent is not None and silent.height:
         frame = frame.join(silent.select("station"), on="station", how="anti")
         sep = "、" if ctx.lang == "zh" else ", "
         names = sep.join(silent["station"].to_list())
-        line = ctx.t("stations_without_hours", n=silent.height, stations=names)
-        parts.append(
-            Markup(f'<p class="ind-missing" data-silent="{silent.height}">{esc(line)}</p>')
-        )
-    if frame.height:
-        parts.insert(0, html_table(frame, columns))
-    water = _figures(ctx, "water")
-    if water is not None:
-        p = ctx.params.period
-        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
-        short = (
-            water["samples"]
-            .filter(pl.col("months") < months)
-            .with_columns(pl.lit(months).alias("expected"))
-        )
-        if short.height:
-            parts.append(Markup(f'<h3 class="ind-h">{esc(ctx.t("missing_samples"))}</h3>'))
-            parts.append(
-                html_table(
-                    short,
-                    {
-                        "site": ctx.t("station"),
-                        "name": ctx.t("section_name"),
-                        "months": ctx.t("months_sampled"),
-                        "expected": ctx.t("months_in_period"),
-                    },
-                )
-            )
-    notes = list(dict.fromkeys(ctx.notes))
-    if notes:
-        items = "".join(f"<li>{esc(n)}</li>" for n in notes)
-        parts.append(
-            Markup(
-                f'<h3 class="ind-h">{esc(ctx.t("warnings"))}</h3><ul class="ind-note">{items}</ul>'
-            )
-        )
+        line = {
+            "n": silent.height,
+            "text": ctx.t("stations_without_hours", n=silent.height, stations=names),
+        }
+    parts = _parts(
+        "completeness",
+        table=html_table(frame, columns) if frame.height else None,
+        silent=line,
+        samples=_missing_samples(ctx),
+        warnings_title=ctx.t("warnings"),
+        warnings=list(dict.fromkeys(ctx.notes)),
+    )
     return Section("completeness", ctx.t("completeness"), parts)
+
+
+def _missing_samples(ctx: ReportContext) -> dict[str, Any] | None:
+    """The water sections sampled in fewer months than the period has: title and table."""
+    water = _figures(ctx, "water")
+    if water is None:
+        return None
+    p = ctx.params.period
+    months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+    short = (
+        water["samples"]
+        .filter(pl.col("months") < months)
+        .with_columns(pl.lit(months).alias("expected"))
+    )
+    if not short.height:
+        return None
+    columns = {
+        "site": ctx.t("station"),
+        "name": ctx.t("section_name"),
+        "months": ctx.t("months_sampled"),
+        "expected": ctx.t("months_in_period"),
+    }
+    return {"title": ctx.t("missing_samples"), "table": html_table(short, columns)}
 
 
 def _edition_line(name: str, lang: str) -> str:
@@ -2356,15 +2367,13 @@ def methods(ctx: ReportContext) -> Section:
         if n.startswith("HJ 663")
         and (stats.filter(standard=n)["verification"] == "unverified").any()
     ]
-    lis = "".join(f"<li>{esc(i)}</li>" for i in items)
-    parts = [
-        Markup(f"<p>{esc(ctx.t('methods_intro'))}</p><ul>{lis}</ul>"),
-        Markup(f'<p class="ind-note">{esc(ctx.t("methods_air_days"))}</p>'),
-        *([Markup(f'<p class="ind-note">{esc(method_line(ctx))}</p>')] if ctx.summary else []),
-        *[
-            Markup(f'<p class="ind-note">{esc(ctx.t("methods_unverified", edition=n))}</p>')
-            for n in unverified
-        ],
-        Markup(f'<p class="ind-note">{esc(ctx.t("methods_change"))}</p>'),
-    ]
+    parts = _parts(
+        "methods",
+        intro=ctx.t("methods_intro"),
+        cited=items,
+        air_days=ctx.t("methods_air_days"),
+        method=method_line(ctx) if ctx.summary else None,
+        unverified=[ctx.t("methods_unverified", edition=n) for n in unverified],
+        change=ctx.t("methods_change"),
+    )
     return Section("methods", ctx.t("methods"), parts)
