@@ -257,6 +257,11 @@ def has_year_to_date(period: Period) -> bool:
     quarter after the first (the quarterly surface-water reports give 1—N季度 since
     2022); a year, a first month or quarter, or a date range do not.
 
+    Parameters
+    ----------
+    period : Period
+        The report period (:func:`parse_period`).
+
     Examples
     --------
     >>> [has_year_to_date(parse_period(p)) for p in ("2026-03", "2026Q3", "2026Q1", "2026")]
