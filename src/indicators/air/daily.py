@@ -568,11 +568,11 @@ class _Hours:
             return
         info = self._layout()
         self.first_time, self.height = info["first"], n
-        if info["station_order"]:
-            yield from self._station_slices(info["runs"])
-        elif info["time_order"]:
+        if info["time_order"]:
             self.by_days = True
             yield from self._day_ranges(info["runs"])
+        elif info["station_order"]:
+            yield from self._station_slices(info["runs"])
         else:  # a filter per group (a Parquet scan skips the row groups of other stations)
             numbered = self.source.select(self.columns).with_row_index(_ROW)
             for _, _, group in _chunk_runs(*info["runs"]):
@@ -580,13 +580,14 @@ class _Hours:
         self.warn()
 
     def _layout(self) -> dict[str, Any]:
-        """How a lazy frame's rows lie: sorted by station or by time; rows per station, per day."""
+        """How a lazy frame's rows lie: sorted by time or by station; rows per day or station.
+
+        The time column is read first (integers: cheap); the station codes only when
+        the rows are not in time order.
+        """
         code, time = pl.col("station"), pl.col("time")
         layout = (
             self.source.select(
-                ((code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)).alias(
-                    "station_order"
-                ),
                 ((time >= time.shift(1)).fill_null(True).all() & (time.null_count() == 0)).alias(
                     "time_order"
                 ),
@@ -595,9 +596,13 @@ class _Hours:
             .collect()
             .row(0, named=True)
         )
-        # rows per code or per day, in order: the runs of a sorted frame (value_counts, as
+        layout["station_order"] = False
+        if not layout["time_order"]:
+            in_order = (code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)
+            layout["station_order"] = self.source.select(in_order).collect().item()
+        # rows per day or per code, in order: the runs of a sorted frame (value_counts, as
         # polars' rle panics on a lazy frame of several chunks)
-        if layout["time_order"] and not layout["station_order"]:  # runs of days
+        if layout["time_order"]:  # runs of days
             key, _ = _day_and_label(time, self.source.collect_schema()["time"])
         else:  # runs of codes (sorted by code) or groups of codes
             key = code
