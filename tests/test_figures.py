@@ -283,3 +283,47 @@ def test_the_three_year_means_are_the_means_of_the_three_annual_evaluations(tmp_
         assert row["first_year"] == 2024
         # rounded as the annual values are (GB/T 8170 half to even, µg/m³ to an integer)
         assert row["PM2.5"] == round(pm25)
+
+
+def _list_rows(page: str, title: str) -> list[list[str]]:
+    """The rows (cell texts) of the list table whose title is ``title``."""
+    import html
+    import re
+
+    part = page.split(html.escape(title), 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", part, re.S)
+    return [
+        [html.unescape(re.sub("<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+        for r in rows
+        if "<td" in r
+    ]
+
+
+def test_the_water_section_lists_the_cwqi_rankings(folder: Path) -> None:
+    """One table of all cities per ranking with 30 or fewer; best and worst 30 beyond."""
+    from indicators.report import sections
+    from indicators.report.labels import label
+
+    city = CITIES[0].name
+    ctx = sections.open_report(city, "2026", data=str(folder))
+    page = sections.water_sections(ctx)._repr_html_()
+    status = ctx.cities.cwqi.filter(ranking="status").sort("rank")
+    rows = _list_rows(page, label("cwqi_list_status_all", "zh", n=3))
+    assert [r[1] for r in rows] == status["city"].to_list()
+    assert [r[2] for r in rows] == [f"{v:.4f}" for v in status["rank_value"]]
+    assert label("cwqi_list_change_all", "zh", n=3) in page
+    # 36 cities: the best 30 and the worst 30 by CWQI (4.0, 4.1 ... 7.5); 乙 and 丙 tie
+    names = [city, *(f"城市{i:02d}" for i in range(1, 36))]
+    values = [4.0 + 0.1 * i for i in range(36)]
+    values[2] = values[1]
+    ranked = water.cwqi_ranking(pl.DataFrame({"city": names, "cwqi": values}), n=30)
+    ctx = sections.open_report(city, "2026", data=str(folder))
+    ctx.cities.cwqi = ranked
+    page = sections.water_sections(ctx)._repr_html_()
+    best = _list_rows(page, label("cwqi_list_status_best", "zh", k=30, n=36))
+    worst = _list_rows(page, label("cwqi_list_status_worst", "zh", k=30, n=36))
+    assert len(best) == len(worst) == 30
+    assert best[0] == ["1", city, "4.0000"] and best[1][0] == best[2][0] == "2（并列）"
+    assert best[29] == ["30", "城市29", "6.9000"]
+    assert worst[0] == ["1", "城市35", "7.5000"] and worst[-1][1] == "城市06"
+    assert "cwqi_list_change" not in page and "变化率排名" not in page.split("ind-cwqi")[1]

@@ -1156,8 +1156,12 @@ def _set_list_tables(page: str) -> list[list[list[str]]]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang):
-    """Best/worst by the index and by its change, ties, the class-2 exclusion, the city marked."""
+def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang, monkeypatch):
+    """Best/worst by the index and by its change, ties, the class-2 exclusion, the city marked.
+
+    The folder holds only the sets' 3 cities: the lists would repeat the ranking table,
+    so the report says so instead of showing them; then the lists as a larger folder
+    shows them."""
     folder = _jjj_folder(data, tmp_path)
     ctx = open_report("天津", "2026-03", data=str(folder), lang=lang)
     f = ctx.cities
@@ -1175,6 +1179,12 @@ def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang):
     )
     f.set_lists, f.ranks = None, None
     ctx.cache.clear()
+    page = sec.ranking(ctx)._repr_html_()
+    assert _set_list_tables(page) == []
+    same = label("set_same_as_ranking", lang, n=3)
+    assert html.unescape(re.sub("<[^>]+>", "", page)).count(same) == 3  # 2+26, 168, province
+    assert "ind-ranking" in page  # the table of every city is there
+    monkeypatch.setattr(sec, "_same_as_ranking", lambda ctx, mine: False)
     page = sec.ranking(ctx)._repr_html_()
     tables = _set_list_tables(page)
     # each set: one index table (the 3 cities: best and worst are the same
@@ -1486,3 +1496,22 @@ def test_the_workbook_carries_the_set_lists_cwqi_and_record(tmp_path):
     assert list(wb["最好水平"].iter_rows(min_row=2, values_only=True)) == [
         ("优良天数比例为2019年以来同期最好水平", 2019, 8)
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "period", "compare"),
+    [
+        ("zh", "2026年3月（2026-03-01至2026-03-31）", "2025年3月（2025-03-01至2025-03-31）"),
+        ("en", "2026-03 (2026-03-01 to 2026-03-31)", "2025-03 (2025-03-01 to 2025-03-31)"),
+    ],
+)
+def test_the_title_block_gives_the_periods_days_in_the_reports_punctuation(
+    data, lang, period, compare
+):
+    """Full-width brackets and 至 in Chinese, as the bulletins write a span of days."""
+    ctx = open_report("清河市", "2026-03", data=str(data), lang=lang)
+    text = html.unescape(re.sub("<[^>]+>", " ", sec.title(ctx)._repr_html_()))
+    assert period in text and compare in text
+    methods = html.unescape(re.sub("<[^>]+>", " ", sec.methods(ctx)._repr_html_()))
+    if lang == "zh":
+        assert "（2026-03-01至" in methods and " – " not in text + methods

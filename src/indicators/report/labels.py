@@ -320,6 +320,38 @@ LABELS: dict[str, tuple[str, str]] = {
         "the data hold {n} of the set's {size} cities: a rank among those",
     ),
     "set_unverified": ("城市名单未经核实", "membership not verified"),
+    "date_span": ("{what}（{start}至{end}）", "{what} ({start} to {end})"),
+    "set_same_as_ranking": (
+        "数据中该范围的城市即下表全部 {n} 个城市，名次与下表相同，不再单列。",
+        "The data hold, of this set, exactly the {n} cities of the table below: the same ranks,"
+        " not listed again.",
+    ),
+    "cwqi_index": ("城市水质指数", "CWQI"),
+    "cwqi_change_rate": ("水质指数变化率（%）", "CWQI change (%)"),
+    "cwqi_list_status_all": (
+        "城市水质指数排名（全部 {n} 个城市，指数越小水质越好）",
+        "CWQI ranking: all {n} cities (a smaller index is better water)",
+    ),
+    "cwqi_list_status_best": (
+        "城市水质指数排名：水质相对较好的前{k}位（共 {n} 个城市）",
+        "CWQI ranking: the best {k} of {n} cities",
+    ),
+    "cwqi_list_status_worst": (
+        "城市水质指数排名：水质相对较差的后{k}位（共 {n} 个城市）",
+        "CWQI ranking: the worst {k} of {n} cities",
+    ),
+    "cwqi_list_change_all": (
+        "城市水质指数变化率排名（全部 {n} 个城市，改善幅度由大到小）",
+        "CWQI change ranking: all {n} cities (most improved first)",
+    ),
+    "cwqi_list_change_best": (
+        "城市水质指数变化率排名：改善幅度前{k}位（共 {n} 个城市）",
+        "CWQI change ranking: the {k} most improved of {n} cities",
+    ),
+    "cwqi_list_change_worst": (
+        "城市水质指数变化率排名：倒数{k}位（共 {n} 个城市）",
+        "CWQI change ranking: the {k} least improved (or most worsened) of {n} cities",
+    ),
     "set_list_head": ("{set}（共 {size} 个城市）", "{set} ({size} cities)"),
     "set_list_head_partial": (
         "{set}（共 {size} 个城市，数据中有其中 {n} 个，名次为其中的名次）",

@@ -39,7 +39,7 @@ import polars as pl
 
 from .. import contract, figures, standards
 from ..errors import IndicatorInputError
-from ..figures import comparison_rules, domains, monthly_trends, three_year, tracking
+from ..figures import comparison_rules, domains, monthly_trends, tracking
 from ..figures import completeness as completeness_figures
 from ..figures.monthly_trends import TREND_ALPHA, TREND_INDICATORS
 from ..glossary import AIR_POLLUTANTS, INDICATORS, Indicator
@@ -48,7 +48,6 @@ from .data import (
     available,
     ensure_demo_data,
     read_city_stations,
-    read_dust_flags,
 )
 from .display import MACROS, Markup, Section, cell_style, html_table, render_macro, render_parts
 from .labels import LABELS, TERMS, label, term
@@ -486,8 +485,8 @@ def title(ctx: ReportContext) -> Section:
     source = data_source(ctx)
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     meta = [
-        (ctx.t("period"), f"{p.period.display(ctx.lang)} ({p.period.start} – {p.period.end})"),
-        (ctx.t("compare"), f"{p.compare.display(ctx.lang)} ({p.compare.start} – {p.compare.end})"),
+        (ctx.t("period"), _span_text(ctx.lang, p.period.display(ctx.lang), p.period)),
+        (ctx.t("compare"), _span_text(ctx.lang, p.compare.display(ctx.lang), p.compare)),
         (ctx.t("edition"), edition),
         (ctx.t("data_source"), source),
         (ctx.t("generated"), generated),
@@ -1301,10 +1300,27 @@ def _set_list_views(ctx: ReportContext) -> list[dict[str, Any]]:
     views = []
     for r in set_ranks(ctx).iter_rows(named=True):
         mine = lists.filter(pl.col("set") == r["set"], pl.col("set_zh") == r["set_zh"])
-        if not mine.is_empty():
-            head, tables, note = _set_head(ctx, r), _set_tables(ctx, mine), _set_note(ctx, mine)
-            views.append({"head": head, "lists": tables, "note": note})
+        if mine.is_empty():
+            continue
+        notes = [_set_note(ctx, mine)]
+        if _same_as_ranking(ctx, mine):  # its lists would repeat the table of every city
+            tables = []
+            notes.insert(0, ctx.t("set_same_as_ranking", n=mine["n_ranked"].max()))
+        else:
+            tables = _set_tables(ctx, mine)
+        views.append({"head": _set_head(ctx, r), "lists": tables, "notes": [n for n in notes if n]})
     return views
+
+
+def _same_as_ranking(ctx: ReportContext, mine: pl.DataFrame) -> bool:
+    """Whether a set's lists hold exactly the cities of the ranking table (every city shown)."""
+    table = ranking_table(ctx)
+    if table.height > RANK_TABLE_ROWS:  # the table is cut: the lists show what it does not
+        return False
+    ranked = set(table.filter(pl.col("composite_index_rank").is_not_null())["city"])
+    best = mine.filter(pl.col("list") == "best")
+    whole = best.height > 0 and best.height == best["n_ranked"].max()
+    return whole and set(best["city"]) == ranked
 
 
 def _set_head(ctx: ReportContext, r: dict[str, Any]) -> str:
@@ -1539,8 +1555,9 @@ MIN_TREND_MONTHS = 24
 def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
     """Monthly values of each of :data:`TREND_INDICATORS`, from the first month of data.
 
-    :func:`indicators.figures.monthly_trends.trend_series` of the city daily AQI of
-    :attr:`ReportContext.history` up to the period's last day: PM2.5 mean and the
+    The figures store's rows of the city
+    (:func:`indicators.figures.monthly_trends.city_trend_series` of the city daily AQI
+    history up to the period's last day): PM2.5 mean and the
     good-day ratio (valid AQI days, GB 3095 Table 4 day counts), O3 MDA8 90th
     percentile (HJ 663 day counts); row i is month i of the series.
 
@@ -1551,7 +1568,11 @@ def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
         ``min_days``, ``period_valid``, ``statistic``, ``standard``.
     """
     if "trend_series" not in ctx.cache:
-        got = monthly_trends.trend_series(ctx.history, ctx.params.period.end)
+        stored = ctx.cities.trend_series
+        if stored is None:  # pragma: no cover - a store without station hours
+            got = monthly_trends.trend_series(ctx.history, ctx.params.period.end)
+        else:
+            got = monthly_trends.series_of(stored, ctx.params.city)
         ctx.cache["trend_series"] = got
     return ctx.cache["trend_series"]
 
@@ -1559,7 +1580,8 @@ def trend_series(ctx: ReportContext) -> dict[str, pl.DataFrame]:
 def trend_results(ctx: ReportContext) -> pl.DataFrame:
     """Theil–Sen slope and Mann–Kendall test of each monthly series of :func:`trend_series`.
 
-    :func:`indicators.figures.monthly_trends.trend_results` at :data:`TREND_ALPHA`.
+    The figures store's rows of the city
+    (:func:`indicators.figures.monthly_trends.city_trend_results` at :data:`TREND_ALPHA`).
 
     Returns
     -------
@@ -1571,7 +1593,11 @@ def trend_results(ctx: ReportContext) -> pl.DataFrame:
         [unit/yr] and ``significant`` (p < :data:`TREND_ALPHA`).
     """
     if "trend_results" not in ctx.cache:
-        got = monthly_trends.trend_results(trend_series(ctx), TREND_ALPHA)
+        stored = ctx.cities.trends
+        if stored is None:  # pragma: no cover - a store without station hours
+            got = monthly_trends.trend_results(trend_series(ctx), TREND_ALPHA)
+        else:
+            got = monthly_trends.results_of(stored, ctx.params.city)
         ctx.cache["trend_results"] = got
     return ctx.cache["trend_results"]
 
@@ -1949,6 +1975,61 @@ def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
     }
 
 
+#: Length of the published CWQI lists (best and worst 30, 城市地表水环境质量排名技术规定).
+CWQI_LIST_ROWS = 30
+
+
+def _cwqi_lists(ctx: ReportContext) -> list[dict[str, Any]]:
+    """The CWQI rankings as the published lists: best and worst 30 by CWQI and by ΔCWQI.
+
+    Of 30 or fewer ranked cities one table of all of them per ranking. The rows of the
+    figures store's ``cwqi`` table (ranked for every city once); the report city is
+    highlighted.
+    """
+    table = ctx.cities.cwqi
+    out = []
+    for ranking in ("status", "change"):
+        rows = table.filter(pl.col("ranking") == ranking, pl.col("rank").is_not_null())
+        if rows.is_empty():
+            continue
+        n = rows["n_ranked"].max()
+        if n <= CWQI_LIST_ROWS:
+            out.append(_cwqi_table(ctx, ranking, "all", rows.sort("rank"), n))
+            continue
+        best = rows.filter(pl.col("in_best")).sort("rank")
+        worst = rows.filter(pl.col("in_worst")).sort("rank_from_worst")
+        out.append(_cwqi_table(ctx, ranking, "best", best, n))
+        out.append(_cwqi_table(ctx, ranking, "worst", worst, n))
+    return out
+
+
+def _cwqi_table(
+    ctx: ReportContext, ranking: str, part: str, rows: pl.DataFrame, n: int
+) -> dict[str, Any]:
+    """One CWQI list: its title and its table (rank with 并列, city, CWQI or ΔCWQI)."""
+    worst = part == "worst"
+    shown = rows.with_columns(
+        shown_rank=pl.col("rank_from_worst" if worst else "rank").cast(pl.String)
+        + pl.when("tied").then(pl.lit(ctx.t("tied"))).otherwise(pl.lit("")),
+    )
+    value = ctx.t("cwqi_index") if ranking == "status" else ctx.t("cwqi_change_rate")
+    columns = {
+        "shown_rank": ctx.t("rank_from_worst" if worst else "rank"),
+        "city": ctx.t("city"),
+        "rank_value": value,
+    }
+    digits = 4 if ranking == "status" else 1
+    html = html_table(
+        shown,
+        columns,
+        formats={"rank_value": lambda v: f"{v:.{digits}f}"},
+        styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
+        css_class="ind-table ind-set-list",
+    )
+    title = ctx.t(f"cwqi_list_{ranking}_{part}", k=CWQI_LIST_ROWS, n=n)
+    return {"title": title, "table": html}
+
+
 @section
 def water_sections(ctx: ReportContext) -> Section:
     """Surface-water sections: table coloured by class with target and failing items; map.
@@ -2023,6 +2104,7 @@ def water_sections(ctx: ReportContext) -> Section:
         [section_map],
         summary=summary,
         cwqi=None if cwqi is None else cwqi["text"],
+        cwqi_lists=_cwqi_lists(ctx) if cwqi is not None else [],
         table=table,
     )
     return Section("water_sections", ctx.t("water"), parts, {"cwqi": cwqi})
@@ -2279,13 +2361,28 @@ def _missing_samples(ctx: ReportContext) -> dict[str, Any] | None:
     return {"title": ctx.t("missing_samples"), "table": html_table(short, columns)}
 
 
+def _span_text(lang: str, what: str, span: Any) -> str:
+    """``2019年3月（2019-03-01至2019-03-31）``, ``March 2019 (2019-03-01 to 2019-03-31)``.
+
+    ``span`` has ``start`` and ``end`` (dates; ``end`` None: open-ended, "…").
+    """
+    end = span.end.isoformat() if span.end is not None else "…"
+    return label("date_span", lang, what=what, start=span.start.isoformat(), end=end)
+
+
 def _edition_line(name: str, lang: str) -> str:
-    """``GB 3095-2026 环境空气质量标准（过渡阶段） (2026-03-01 – 2030-12-31)``, in ``lang``."""
+    """``GB 3095-2026 环境空气质量标准（过渡阶段）（2026-03-01至2030-12-31）``, in ``lang``."""
     info = standards.edition_info(name)
-    to = info.valid_to.isoformat() if info.valid_to else "…"
     code = name.removesuffix(" transitional").removesuffix(" final")
     title = info.title if lang == "zh" or not info.title_en else info.title_en
-    return f"{code} {title} ({info.valid_from.isoformat()} – {to})"
+    validity = _Span(info.valid_from, info.valid_to)
+    return _span_text(lang, f"{code} {title}", validity)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    end: date | None
 
 
 def method_line(ctx: ReportContext) -> str:
@@ -2316,16 +2413,19 @@ def three_year_line(ctx: ReportContext) -> str | None:
     """HJ 663-2026 three-year rolling means of a calendar-year report, or None.
 
     Shown when the period is a calendar year Y and the city's data reach back to
-    1 January of Y-2 (:func:`indicators.figures.three_year.three_year_means`); the
-    three annual evaluations use the history's single edition
-    (:attr:`ReportContext.history_edition`) and the folder's dust flags.
+    1 January of Y-2: the figures store's row of the city
+    (:func:`indicators.figures.three_year.three_year_means`); the three annual
+    evaluations use the history's single edition (:attr:`ReportContext.history_edition`)
+    and the folder's dust flags.
     """
     p = ctx.params.period
     year = p.start.year
     if (p.start, p.end) != (date(year, 1, 1), date(year, 12, 31)) or not ctx.has_city_air:
         return None
-    dust = read_dust_flags(ctx.params.data, [ctx.params.city])
-    means = three_year.three_year_means(ctx.history, year, dust)
+    stored = ctx.cities.three_year
+    if stored is None:
+        return None
+    means = stored.filter(pl.col("city") == ctx.params.city)
     if means.is_empty():
         return None
     row = means.row(0, named=True)
