@@ -1515,3 +1515,15 @@ def test_the_title_block_gives_the_periods_days_in_the_reports_punctuation(
     methods = html.unescape(re.sub("<[^>]+>", " ", sec.methods(ctx)._repr_html_()))
     if lang == "zh":
         assert "（2026-03-01至" in methods and " – " not in text + methods
+
+
+def test_a_quarterly_report_gives_the_year_to_date_too(data):
+    """1—6月 for a second quarter (quarterly water reports since 2022), none for Q1."""
+    ctx = open_report("清河市", "2026Q2", data=str(data), lang="zh")
+    ytd = sec.year_to_date_values(ctx)
+    assert (ytd["period"].start, ytd["period"].end) == (date(2026, 1, 1), date(2026, 6, 30))
+    month_ytd = sec.year_to_date_values(open_report("清河市", "2026-06", data=str(data)))
+    for key in ("good_day_ratio", "PM2.5", "composite_index"):
+        assert ytd[key] == month_ytd[key]  # the same window as June's 1—6月
+    assert "2026年1—6月累计" in html.unescape(sec.headline(ctx)._repr_html_())
+    assert sec.year_to_date_values(open_report("清河市", "2026Q1", data=str(data))) is None

@@ -789,12 +789,14 @@ _VALUE_KEYS = ("value", "previous", "change", "target", "met")
 
 
 def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
-    """1—N月累计 of a monthly report: the air figures of 1 January to the month's end.
+    """1—N月累计 of a monthly or quarterly report: the air figures of 1 January to its end.
 
     The city's rows of the figures store for the year to date against the same
     window a year earlier (:func:`indicators.figures.compute`; like for like across
-    editions, as the month's own figures). None for a period that is not a month
-    after January, or when the city has no value in the window.
+    editions, as the period's own figures). None for a period that is not a month
+    after January or a quarter after the first
+    (:func:`indicators.periods.has_year_to_date`), or when the city has no value in
+    the window.
 
     Returns
     -------
@@ -803,10 +805,10 @@ def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
         figure, ``{value, previous, change}`` (change in points for the ratio, in
         percent for concentrations and the index).
     """
-    from ..periods import year_earlier, year_to_date
+    from ..periods import has_year_to_date, year_earlier, year_to_date
 
     p = ctx.params.period
-    if p.kind != "month" or p.start.month == 1:
+    if not has_year_to_date(p):
         return None
     if "year_to_date" not in ctx.cache:
         ytd = year_to_date(p)
