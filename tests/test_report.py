@@ -1527,3 +1527,29 @@ def test_a_quarterly_report_gives_the_year_to_date_too(data):
         assert ytd[key] == month_ytd[key]  # the same window as June's 1—6月
     assert "2026年1—6月累计" in html.unescape(sec.headline(ctx)._repr_html_())
     assert sec.year_to_date_values(open_report("清河市", "2026Q1", data=str(data))) is None
+
+
+def test_a_monthly_report_ranks_the_year_to_date_too(data):
+    """1—N月累计排名: the city's ranks of the year-to-date store, in the page and the JSON."""
+    from indicators import figures
+    from indicators.periods import parse_period
+
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="zh")
+    section = sec.ranking(ctx)
+    store = figures.city_evaluations(
+        str(data), parse_period("2026-01-01..2026-03-31"), parse_period("2025-01-01..2025-03-31")
+    )
+    want = store.ranks.filter(pl.col("city") == "清河市").row(0, named=True)
+    got = section.metadata["ranks"]["year_to_date"]
+    assert got["period"]["display"] == "2026年1—3月"
+    (row,) = got["rows"]
+    assert row["composite_index"] == want["composite_index"]
+    assert row["composite_index_rank"] == want["composite_index_rank"]
+    text = html.unescape(re.sub("<[^>]+>", " ", section._repr_html_()))
+    assert "2026年1—3月累计排名" in text
+    line = label("rank_line", "zh", indicator=label("composite_index", "zh"),
+                 value=f"{want['composite_index']:.2f}", rank=want["composite_index_rank"],
+                 n=want["composite_index_n"])  # fmt: skip
+    assert line in text.split("2026年1—3月累计排名")[1]
+    year = sec.ranking(open_report("清河市", "2026", data=str(data)))
+    assert year.metadata["ranks"]["year_to_date"] is None

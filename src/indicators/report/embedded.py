@@ -78,7 +78,10 @@ within a version, keys may be added):
     ``set``, ``province``, ``set_zh``, ``set_en``, ``set_size``, ``n_in_data``,
     ``verification``, ``list`` (``best``, ``worst``, ``change_best``,
     ``change_worst``), ``n_ranked``, ``rank``, ``tied``, ``city``, ``value``,
-    ``current``, ``previous``: :func:`indicators.ranking.set_lists`).
+    ``current``, ``previous``: :func:`indicators.ranking.set_lists`) and
+    ``year_to_date`` (null unless the report has a year to date: its ``period`` (as
+    above), ``rows`` (the city's row of the year to date's ranks, keys as ``rows``)
+    and ``sets`` (its set ranks, keys as ``sets``)).
 ``record`` : list of object
     The record lines of the headline (:func:`indicators.report.sections.record_figures`):
     ``indicator`` (a figure key, or ``rank``), ``value``, ``best_since``,

@@ -307,6 +307,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{indicator} {value}：在 {n} 个城市中排名第 {rank}",
         "{indicator} {value}: rank {rank} of {n} cities",
     ),
+    "ytd_ranks": ("{period}累计排名", "Ranks of the year to date, {period}"),
     "set_ranks": (
         "本市在各排名范围内的综合指数排名",
         "This city's composite-index rank in each set of cities",
@@ -393,9 +394,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "{n} cities: the table lists the best and worst {k} by composite index and this city.",
     ),
     "rank_change_recomputed": (
-        "综合指数变化：{compare}按本时段的 {edition} 与 {limits} 限值重新计算。",
+        "综合指数变化：{compare}按本时段的 {edition} 与 {limits} 重新计算。",
         "Composite index change: {compare} recomputed with this period's {edition} and "
-        "{limits} limits.",
+        "{limits}.",
     ),
     "rank_no_compare": (
         "对比时段（{compare}）无数据，未计算综合指数变化排名。",

@@ -816,6 +816,7 @@ def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
         with warnings.catch_warnings():  # kept with the figures: the air notes have them
             warnings.simplefilter("ignore")
             store = figures.city_evaluations(ctx.params.data, ytd, before, ctx.params.edition)
+        ctx.cache["year_to_date_store"] = store
         mine = store.city(ctx.params.city) if store is not None else {}
         out = None
         if mine.get("summary"):
@@ -1361,20 +1362,22 @@ def _set_note(ctx: ReportContext, mine: pl.DataFrame) -> str | None:
 
 
 def _set_rank_lines(ctx: ReportContext) -> list[str]:
-    lines = []
-    for r in set_ranks(ctx).iter_rows(named=True):
-        name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
-        text = ctx.t("set_rank_line", set=name, rank=_rank_text(ctx, r["rank"], r["tied"]),
-                     n=r["n_ranked"])  # fmt: skip
-        notes = []
-        if not r["complete"]:
-            notes.append(ctx.t("set_incomplete", n=r["n_ranked"], size=r["set_size"]))
-        if not r["verification"].startswith("VERIFIED"):
-            notes.append(ctx.t("set_unverified"))
-        if notes:
-            text += ctx.t("set_rank_notes", notes=("；" if ctx.lang == "zh" else "; ").join(notes))
-        lines.append(text)
-    return lines
+    return [_set_rank_line(ctx, r) for r in set_ranks(ctx).iter_rows(named=True)]
+
+
+def _set_rank_line(ctx: ReportContext, r: dict[str, Any]) -> str:
+    """The city's rank in one set, with its coverage and verification notes."""
+    name = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
+    rank = _rank_text(ctx, r["rank"], r["tied"])
+    text = ctx.t("set_rank_line", set=name, rank=rank, n=r["n_ranked"])
+    notes = []
+    if not r["complete"]:
+        notes.append(ctx.t("set_incomplete", n=r["n_ranked"], size=r["set_size"]))
+    if not r["verification"].startswith("VERIFIED"):
+        notes.append(ctx.t("set_unverified"))
+    if notes:
+        text += ctx.t("set_rank_notes", notes=("；" if ctx.lang == "zh" else "; ").join(notes))
+    return text
 
 
 def ranking_table(ctx: ReportContext) -> pl.DataFrame:
@@ -1418,12 +1421,49 @@ def ranking(ctx: ReportContext) -> Section:
         lines=_rank_lines(ctx, table, names),
         set_ranks=ctx.t("set_ranks"),
         set_lines=_set_rank_lines(ctx),
+        ytd=_year_to_date_ranks(ctx, names),
         sets=_set_list_views(ctx),
         table=_ranking_table_html(ctx, shown, names),
         notes=_ranking_notes(ctx, refused, shown.height, table.height),
     )
     meta = {"ranks": _ranks_json(ctx, names, shown, table.height)}
+    meta["ranks"]["year_to_date"] = _year_to_date_ranks_json(ctx, names)
     return Section("ranking", ctx.t("ranking"), parts, meta)
+
+
+def _year_to_date_store(ctx: ReportContext) -> CityFigures | None:
+    """The figures store of the year to date (1—N月累计), when the report has one."""
+    if year_to_date_values(ctx) is None:
+        return None
+    return ctx.cache.get("year_to_date_store")
+
+
+def _year_to_date_ranks(ctx: ReportContext, names: list[str]) -> dict[str, Any] | None:
+    """1—N月累计 ranks, as the monthly bulletins give them: among the folder's cities, per set."""
+    store = _year_to_date_store(ctx)
+    if store is None or store.ranks is None:
+        return None
+    lines = _rank_lines(ctx, store.ranks, names)
+    sets = figures.set_ranks(ctx.params.data, store.summary, ctx.params.city)
+    lines += [_set_rank_line(ctx, r) for r in sets.iter_rows(named=True)]
+    if not lines:
+        return None
+    period = year_to_date_values(ctx)["period"].display(ctx.lang)
+    return {"title": ctx.t("ytd_ranks", period=period), "lines": lines}
+
+
+def _year_to_date_ranks_json(ctx: ReportContext, names: list[str]) -> dict[str, Any] | None:
+    """The year-to-date ranks as JSON values: the city's row of the ranks and its set ranks."""
+    store = _year_to_date_store(ctx)
+    if store is None or store.ranks is None:
+        return None
+    mine = store.ranks.filter(pl.col("city") == ctx.params.city)
+    sets = figures.set_ranks(ctx.params.data, store.summary, ctx.params.city)
+    return {
+        "period": _period_json(year_to_date_values(ctx)["period"], ctx.lang),
+        "rows": mine.select(_rank_columns(names)).to_dicts(),
+        "sets": _sets_json(sets),
+    }
 
 
 def _rank_lines(ctx: ReportContext, table: pl.DataFrame, names: list[str]) -> list[str]:
@@ -1516,31 +1556,26 @@ def _ranks_json(
     ctx: ReportContext, names: list[str], shown: pl.DataFrame, n_cities: int
 ) -> dict[str, Any]:
     """The ranks the section shows, as JSON values (the figures store's rows, unformatted)."""
-    columns = ["city", *(f"{n}{s}" for n in names for s in ("", "_rank", "_tied", "_n"))]
-    sets = [
-        {
-            k: r[k]
-            for k in (
-                "set",
-                "set_zh",
-                "set_en",
-                "set_size",
-                "n_ranked",
-                "rank",
-                "tied",
-                "complete",
-                "verification",
-            )
-        }
-        for r in set_ranks(ctx).iter_rows(named=True)
-    ]
     return {
         "indicators": names,
         "cities": n_cities,
-        "rows": shown.select(columns).to_dicts(),
-        "sets": sets,
+        "rows": shown.select(_rank_columns(names)).to_dicts(),
+        "sets": _sets_json(set_ranks(ctx)),
         "set_lists": set_lists(ctx).to_dicts(),
     }
+
+
+def _rank_columns(names: list[str]) -> list[str]:
+    """Columns of the ranks table the report embeds: the city, per figure value and rank."""
+    return ["city", *(f"{n}{s}" for n in names for s in ("", "_rank", "_tied", "_n"))]
+
+
+_SET_KEYS = ("set", "set_zh", "set_en", "set_size", "n_ranked", "rank", "tied", "complete")
+
+
+def _sets_json(sets: pl.DataFrame) -> list[dict[str, Any]]:
+    """The city's set ranks (:func:`set_ranks` rows) as JSON values."""
+    return [{k: r[k] for k in (*_SET_KEYS, "verification")} for r in sets.iter_rows(named=True)]
 
 
 #: Style of the report city's row in the ranking tables (defined in the section templates).
