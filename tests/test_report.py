@@ -12,6 +12,7 @@ import gzip
 import html
 import math
 import re
+import warnings
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -24,7 +25,7 @@ from papermill.translators import PythonTranslator
 
 from indicators import air, cli, figures, ranking, standards, targets, trends
 from indicators.demo import write_demo
-from indicators.errors import IndicatorInputError
+from indicators.errors import IndicatorInputError, IndicatorWarning
 from indicators.glossary import INDICATORS
 from indicators.report import (
     charts,
@@ -1553,3 +1554,35 @@ def test_a_monthly_report_ranks_the_year_to_date_too(data):
     assert line in text.split("2026年1—3月累计排名")[1]
     year = sec.ranking(open_report("清河市", "2026", data=str(data)))
     assert year.metadata["ranks"]["year_to_date"] is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "x", "y"), [("zh", "经度", "纬度"), ("en", "Longitude", "Latitude")]
+)
+def test_the_section_map_speaks_the_reports_language(data, lang, x, y):
+    """Axis titles and hover labels in the report's words, never the column names."""
+    ctx = open_report("清河市", "2026", data=str(data), lang=lang)
+    figs = [p for p in sec.water_sections(ctx).parts if not isinstance(p, str)]
+    (fig,) = figs
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == (x, y)
+    hovers = [t for trace in fig.data for t in trace.hovertext]
+    assert hovers and all(label("waterbody", lang) + ": " in t for t in hovers)
+    assert not any("waterbody" in t or "target_class" in t for t in hovers)
+
+
+def test_printing_chinese_without_a_chinese_font_warns(tmp_path, monkeypatch):
+    """A PDF of Chinese text on a machine with no Chinese font would show boxes: say so."""
+    from indicators.report import render
+
+    page = tmp_path / "r.html"
+    page.write_text("<p>清河市 2026</p>", encoding="utf-8")
+    monkeypatch.setattr(render, "cjk_fonts", lambda: [])
+    with pytest.warns(IndicatorWarning, match="fonts-noto-cjk"):
+        render.warn_without_cjk_font(page)
+    monkeypatch.setattr(render, "cjk_fonts", lambda: ["Noto Sans CJK SC"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render.warn_without_cjk_font(page)  # a font: no warning
+        monkeypatch.setattr(render, "cjk_fonts", lambda: [])
+        page.write_text("<p>Qinghe 2026</p>", encoding="utf-8")
+        render.warn_without_cjk_font(page)  # nothing Chinese to print

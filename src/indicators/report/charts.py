@@ -253,6 +253,12 @@ def status_progress(
     return fig
 
 
+def _axis_word(key: str, lang: str) -> str:
+    """经度/纬度 or Longitude/Latitude (the glossary's term, without its datum note)."""
+    term = TERMS[key]
+    return term.zh if lang == "zh" else term.en.split(" (")[0].capitalize()
+
+
 def scatter_map(
     points: pl.DataFrame,
     *,
@@ -260,7 +266,8 @@ def scatter_map(
     name: str = "name",
     colour: str = "colour",
     group: str | None = None,
-    hover: list[str] | None = None,
+    hover: dict[str, str] | None = None,
+    lang: str = "zh",
 ) -> go.Figure:
     """Points on a plain lon/lat plane (no map tiles): the offline 'map' of sections or stations.
 
@@ -276,8 +283,11 @@ def scatter_map(
         Columns with the point name (escaped) and colour.
     group : str, optional
         Column whose values become legend entries (one trace each).
-    hover : list of str, optional
-        Extra columns shown on hover (escaped).
+    hover : dict, optional
+        Extra columns shown on hover: column -> the label shown before its value
+        (both escaped).
+    lang : {"zh", "en"}
+        Language of the axis titles (经度/纬度, Longitude/Latitude).
     """
     fig = new_figure(title, height=460)
     groups = [None] if group is None else points[group].unique(maintain_order=True).to_list()
@@ -285,7 +295,7 @@ def scatter_map(
         sub = points if g is None else points.filter(pl.col(group) == g)
         text = []
         for r in sub.iter_rows(named=True):
-            extra = "".join(f"<br>{escape(c)}: {escape(r[c])}" for c in hover or [])
+            extra = "".join(f"<br>{escape(t)}: {escape(r[c])}" for c, t in (hover or {}).items())
             text.append(f"{escape(r[name])}{extra}")
         fig.add_trace(
             go.Scatter(
@@ -309,10 +319,10 @@ def scatter_map(
     fig.update_yaxes(
         scaleanchor="x",
         scaleratio=1 / max(math.cos(math.radians(lat or 0.0)), 0.1),
-        title_text="lat",
+        title_text=_axis_word("lat", lang),
         ticksuffix="°",
     )
-    fig.update_xaxes(title_text="lon", ticksuffix="°")
+    fig.update_xaxes(title_text=_axis_word("lon", lang), ticksuffix="°")
     return fig
 
 

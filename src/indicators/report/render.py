@@ -26,13 +26,14 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import contract
-from ..errors import IndicatorInputError
+from ..errors import IndicatorInputError, IndicatorWarning
 from .display import FONT_STACK, METADATA_KEY
 from .labels import label
 from .params import ReportParams, validate_params
@@ -548,6 +549,41 @@ def atomic_write(path: Path, text: str) -> None:
     contract.write_atomic(path, write)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def cjk_fonts() -> list[str] | None:
+    """Families of the Chinese fonts fontconfig knows (None: no ``fc-list`` to ask)."""
+    import shutil
+    import subprocess
+
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return None
+    done = subprocess.run([fc, ":lang=zh", "family"], capture_output=True, text=True, timeout=60)
+    return sorted({line.strip() for line in done.stdout.splitlines() if line.strip()})
+
+
+def warn_without_cjk_font(html: Path) -> None:
+    """Warn when a page with Chinese text would print on a machine without a Chinese font.
+
+    Parameters
+    ----------
+    html : Path
+        The report page about to be printed.
+    """
+    if not _CJK.search(html.read_text(encoding="utf-8")):
+        return
+    if cjk_fonts() == []:
+        warnings.warn(
+            f"{html.name}: no Chinese font on this machine (fc-list :lang=zh lists none): "
+            "the PDF prints Chinese text as empty boxes; install one (Debian: apt-get "
+            "install fonts-noto-cjk) and print again",
+            IndicatorWarning,
+            stacklevel=3,
+        )
+
+
 def write_pdf(html: str | Path, pdf: str | Path | None = None, *, timeout: int = 300) -> Path:
     """Print a report to PDF (A4) with headless Chromium, beside the HTML by default.
 
@@ -575,12 +611,19 @@ def write_pdf(html: str | Path, pdf: str | Path | None = None, *, timeout: int =
     ReportError
         No Chromium on the machine (Debian: ``apt-get install chromium``), or it
         failed or wrote no PDF.
+
+    Warns
+    -----
+    IndicatorWarning
+        When the page has Chinese text and fontconfig lists no Chinese font: the PDF
+        would print it as empty boxes (Debian: ``apt-get install fonts-noto-cjk``).
     """
     import shutil
     import subprocess
     import tempfile
 
     src = Path(html).resolve()
+    warn_without_cjk_font(src)
     target = Path(pdf) if pdf is not None else src.with_suffix(".pdf")
     found = (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))
     exe = next((e for e in found if e), None)

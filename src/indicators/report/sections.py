@@ -2134,7 +2134,11 @@ def water_sections(ctx: ReportContext) -> Section:
     section_map = None
     if points.height:
         section_map = charts.scatter_map(
-            points, title=ctx.t("section_map"), group="class", hover=["waterbody", "target_class"]
+            points,
+            title=ctx.t("section_map"),
+            group="class",
+            hover={"waterbody": ctx.t("waterbody"), "target_class": ctx.t("target_class")},
+            lang=ctx.lang,
         )
     parts = _parts(
         "water_sections",
