@@ -181,5 +181,9 @@ def test_report_prints_to_an_a4_pdf(report: Path, tmp_path: Path):
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
     assert 4 <= pages <= 30, pages
-    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
-    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    sizes = {tuple(sorted(round(float(x)) for x in box)) for box in boxes}
+    assert sizes == {(595, 842)}  # A4, portrait or landscape
+    portrait = [float(w) < float(h) for w, h in boxes]
+    # the ledger of black-odorous water bodies (17 columns) prints on a landscape page
+    assert portrait[0] and portrait.count(False) >= 1

@@ -152,7 +152,7 @@ def concentration_statistics(
 def _stat_label(row: dict[str, Any], lang: str) -> str:
     if row["statistic"] == "mean":
         return f"{row['pollutant']} {label('stat_mean', lang)}"
-    what = "MDA8 " if row["pollutant"] == "O3" else ""
+    what = label("stat_mda8", lang) if row["pollutant"] == "O3" else ""
     return f"{row['pollutant']} {what}{label('stat_percentile', lang, p=int(row['percentile']))}"
 
 

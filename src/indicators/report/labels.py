@@ -140,6 +140,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "statistic": ("统计量", "Statistic"),
     "stat_mean": ("平均浓度", "mean"),
     "stat_percentile": ("第{p}百分位数", "P{p}"),
+    "stat_mda8": ("日最大8小时平均", "MDA8 "),
     "o3_mda8": ("O3 日最大8小时平均", "O3 MDA8"),
     "change": ("变化", "Change"),
     "recomputed": ("{compare}（按{edition}）", "{compare} ({edition})"),

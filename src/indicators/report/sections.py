@@ -1578,6 +1578,11 @@ def _sets_json(sets: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: r[k] for k in (*_SET_KEYS, "verification")} for r in sets.iter_rows(named=True)]
 
 
+#: Class of the tables too wide for a portrait A4 page (printed on landscape pages).
+WIDE_TABLE = "ind-table ind-wide"
+#: Class of the tables of many narrow columns (printed in a smaller type).
+COMPACT_TABLE = "ind-table ind-compact"
+
 #: Style of the report city's row in the ranking tables (defined in the section templates).
 _HIGHLIGHT = cell_style("highlight")
 
@@ -2286,7 +2291,7 @@ def blackodorous(ctx: ReportContext) -> Section:
         names=(str(ctx.params.period.end), str(ctx.params.compare.end)),
     )
     ledger = f["ledger_table"][ctx.lang]
-    table = html_table(ledger, {c: c for c in ledger.columns})
+    table = html_table(ledger, {c: c for c in ledger.columns}, css_class=WIDE_TABLE)
     parts = _parts("blackodorous", [progress], summary=summary, table=table)
     return Section("blackodorous", ctx.t("blackodorous"), parts)
 
@@ -2370,7 +2375,7 @@ def completeness(ctx: ReportContext) -> Section:
         }
     parts = _parts(
         "completeness",
-        table=html_table(frame, columns) if frame.height else None,
+        table=html_table(frame, columns, css_class=COMPACT_TABLE) if frame.height else None,
         silent=line,
         samples=_missing_samples(ctx),
         warnings_title=ctx.t("warnings"),
