@@ -182,6 +182,10 @@ def test_comparison_period_with_only_the_closing_hour_has_no_city_value(odd):
     cells = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in rows]
     cells = [c for c in cells if c]
     assert cells and all(c[2] == label("no_value", "zh") and c[-1] == "—" for c in cells)
+    # so do the headline cards: 无数据, no change
+    page = sec.headline(ctx)._repr_html_()
+    assert page.count(label("vs_compare_none", "zh", compare="2024年12月")) >= 4
+    assert "较2024年12月 +" not in page and "较2024年12月 −" not in page
     # the ranking evaluates every city in both periods: 2024-12 counts as no data
     assert ctx.cities.previous is None
     assert sorted(sec.ranking_table(ctx)["city"]) == sorted([DOTS, COMMA])

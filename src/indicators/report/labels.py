@@ -74,6 +74,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_missed": ("未达标", "not met"),
     "no_target": ("无目标", "no target"),
     "vs_compare": ("较{compare}", "vs {compare}"),
+    "vs_compare_none": ("较{compare}：无数据", "vs {compare}: no data"),
+    "vs_compare_no_change": ("较{compare}：—", "vs {compare}: —"),
     "ytd_title": ("{period}累计", "Year to date, {period}"),
     "no_value": ("无数据", "no data"),
     "stations_without_hours": (

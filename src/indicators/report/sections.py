@@ -684,6 +684,8 @@ def headline(ctx: ReportContext) -> Section:
         no_target=ctx.t("no_target"),
         target_label=ctx.t("target"),
         vs_compare=ctx.t("vs_compare", compare=ctx.params.compare.display(ctx.lang)),
+        vs_none=ctx.t("vs_compare_none", compare=ctx.params.compare.display(ctx.lang)),
+        vs_no_change=ctx.t("vs_compare_no_change", compare=ctx.params.compare.display(ctx.lang)),
         folded=_folded_cards(ctx, folded),
         records=[r["text"] for r in records],
         year_to_date=None if ytd is None else _year_to_date_view(ctx, ytd),
@@ -729,6 +731,7 @@ def _card_view(ctx: ReportContext, card: Indicator, v: dict[str, Any]) -> dict[s
         "target": target,
         "change": change,
         "change_class": change_class,
+        "no_previous": v["previous"] is None,
     }
 
 
