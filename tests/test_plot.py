@@ -146,6 +146,9 @@ def test_monthly_categories_count_every_day(kind):
     with pytest.raises(IndicatorInputError, match="several groups"):
         plot.monthly_categories(two)
     assert len(plot.monthly_categories(two, by="city").data) == 14  # 7 bars per city
+    # an English month ("2026-02") names a bar: a category axis, not a date placed in time
+    en = plot.monthly_categories(daily, start="2026-02-01", end="2026-02-28", lang="en")
+    assert en.data[0].x == ("2026-02",) and en.layout.xaxis.type == "category"
 
 
 # --------------------------------------------------------------------------- time variation

@@ -909,6 +909,7 @@ def monthly_categories(
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(title_text=escape(_t("days", lang)))
+    fig.update_xaxes(type="category")  # "2026-03" is a month's name, not a date to place
     return fig
 
 
