@@ -398,8 +398,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "rank_change_recomputed": (
         "综合指数变化：{compare}按本时段的 {edition} 与 {limits} 重新计算。",
-        "Composite index change: {compare} recomputed with this period's {edition} and "
-        "{limits}.",
+        "Composite index change: {compare} recomputed with this period's {edition} and {limits}.",
     ),
     "rank_no_compare": (
         "对比时段（{compare}）无数据，未计算综合指数变化排名。",
