@@ -718,6 +718,23 @@ FIGURES_TABLES = (
 )
 
 
+#: Sub-folder of a figures-store entry with every city's figures of the other domains
+#: (:func:`indicators.figures.domains.store_tables`): ``index.parquet`` (one row per
+#: domain, period and city) and one table per part of a domain's figures,
+#: ``<domain>.<part>.parquet`` (``<domain>.<part>.<language>.parquet`` for a part per
+#: language), every city's rows under the key columns ``figures_city`` and
+#: ``figures_period``.
+FIGURES_DOMAINS_DIR = "domains"
+
+
+def figures_domain_file(store: str | Path, name: str) -> Path:
+    """Path of table ``name`` (``index``, ``water.classes`` ...) of a store entry's domains.
+
+    Under :data:`FIGURES_DOMAINS_DIR`, whether it exists or not.
+    """
+    return Path(store) / FIGURES_DOMAINS_DIR / f"{name}.parquet"
+
+
 def figures_table_file(store: str | Path, name: str) -> Path:
     """Path of table ``name`` of a figures-store entry (whether it exists or not).
 

@@ -9,7 +9,9 @@ Reports read them; they are recomputed when the data change.
 
 Figures are those of :func:`indicators.air.daily_aqi` (city level) and
 :func:`indicators.air.evaluate_period` (HJ 663, GB 3095, HJ 633), with the
-folder's sand-dust flags (环办监测〔2016〕120号) when it has a ``dust`` table.
+folder's sand-dust flags (环办监测〔2016〕120号) when it has a ``dust`` table,
+and every city's figures of the other domains (surface water, drinking water,
+sea, black-odorous water bodies, noise: :mod:`indicators.figures.domains`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 from . import monthly_trends, three_year
-from .domains import cwqi_figures
+from .domains import all_city_figures, cwqi_figures
 from .ranks import (
     CHANGE_RANK,
     RANK_EDITIONS,
@@ -69,7 +71,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 9
+FIGURES_VERSION = 10
 
 
 class Span(Protocol):
@@ -137,6 +139,13 @@ class CityEvaluations:
     three_year : polars.DataFrame or None
         :func:`indicators.figures.three_year.three_year_means` of a calendar-year period
         (every city whose series reaches back to 1 January of Y-2); None otherwise.
+    domains : dict or None
+        :func:`indicators.figures.domains.all_city_figures`: every city's figures of the
+        other domains (surface water, drinking water, sea, black-odorous water bodies,
+        noise) for the period and the comparison period, as tables (name -> frame,
+        stored under :data:`indicators.contract.FIGURES_DOMAINS_DIR`);
+        :func:`indicators.figures.domains.city_figures` rebuilds a city's. None when
+        not computed (the reports then compute their city's).
     """
 
     summary: pl.DataFrame
@@ -156,6 +165,7 @@ class CityEvaluations:
     trend_series: pl.DataFrame | None = None
     trends: pl.DataFrame | None = None
     three_year: pl.DataFrame | None = None
+    domains: dict[str, pl.DataFrame] | None = None
 
     def city(self, name: str) -> dict[str, Any]:
         """One city's figures: ``summary``, ``previous`` and ``change`` rows (``{}`` if none).
@@ -492,6 +502,8 @@ def _compute_city_evaluations(
     record = _record(data, stations, period, compare, summary, previous)
     history = city_history(data, stations, period.end, history_edition(edition, period.end))
     series, tests, means = _history_figures(data, history, period, sorted(have))
+    spans = {"period": (period.start, period.end), "compare": (compare.start, compare.end)}
+    others = all_city_figures(data, stations["city"].unique(maintain_order=True).to_list(), spans)
     return CityEvaluations(
         summary,
         previous,
@@ -509,6 +521,7 @@ def _compute_city_evaluations(
         trend_series=series,
         trends=tests,
         three_year=means,
+        domains=others,
     )
 
 
@@ -704,8 +717,19 @@ def _read_store(folder: Path, fingerprint: str) -> CityEvaluations | None:
         failed=dict(meta.get("failed", {})),
         warnings=list(meta.get("warnings", [])),
         rank_refused=dict(meta.get("rank_refused", {})),
+        domains=_read_domains(folder, meta),
         **frames,
     )
+
+
+def _read_domains(folder: Path, meta: dict[str, Any]) -> dict[str, pl.DataFrame] | None:
+    """The other domains' tables of a store entry, in the order written (None without)."""
+    sub = f"{contract.FIGURES_DOMAINS_DIR}/"
+    names = [name for name in meta.get("rows", {}) if name.startswith(sub)]
+    if not names:
+        return None
+    tables = [name.removeprefix(sub) for name in names]
+    return {name: pl.read_parquet(contract.figures_domain_file(folder, name)) for name in tables}
 
 
 def _write_store(
@@ -720,6 +744,7 @@ def _write_store(
             if frame is not None:
                 frame.write_parquet(contract.figures_table_file(tmp, name))
                 rows[name] = frame.height
+        rows |= _write_domains(tmp, figures.domains)
         meta = {
             "version": FIGURES_VERSION,
             "data": fingerprint,
@@ -741,6 +766,18 @@ def _write_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _write_domains(folder: Path, tables: dict[str, pl.DataFrame] | None) -> dict[str, int]:
+    """Write the other domains' tables under :data:`~indicators.contract.FIGURES_DOMAINS_DIR`."""
+    if tables is None:
+        return {}
+    (folder / contract.FIGURES_DOMAINS_DIR).mkdir()
+    rows = {}
+    for name, frame in tables.items():
+        frame.write_parquet(contract.figures_domain_file(folder, name))
+        rows[f"{contract.FIGURES_DOMAINS_DIR}/{name}"] = frame.height
+    return rows
 
 
 def _about(data: str | Path, period: Span, compare: Span, edition: str) -> dict[str, Any]:

@@ -1774,23 +1774,31 @@ def _json_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _figures(ctx: ReportContext, domain: str, *, previous: bool = False) -> dict[str, Any] | None:
-    """A domain's figures for the period (or the comparison period), computed once.
+    """A domain's figures for the period (or the comparison period), read once.
 
-    None when the module, its tables or the city's sites are missing.
+    Rebuilt from the figures store :attr:`ReportContext.cities` has read (every city's,
+    computed once by the figures stage: :func:`indicators.figures.domains.city_figures`),
+    the warnings computing them raised noted; computed here when the store does not hold
+    them. None when the module, its tables or the city's sites are missing.
     """
     key = (domain, previous)
     if key not in ctx.cache:
         module, tables = domains.DOMAIN_TABLES[domain]
         if available(ctx.params.data, module, tables) is not None:
             ctx.cache[key] = None
-        else:
+            return None
+        city, stored = ctx.params.city, ctx.cities.domains
+        try:
+            got = domains.city_figures(stored, domain, city, previous=previous)
+            said = domains.city_warnings(stored, domain, city, previous=previous)
+            ctx.notes.extend(f"{domain}: {w}" for w in said)
+        except domains.NotStoredError:
             per = ctx.params.compare if previous else ctx.params.period
             figures = getattr(domains, f"{domain}_figures")
-            ctx.cache[key] = _record_warnings(
-                ctx.notes,
-                domain,
-                lambda: figures(ctx.params.data, ctx.params.city, per.start, per.end),
+            got = _record_warnings(
+                ctx.notes, domain, lambda: figures(ctx.params.data, city, per.start, per.end)
             )
+        ctx.cache[key] = got
     return ctx.cache[key]
 
 
