@@ -14,8 +14,8 @@ with :func:`section`) and its template ``my_section.html.j2`` (rendered by
 ``sections.my_section(ctx)`` to the notebook source ``notebooks/city_report.py``
 (jupytext percent format) and run ``python notebooks/build_notebooks.py``.
 A new domain computes its figures for every city in :mod:`indicators.figures.domains`
-(its module docstring says how; the figures stage stores them and :func:`_figures`
-rebuilds the report city's); a headline card is a :data:`CARDS` row and, for another domain, a
+(its module docstring says how; the figures stage stores them and the report
+rebuilds its city's); a headline card is a :data:`CARDS` row and, for another domain, a
 :data:`DOMAIN_CARDS` row saying where its value is.
 
 Examples
