@@ -404,6 +404,10 @@ def test_columns_beyond_names_the_columns_the_masks_would_hit() -> None:
     assert validation.columns_beyond(df, quantities) == ["O3"]
     assert validation.columns_beyond(df, quantities, soft=True) == ["PM2.5", "O3"]
     assert validation.columns_beyond(df.head(0), quantities) == []
+    # the rows check_bounds would warn about: PM2.5 1600 and O3 3500 (a NaN or null never)
+    band = validation.soft_band(df, quantities)
+    assert df.select(band).to_series().to_list() == [True, False, False, True]
+    assert validation.soft_band(df.head(3).with_columns(O3=pl.lit(1.0)), quantities) is None
     with pytest.raises(IndicatorInputError) as err:
         validation.check_bounds(df, quantities, file="f.csv")
     assert (err.value.row, err.value.column) == (1, "O3")

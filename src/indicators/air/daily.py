@@ -484,24 +484,6 @@ def _check_hourly_values(
     validation.check_hour_grid(df, "time", file=name, rows=rows)
 
 
-def _soft_band(part: pl.DataFrame) -> pl.Expr | None:
-    """Rows with a value outside a soft band of ``plausibility_bounds`` (None: no such row).
-
-    The rows :func:`indicators.validation.check_bounds` warns about.
-    """
-    schema = part.schema
-    quantities = validation.column_quantities(list(schema))
-    masks = []
-    for c in validation.columns_beyond(part, quantities, soft=True):
-        b = validation.bound(quantities[c])
-        x = pl.col(c).fill_nan(None) if schema[c].is_float() else pl.col(c)
-        if b["warn_lower"] is not None:
-            masks.append(x < b["warn_lower"])
-        if b["warn_upper"] is not None:
-            masks.append(x > b["warn_upper"])
-    return pl.any_horizontal(masks).fill_null(False) if masks else None
-
-
 class _Hours:
     """Station-hours read in groups of whole stations (or of rows), checked as one frame.
 
@@ -600,20 +582,8 @@ class _Hours:
         if not layout["time_order"]:
             in_order = (code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)
             layout["station_order"] = self.source.select(in_order).collect().item()
-        # rows per day or per code, in order: the runs of a sorted frame (value_counts, as
-        # polars' rle panics on a lazy frame of several chunks)
-        if layout["time_order"]:  # runs of days
-            key, _ = _day_and_label(time, self.source.collect_schema()["time"])
-        else:  # runs of codes (sorted by code) or groups of codes
-            key = code
-        runs = (
-            self.source.select(key.value_counts(name="len"))
-            .collect()
-            .to_series()
-            .struct.unnest()
-            .sort(key.meta.output_name(), nulls_last=False)
-        )
-        layout["runs"] = (runs[:, 0].to_list(), runs["len"].to_list())
+        # rows per day (in time order) or per code (sorted by code, or groups of codes)
+        layout["runs"] = _runs(self.source, "date" if layout["time_order"] else "station")
         return layout
 
     def _station_slices(self, stations: tuple[list, list]) -> Iterator[pl.DataFrame]:
@@ -677,7 +647,7 @@ class _Hours:
         except IndicatorInputError:
             self.check_whole(unique=False)
             raise
-        band = _soft_band(part)
+        band = validation.soft_band(part, validation.column_quantities(part.columns))
         if band is not None:
             flagged = part.with_columns(rows.alias(_ROW)).filter(band)
             if flagged.height:
@@ -751,11 +721,25 @@ def _by_station(hours: pl.DataFrame) -> pl.DataFrame:
     return hours.sort(index, maintain_order=True, nulls_last=False)
 
 
+def _runs(frame: pl.DataFrame | pl.LazyFrame, key: str) -> tuple[list[Any], list[int]]:
+    """Keys in order and their rows: ``"station"`` codes, or the natural ``"date"`` of hours.
+
+    The runs of a frame sorted by the key (value_counts, sorted: polars' rle panics on a
+    lazy frame of several chunks).
+    """
+    lf = frame.lazy()
+    if key == "date":
+        expr, _ = _day_and_label(pl.col("time"), lf.collect_schema()["time"])
+    else:
+        expr = pl.col(key)
+    runs = lf.select(expr.value_counts(name="len")).collect().to_series().struct.unnest()
+    runs = runs.sort(key, nulls_last=False)
+    return runs[key].to_list(), runs["len"].to_list()
+
+
 def _eager_day_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
     """Groups of whole natural days of an eager frame in time order, sorted by station and time."""
-    day, _ = _day_and_label(pl.col("time"), df.schema["time"])
-    runs = df.select(day.rle()).get_column("date").struct.unnest()
-    for start, rows, _ in _chunk_runs(runs["value"].to_list(), runs["len"].to_list()):
+    for start, rows, _ in _chunk_runs(*_runs(df, "date")):
         yield _by_station(df.slice(start, rows))
 
 
@@ -1142,26 +1126,7 @@ def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFram
         if not hours.by_days:
             yield days.pop()
     if days:  # groups of whole days: put the stations' days together, as the other groups
-        yield _by_station_days(days)
-
-
-def _by_station_days(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """Station days of runs of whole days, in station and date order (a missing code first).
-
-    Column by column, each gathered in the order and then let go of, so that the memory
-    beyond the result is one column (a frame's sort would hold two copies of it: ten
-    national years of station days are gigabytes).
-    """
-    frame = pl.concat(parts, rechunk=False)
-    parts.clear()
-    order = frame.select(
-        pl.arg_sort_by("station", "date", nulls_last=False, maintain_order=True)
-    ).to_series()
-    columns = []
-    for name in frame.columns:
-        columns.append(frame.get_column(name).gather(order))
-        frame = frame.drop(name)
-    return pl.DataFrame(columns)
+        yield pl.concat(days, rechunk=False).sort("station", "date", nulls_last=False)
 
 
 def _concat(parts: Iterator[pl.DataFrame]) -> pl.DataFrame:

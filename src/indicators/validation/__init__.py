@@ -72,6 +72,7 @@ __all__ = [
     "plausibility_bounds",
     "read_bytes",
     "read_text",
+    "soft_band",
     "strictly_increasing",
     "validate_table",
 ]
@@ -298,6 +299,42 @@ def columns_beyond(
     return _beyond(_column_ends(df, quantities), quantities, soft=soft)
 
 
+def soft_band(df: pl.DataFrame, quantities: Mapping[str, str]) -> pl.Expr | None:
+    """Rows with a value outside the soft band of ``plausibility_bounds`` (None: no such row).
+
+    The rows :func:`check_bounds` warns about; the masks are built only for the columns
+    whose minimum or maximum lies outside (:func:`columns_beyond`).
+
+    Parameters
+    ----------
+    df : polars.DataFrame
+        The values, in the units of the table.
+    quantities : mapping
+        Column -> quantity of the table.
+
+    Returns
+    -------
+    polars.Expr or None
+        True on the rows outside the band (nulls false); None when no row is.
+    """
+    masks = [
+        _soft_mask(df.schema, c, quantities[c]) for c in columns_beyond(df, quantities, soft=True)
+    ]
+    masks = [m for m in masks if m is not None]
+    return pl.any_horizontal(masks).fill_null(False) if masks else None
+
+
+def _soft_mask(schema: pl.Schema, c: str, quantity: str) -> pl.Expr | None:
+    """Column ``c`` outside the soft band of ``quantity`` (None: the band has no edge)."""
+    b, x = bound(quantity), _num(schema, c)
+    band = [
+        x < b["warn_lower"] if b["warn_lower"] is not None else None,
+        x > b["warn_upper"] if b["warn_upper"] is not None else None,
+    ]
+    band = [e for e in band if e is not None]
+    return pl.any_horizontal(band) if band else None
+
+
 def _beyond(
     ends: Mapping[str, tuple[Any, Any]], quantities: Mapping[str, str], *, soft: bool
 ) -> list[str]:
@@ -372,13 +409,9 @@ def check_bounds(
             continue
         b, x = bound(q), _num(schema, c)
         hard[c] = (x < b["lower"]) | (x > b["upper"])
-        band = [
-            x < b["warn_lower"] if b["warn_lower"] is not None else None,
-            x > b["warn_upper"] if b["warn_upper"] is not None else None,
-        ]
-        band = [e for e in band if e is not None]
-        if band:
-            soft[c] = pl.any_horizontal(band)
+        band = _soft_mask(schema, c, q)
+        if band is not None:
+            soft[c] = band
     hit = _first_cell(df, hard)
     if hit is not None:
         i, col = hit
