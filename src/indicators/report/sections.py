@@ -1447,8 +1447,7 @@ def _year_to_date_ranks(ctx: ReportContext, names: list[str]) -> dict[str, Any] 
     if store is None or store.ranks is None:
         return None
     lines = _rank_lines(ctx, store.ranks, names)
-    sets = figures.set_ranks(ctx.params.data, store.summary, ctx.params.city)
-    lines += [_set_rank_line(ctx, r) for r in sets.iter_rows(named=True)]
+    lines += [_set_rank_line(ctx, r) for r in _year_to_date_sets(ctx).iter_rows(named=True)]
     if not lines:
         return None
     period = year_to_date_values(ctx)["period"].display(ctx.lang)
@@ -1461,12 +1460,21 @@ def _year_to_date_ranks_json(ctx: ReportContext, names: list[str]) -> dict[str, 
     if store is None or store.ranks is None:
         return None
     mine = store.ranks.filter(pl.col("city") == ctx.params.city)
-    sets = figures.set_ranks(ctx.params.data, store.summary, ctx.params.city)
     return {
         "period": _period_json(year_to_date_values(ctx)["period"], ctx.lang),
         "rows": mine.select(_rank_columns(names)).to_dicts(),
-        "sets": _sets_json(sets),
+        "sets": _sets_json(_year_to_date_sets(ctx)),
     }
+
+
+def _year_to_date_sets(ctx: ReportContext) -> pl.DataFrame:
+    """The city's set ranks of the year to date (:func:`set_ranks` of that store), once."""
+    if "year_to_date_sets" not in ctx.cache:
+        store = _year_to_date_store(ctx)
+        ctx.cache["year_to_date_sets"] = figures.set_ranks(
+            ctx.params.data, store.summary, ctx.params.city
+        )
+    return ctx.cache["year_to_date_sets"]
 
 
 def _rank_lines(ctx: ReportContext, table: pl.DataFrame, names: list[str]) -> list[str]:
