@@ -35,6 +35,11 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from .. import contract
+from ..errors import IndicatorInputError
+
+#: What bad data raise (the boundary's errors, polars' on a table it cannot read or cast):
+#: the stage leaves those cities to their reports; anything else is a defect and raises.
+_DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
 
 __all__ = [
     "CITY_KEY",
@@ -662,7 +667,7 @@ def _at_once(
         warnings.simplefilter("always")
         try:
             got = _DOMAINS[domain](tables, *span, group)
-        except Exception:  # the city's own computation says why (see _in_halves)
+        except _DATA_ERRORS:  # the city's own computation says why (see _in_halves)
             got = None
     return got, tuple(str(w.message) for w in caught)
 
@@ -698,7 +703,7 @@ def _domain_cities(
         return []
     try:
         tables = _tables(data, domain)
-    except Exception:  # unreadable: the reports read them again and say why
+    except _DATA_ERRORS:  # unreadable: the reports read them again and say why
         return []
     registry = tables[DOMAIN_TABLES[domain][1][0]]
     mine = registry["city"].drop_nulls().unique(maintain_order=True).to_list()
