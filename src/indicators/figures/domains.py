@@ -37,12 +37,17 @@ import polars as pl
 from .. import contract
 from ..errors import IndicatorInputError
 
+#: Length of the published CWQI lists: best and worst 30 cities by the index and by its
+#: change (城市地表水环境质量排名技术规定, 2017); ``in_best``/``in_worst`` of the ranking.
+CWQI_LIST_ROWS = 30
+
 #: What bad data raise (the boundary's errors, polars' on a table it cannot read or cast):
 #: the stage leaves those cities to their reports; anything else is a defect and raises.
 _DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
 
 __all__ = [
     "CITY_KEY",
+    "CWQI_LIST_ROWS",
     "DOMAIN_TABLES",
     "FIGURE_PARTS",
     "INDEX",
@@ -568,7 +573,7 @@ def cwqi_figures(
         return None
     previous = period_cwqi(compare_start, compare_end)
     frame = current if previous is None else water.cwqi_change(current, previous)
-    return water.cwqi_ranking(frame)
+    return water.cwqi_ranking(frame, n=CWQI_LIST_ROWS)
 
 
 def drinking_figures(data: Path, city: str, start: date, end: date) -> dict[str, Any] | None:

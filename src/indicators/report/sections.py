@@ -2007,7 +2007,7 @@ def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
         change_text = ctx.t("cwqi_change", sign=sign, value=_fmt(delta, 1))
     n = s["n_ranked"]
     band = ""
-    top = 30  # the published lists (best and worst 30, W25)
+    top = domains.CWQI_LIST_ROWS  # the published lists (best and worst 30, W25)
     if n > top and s["in_best"]:
         band = ctx.t("cwqi_best", n=top)
     elif n > top and s["in_worst"]:
@@ -2036,10 +2036,6 @@ def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
     }
 
 
-#: Length of the published CWQI lists (best and worst 30, 城市地表水环境质量排名技术规定).
-CWQI_LIST_ROWS = 30
-
-
 def _cwqi_lists(ctx: ReportContext) -> list[dict[str, Any]]:
     """The CWQI rankings as the published lists: best and worst 30 by CWQI and by ΔCWQI.
 
@@ -2054,7 +2050,7 @@ def _cwqi_lists(ctx: ReportContext) -> list[dict[str, Any]]:
         if rows.is_empty():
             continue
         n = rows["n_ranked"].max()
-        if n <= CWQI_LIST_ROWS:
+        if n <= domains.CWQI_LIST_ROWS:
             out.append(_cwqi_table(ctx, ranking, "all", rows.sort("rank"), n))
             continue
         best = rows.filter(pl.col("in_best")).sort("rank")
@@ -2087,7 +2083,7 @@ def _cwqi_table(
         styles=lambda row, col: _HIGHLIGHT if row["city"] == ctx.params.city else None,
         css_class="ind-table ind-set-list",
     )
-    title = ctx.t(f"cwqi_list_{ranking}_{part}", k=CWQI_LIST_ROWS, n=n)
+    title = ctx.t(f"cwqi_list_{ranking}_{part}", k=domains.CWQI_LIST_ROWS, n=n)
     return {"title": title, "table": html}
 
 

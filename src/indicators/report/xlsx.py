@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import contract
+from ..figures.domains import CWQI_LIST_ROWS
 from ..glossary import INDICATORS, TERMS
 from .embedded import read_report_figures
 from .labels import label, term
@@ -331,14 +332,15 @@ def _cwqi_sheet(wb: Any, cwqi: Mapping[str, Any]) -> None:
     The best/worst-30 rows are left empty when 30 or fewer cities are ranked (every city
     would be in both lists).
     """
-    listed = (cwqi.get("n_ranked") or 0) > 30
+    top = CWQI_LIST_ROWS
+    listed = (cwqi.get("n_ranked") or 0) > top
     items = [
         ("城市水质指数（CWQI）", cwqi.get("cwqi")),
         ("同比变化率（%）", cwqi.get("cwqi_change")),
         (_H["rank"], cwqi.get("rank")),
         (_H["n"], cwqi.get("n_ranked")),
-        ("在水质相对较好的30个城市之列", cwqi.get("in_best") if listed else None),
-        ("在水质相对较差的30个城市之列", cwqi.get("in_worst") if listed else None),
+        (f"在水质相对较好的{top}个城市之列", cwqi.get("in_best") if listed else None),
+        (f"在水质相对较差的{top}个城市之列", cwqi.get("in_worst") if listed else None),
         ("变化率排名", cwqi.get("change_rank")),
         ("参与变化率排名城市数", cwqi.get("change_n")),
         ("说明", cwqi.get("text")),
