@@ -495,13 +495,14 @@ def _compute_city_evaluations(
         if city not in have and city not in failed:
             failed[city] = ""
     changes = None if previous is None else air.compare_periods(summary, previous)
-    monthly = monthly_evaluations(daily, period, dust_flags(data, sorted(have)))
+    dust = dust_flags(data, sorted(have))
+    monthly = monthly_evaluations(daily, period, dust)
     ranks, refused = city_ranks(summary, previous)
     lists = set_tables(stations, summary, previous)
     cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
     record = _record(data, stations, period, compare, summary, previous)
     history = city_history(data, stations, period.end, history_edition(edition, period.end))
-    series, tests, means = _history_figures(data, history, period, sorted(have))
+    series, tests, means = _history_figures(history, period, dust)
     spans = {"period": (period.start, period.end), "compare": (compare.start, compare.end)}
     others = all_city_figures(data, stations["city"].unique(maintain_order=True).to_list(), spans)
     return CityEvaluations(
@@ -526,7 +527,7 @@ def _compute_city_evaluations(
 
 
 def _history_figures(
-    data: str | Path, history: pl.DataFrame | None, period: Span, cities: list[str]
+    history: pl.DataFrame | None, period: Span, dust: pl.DataFrame | None
 ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame | None]:
     """Every city's monthly trend series, their tests and a calendar year's three-year means."""
     if history is None:
@@ -536,7 +537,7 @@ def _history_figures(
     year = period.start.year
     means = None
     if (period.start, period.end) == (date(year, 1, 1), date(year, 12, 31)):
-        means = three_year.three_year_means(history, year, dust_flags(data, cities))
+        means = three_year.three_year_means(history, year, dust)
     return series, tests, means
 
 
