@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
 from . import standards
@@ -1276,8 +1277,25 @@ def _tli_expr(columns: dict[str, str]) -> tuple[list[pl.Expr], pl.Expr, pl.Expr]
     num = pl.sum_horizontal([(v * w) for v, w in weights])
     den = pl.sum_horizontal([pl.when(v.is_not_null()).then(w).otherwise(0.0) for v, w in weights])
     n = pl.sum_horizontal([v.is_not_null().cast(pl.Int32) for v, _ in weights])
-    total = pl.when(den > 0).then(num / den).otherwise(None)
+    total = pl.when(den > 0).then(_true_quotient(num, den)).otherwise(None)
     return parts, total, n
+
+
+def _true_quotient(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    """``num / den`` rounded once (IEEE division), however many rows the frame has.
+
+    Polars divides by a column it holds as one value (a constant weight sum) by
+    multiplying with the reciprocal, which can differ in the last binary digit: a
+    city's TLI(Σ) would then depend on the other rows computed with it.
+    """
+    return pl.struct(n=num, d=den).map_batches(_divide_fields, return_dtype=pl.Float64)
+
+
+def _divide_fields(pairs: pl.Series) -> pl.Series:
+    n = pairs.struct.field("n").cast(pl.Float64).to_numpy()
+    d = pairs.struct.field("d").cast(pl.Float64).to_numpy()
+    out = np.divide(n, d, out=np.full(len(n), np.nan), where=d > 0)
+    return pl.Series(out, nan_to_null=True)
 
 
 def tli(

@@ -70,8 +70,8 @@ __all__ = [
     "set_tables",
 ]
 
-#: Version of the figures store layout; a store of another version is recomputed.
-FIGURES_VERSION = 10
+#: Version of the figures store layout and values; a store of another version is recomputed.
+FIGURES_VERSION = 11
 
 
 class Span(Protocol):

@@ -255,16 +255,17 @@ def _water_summary(water: Any, s: _Sites) -> Callable[[str], pl.DataFrame]:
 def _water_trophic(water: Any, s: _Sites) -> Callable[[str], pl.DataFrame]:
     """City -> :func:`indicators.water.trophic_state` of its lake and reservoir sites (TLI).
 
-    总站生字〔2001〕090号 formulas, 2011 method. Computed for each city with such a site
-    on its own samples: its span is theirs, and TLI(Σ), a weighted sum of logarithms,
-    is not always the same in the last binary digit when computed among other rows.
+    总站生字〔2001〕090号 formulas, 2011 method, every city at once; each city's span is
+    that of its own lake and reservoir samples, as when computed for that city alone.
     """
-    every = water.trophic_state(s.results, s.registry, period="all")
-    lakes = every.join(s.city_of, on="site")[_CUT].unique(maintain_order=True).to_list()
-    own = {
-        city: water.trophic_state(s.cut[city][1], s.cut[city][0], period="all") for city in lakes
-    }
-    return lambda city: own[city] if city in own else every.clear()
+    every = water.trophic_state(s.results, s.registry, period="all").join(s.city_of, on="site")
+    sampled = water.trophic_state(s.results, s.registry, period="sampling")
+    spans = (
+        sampled.join(s.city_of, on="site")
+        .group_by(_CUT)
+        .agg(period_start=pl.col("period_start").min(), period_end=pl.col("period_end").max())
+    )
+    return _rows_of(_own_spans(every, spans, _CUT), _CUT)
 
 
 def _water(
