@@ -28,7 +28,7 @@ import polars as pl
 from .. import figures
 from ..errors import IndicatorInputError
 from ..glossary import INDICATORS
-from .display import esc, html_table
+from .display import Markup, html_table, render_fragment
 from .embedded import headline_by_key, read_report_figures
 from .labels import label
 from .params import ReportParams, validate_params
@@ -396,20 +396,16 @@ def write_index(
         },
         links={"file": lambda row: quote(row["file"])},
     )
-    failed = ""
-    if batch.failures:
-        items = "".join(
-            f"<li><b>{esc(c)}</b>: {esc(why)}</li>" for c, why in batch.failures.items()
-        )
-        failed = f'<h2 class="failed">{esc(_t("failed", lang))}</h2><ul>{items}</ul>'
-    title = f"{_t('title', lang)} · {period}"
-    page = (
-        f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
-        f"<title>{esc(title)}</title><style>:root {{ --ind-font: {FONT_STACK}; }}\n"
-        f"{template_text('index.css')}</style></head>"
-        f"<body><main><h1>{esc(title)}</h1>"
-        f"<p>{esc(datetime.now().strftime('%Y-%m-%d %H:%M'))}</p>{table}{failed}"
-        "</main></body></html>"
+    page = render_fragment(
+        "index.html.j2",
+        lang=lang,
+        title=f"{_t('title', lang)} · {period}",
+        font=Markup(FONT_STACK),  # the package's own CSS, not data
+        css=Markup(template_text("index.css")),
+        generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        table=table,
+        failures=list(batch.failures.items()),
+        failed_heading=_t("failed", lang),
     )
     path = out_dir / "index.html"
     atomic_write(path, page)
