@@ -327,3 +327,64 @@ def test_the_water_section_lists_the_cwqi_rankings(folder: Path) -> None:
     assert best[29] == ["30", "城市29", "6.9000"]
     assert worst[0] == ["1", "城市35", "7.5000"] and worst[-1][1] == "城市06"
     assert "cwqi_list_change" not in page and "变化率排名" not in page.split("ind-cwqi")[1]
+
+
+def test_the_store_holds_each_citys_set_ranks_completeness_and_own_rules_comparison(
+    folder: Path, monkeypatch
+) -> None:
+    from polars.testing import assert_frame_equal
+
+    from indicators.figures.completeness import station_completeness
+
+    p, c = parse_period("2026-03"), parse_period("2025-03")
+    got = figures.city_evaluations(folder, p, c)
+    assert got.rules is not None  # 2025-03 is HJ 633-2012: evaluated twice
+    stations = pl.read_parquet(folder / "stations.parquet")
+    for city in stations["city"].unique().to_list():
+        mine = stations.filter(pl.col("city") == city)
+        hours = figures.city_hours(folder, mine, p.start, p.end)
+        direct = station_completeness(hours, mine, p.start, p.end, "auto")
+        stored = got.completeness.filter(pl.col("city") == city).drop("city")
+        assert_frame_equal(stored, direct)
+        assert stored["hours_expected"].unique().to_list() == [31 * 24]
+        ranks = got.set_ranks.filter(pl.col("city") == city).drop("city")
+        assert_frame_equal(ranks, figures.set_ranks(folder, got.summary, city))
+        own = figures.evaluate_air(folder, mine, c.start, c.end, "auto")[1]
+        assert_frame_equal(
+            got.previous_own.filter(pl.col("city") == city), own, check_column_order=False
+        )
+        assert own["aqi_edition"].to_list() == ["HJ 633-2012"]
+    # a store read back from disk has the same tables
+    monkeypatch.setattr(figures, "_READ", {})  # not the copy this process keeps
+    again = figures.city_evaluations(folder, p, c)
+    for name in ("completeness", "set_ranks", "previous_own"):
+        assert_frame_equal(getattr(again, name), getattr(got, name))
+
+
+def test_a_report_presents_stored_figures_without_reading_station_hours(
+    folder: Path, monkeypatch
+) -> None:
+    from indicators.report import sections as sec
+    from indicators.report.sections import open_report
+
+    city = CITIES[0].name
+    figures.compute(folder, parse_period("2026-03"))  # the stage, before the report
+
+    def fail(*args, **kwargs):
+        raise AssertionError("station hours read while presenting stored figures")
+
+    monkeypatch.setattr(figures, "city_hours", fail)
+    monkeypatch.setattr(figures, "evaluate_air", fail)
+    ctx = open_report(city, "2026-03", data=str(folder))
+    assert ctx.hourly is None and ctx.recomputed  # 2025-03 under its own rules too
+    assert ctx.previous["aqi_edition"] == "HJ 633-2012"
+    assert ctx.recomputed["aqi_edition"] == "HJ 633-2026"
+    shown = [fn(ctx) for fn in (sec.air_evaluation, sec.ranking, sec.completeness)]
+    assert all(s.parts for s in shown)
+    assert set(sec.set_ranks(ctx)["set"]) <= {
+        "key_168",
+        "jjj_2p26",
+        "yrd_41",
+        "fenwei_11",
+        "province",
+    }

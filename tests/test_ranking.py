@@ -412,6 +412,24 @@ def test_rank_in_sets_names_the_set_and_how_many_of_it_the_data_hold() -> None:
     assert ranking.rank_in_sets(summary, "无此市").is_empty()
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from([2.1, 3.0, 3.004, 4.2, 4.196, 5.6, None]), min_size=8, max_size=8))
+def test_ranks_in_sets_of_every_city_are_each_citys_rank_in_sets(values: list) -> None:
+    # eight cities of four sets: 北京 .. 唐山 in 2+26, 西安 in 汾渭, 上海 and 南京 in
+    # 长三角, 拉萨 in the 168 only
+    cities = ["北京", "天津", "石家庄", "唐山", "西安", "上海", "南京", "拉萨"]
+    names = ["北京", "天津", "河北", "河北", "陕西", "上海", "江苏", "西藏"]
+    provinces = dict(zip(cities, names, strict=True))
+    summary = pl.DataFrame({"city": cities, "composite_index": values})
+    every = ranking.ranks_in_sets(summary, provinces=provinces)
+    for city in cities:
+        mine = ranking.rank_in_sets(summary, city, provinces=provinces)
+        got = every.filter(pl.col("city") == city).drop("city")
+        assert_frame_equal(got, mine)
+    # 石家庄 and 唐山 share 河北: a provincial ranking of two cities
+    assert every.filter(pl.col("set") == "province")["city"].sort().to_list() == ["唐山", "石家庄"]
+
+
 # --------------------------------------------------------------------------- MEE set lists
 
 #: Five 2+26 cities by hand: index (period), index a year earlier, all six pollutants at class 2.

@@ -715,6 +715,9 @@ FIGURES_TABLES = (
     "trend_series",
     "trends",
     "three_year",
+    "set_ranks",
+    "previous_own",
+    "completeness",
 )
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "rank_change",
     "rank_cities",
     "rank_in_sets",
+    "ranks_in_sets",
     "set_lists",
 ]
 
@@ -714,46 +715,102 @@ def rank_in_sets(
     lf, was_lazy = to_lazy(summary, name="summary")
     df = lf.collect()
     require_columns(df.schema, ["city", indicator], name="summary")
+    mine = _set_rank_rows(df, indicator, provinces, lower_is_better, allow_mixed_editions, city)
+    return finish(mine.drop("city").lazy(), was_lazy)
+
+
+def ranks_in_sets(
+    summary: Frame | Any,
+    indicator: str = "composite_index",
+    *,
+    provinces: Mapping[str, str] | None = None,
+    lower_is_better: bool | None = None,
+    allow_mixed_editions: bool = False,
+) -> Frame:
+    """Every city's rank within each official city set it belongs to (and its province).
+
+    :func:`rank_in_sets` of every city of ``summary`` at once: each set is ranked
+    once (环办〔2014〕64号 ranking rules, ``ranking_city_sets``).
+
+    Parameters
+    ----------
+    summary, indicator, provinces, lower_is_better, allow_mixed_editions
+        As :func:`rank_in_sets`.
+
+    Returns
+    -------
+    DataFrame or LazyFrame
+        ``city`` then the columns of :func:`rank_in_sets`, one row per city and set
+        that lists it (cities of ``summary`` only), by set then rank.
+
+    Examples
+    --------
+    >>> s = pl.DataFrame({"city": ["北京", "天津", "石家庄"], "composite_index": [4.2, 4.8, 5.6]})
+    >>> r = ranks_in_sets(s).filter(pl.col("set") == "jjj_2p26")
+    >>> r.select("city", "rank").rows()
+    [('北京', 1), ('天津', 2), ('石家庄', 3)]
+    """
+    lf, was_lazy = to_lazy(summary, name="summary")
+    df = lf.collect()
+    require_columns(df.schema, ["city", indicator], name="summary")
+    rows = _set_rank_rows(df, indicator, provinces, lower_is_better, allow_mixed_editions)
+    return finish(rows.lazy(), was_lazy)
+
+
+_SET_RANK_SCHEMA: dict[str, Any] = {
+    "city": pl.String, "set": pl.String, "set_zh": pl.String, "set_en": pl.String,
+    "set_size": pl.Int64, "n_in_data": pl.Int64, "n_ranked": pl.Int64, "rank": pl.Int64,
+    "rank_from_worst": pl.Int64, "tied": pl.Boolean, "rank_label": pl.String,
+    "rank_value": pl.Float64, "complete": pl.Boolean, "verification": pl.String,
+}  # fmt: skip
+
+
+def _set_rank_rows(
+    df: pl.DataFrame,
+    indicator: str,
+    provinces: Mapping[str, str] | None,
+    lower_is_better: bool | None,
+    allow_mixed_editions: bool,
+    only: str | None = None,
+) -> pl.DataFrame:
+    """The rows of :func:`ranks_in_sets` (of the sets listing ``only`` when given)."""
     out = []
     for code, _, meta, cities, weakest in _set_groups(provinces):
-        if city not in cities:
+        if only is not None and only not in cities:
             continue
         part = df.filter(pl.col("city").is_in(cities))
+        if part.is_empty():
+            continue
         ranked = rank_cities(
             part,
             indicator,
             lower_is_better=lower_is_better,
             allow_mixed_editions=allow_mixed_editions,
         )
-        got = ranked.filter(pl.col("city") == city)
-        if got.is_empty():
-            continue
-        r = got.row(0, named=True)
+        if only is not None:
+            ranked = ranked.filter(pl.col("city") == only)
+        size = int(meta["set_size"])
         out.append(
-            {
-                "set": code,
-                "set_zh": meta["set_zh"],
-                "set_en": meta["set_en"],
-                "set_size": int(meta["set_size"]),
-                "n_in_data": part.height,
-                "n_ranked": r["n_ranked"],
-                "rank": r["rank"],
-                "rank_from_worst": r["rank_from_worst"],
-                "tied": r["tied"],
-                "rank_label": r["rank_label"],
-                "rank_value": r["rank_value"],
-                "complete": r["n_ranked"] == int(meta["set_size"]),
-                "verification": weakest,
-            }
+            ranked.sort("rank", "city", nulls_last=True).select(
+                "city",
+                set=pl.lit(code),
+                set_zh=pl.lit(meta["set_zh"]),
+                set_en=pl.lit(meta["set_en"]),
+                set_size=pl.lit(size, pl.Int64),
+                n_in_data=pl.lit(part.height, pl.Int64),
+                n_ranked="n_ranked",
+                rank="rank",
+                rank_from_worst="rank_from_worst",
+                tied="tied",
+                rank_label="rank_label",
+                rank_value="rank_value",
+                complete=pl.col("n_ranked") == size,
+                verification=pl.lit(weakest),
+            )
         )
-    schema = {
-        "set": pl.String, "set_zh": pl.String, "set_en": pl.String, "set_size": pl.Int64,
-        "n_in_data": pl.Int64, "n_ranked": pl.Int64, "rank": pl.Int64,
-        "rank_from_worst": pl.Int64, "tied": pl.Boolean, "rank_label": pl.String,
-        "rank_value": pl.Float64, "complete": pl.Boolean, "verification": pl.String,
-    }  # fmt: skip
-    result = pl.DataFrame(out, schema=schema, strict=False)
-    return finish(result.lazy(), was_lazy)
+    if not out:
+        return pl.DataFrame(schema=_SET_RANK_SCHEMA)
+    return pl.concat([o.cast(_SET_RANK_SCHEMA) for o in out])
 
 
 #: The lists of :func:`set_lists`, in the order MEE publishes them: best and worst by the

@@ -35,13 +35,15 @@ from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
 from . import monthly_trends, three_year
-from .domains import all_city_figures, cwqi_figures
+from .completeness import station_completeness
+from .domains import DATA_ERRORS, all_city_figures, cwqi_figures
 from .ranks import (
     CHANGE_RANK,
     RANK_EDITIONS,
     RANK_INDICATORS,
     city_ranks,
     set_ranks,
+    set_ranks_of_every_city,
     set_tables,
 )
 from .record import city_records, same_window
@@ -71,7 +73,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout and values; a store of another version is recomputed.
-FIGURES_VERSION = 11
+FIGURES_VERSION = 12
 
 
 class Span(Protocol):
@@ -139,6 +141,17 @@ class CityEvaluations:
     three_year : polars.DataFrame or None
         :func:`indicators.figures.three_year.three_year_means` of a calendar-year period
         (every city whose series reaches back to 1 January of Y-2); None otherwise.
+    set_ranks : polars.DataFrame or None
+        :func:`indicators.figures.ranks.set_ranks_of_every_city`: every city's
+        composite-index rank in each official set and its province.
+    previous_own : polars.DataFrame or None
+        The comparison period as evaluated under its own rules (editions in force
+        then), when ``rules`` are set: the evaluation table shows it beside
+        ``previous``; None otherwise.
+    completeness : polars.DataFrame or None
+        :func:`indicators.figures.completeness.station_completeness` of every station
+        in the period, with its ``city`` first; None when the station hours fail their
+        checks (each report then computes its city's).
     domains : dict or None
         :func:`indicators.figures.domains.all_city_figures`: every city's figures of the
         other domains (surface water, drinking water, sea, black-odorous water bodies,
@@ -165,6 +178,9 @@ class CityEvaluations:
     trend_series: pl.DataFrame | None = None
     trends: pl.DataFrame | None = None
     three_year: pl.DataFrame | None = None
+    set_ranks: pl.DataFrame | None = None
+    previous_own: pl.DataFrame | None = None
+    completeness: pl.DataFrame | None = None
     domains: dict[str, pl.DataFrame] | None = None
 
     def city(self, name: str) -> dict[str, Any]:
@@ -475,12 +491,68 @@ def _compute_city_evaluations(
     if got is None:
         return None
     summary, daily = got
+    previous, rules, own = _comparison(data, stations, summary, compare, edition, failed)
+    have = set(summary["city"].to_list())
+    for city in _cities(stations):
+        if city not in have and city not in failed:
+            failed[city] = ""
+    changes = None if previous is None else air.compare_periods(summary, previous)
+    dust = dust_flags(data, sorted(have))
+    ranks, refused = city_ranks(summary, previous)
+    history = city_history(data, stations, period.end, history_edition(edition, period.end))
+    series, tests, means = _history_figures(history, period, dust)
+    spans = {"period": (period.start, period.end), "compare": (compare.start, compare.end)}
+    return CityEvaluations(
+        summary,
+        previous,
+        rules,
+        failed,
+        daily,
+        changes,
+        monthly_evaluations(daily, period, dust),
+        ranks=ranks,
+        rank_refused=refused,
+        cwqi=cwqi_figures(data, period.start, period.end, compare.start, compare.end),
+        record=_record(data, stations, period, compare, summary, previous),
+        history=history,
+        set_lists=set_tables(stations, summary, previous),
+        set_ranks=set_ranks_of_every_city(stations, summary),
+        previous_own=own,
+        completeness=_station_completeness(data, stations, period, edition),
+        trend_series=series,
+        trends=tests,
+        three_year=means,
+        domains=all_city_figures(data, _cities(stations), spans),
+    )
+
+
+def _cities(stations: pl.DataFrame) -> list[str]:
+    return stations["city"].unique(maintain_order=True).to_list()
+
+
+def _comparison(
+    data: str | Path,
+    stations: pl.DataFrame,
+    summary: pl.DataFrame,
+    compare: Span,
+    edition: str,
+    failed: dict[str, str],
+) -> tuple[pl.DataFrame | None, tuple[str, str] | None, pl.DataFrame | None]:
+    """``(previous, rules, own)``: every city's comparison period, evaluated twice when needed.
+
+    ``previous`` under the period's rules when they differ (``rules``, the
+    :func:`comparison_rules` of the first city with data in both), ``own`` under its
+    own rules (None when the rules are the same).
+    """
     known, rules = _first_city_rules(data, stations, summary, compare, edition)
     if known:  # evaluated once, under the period's rules when they differ
         edition_c, limits_c = rules or (edition, "auto")
         before = _evaluate_cities(data, stations, compare, edition_c, limits_c, failed)
+        own = None
+        if rules is not None:
+            own = _evaluate_cities(data, stations, compare, edition, "auto", failed)
     else:
-        before = _evaluate_cities(data, stations, compare, edition, "auto", failed)
+        before = own = _evaluate_cities(data, stations, compare, edition, "auto", failed)
         if before is not None:
             both = summary.join(before[0].select("city"), on="city", how="semi")
             if both.height:
@@ -490,39 +562,24 @@ def _compute_city_evaluations(
             if rules is not None:
                 before = _evaluate_cities(data, stations, compare, rules[0], rules[1], failed)
     previous = None if before is None else before[0]
-    have = set(summary["city"].to_list())
-    for city in stations["city"].unique(maintain_order=True).to_list():
-        if city not in have and city not in failed:
-            failed[city] = ""
-    changes = None if previous is None else air.compare_periods(summary, previous)
-    dust = dust_flags(data, sorted(have))
-    monthly = monthly_evaluations(daily, period, dust)
-    ranks, refused = city_ranks(summary, previous)
-    lists = set_tables(stations, summary, previous)
-    cwqi = cwqi_figures(data, period.start, period.end, compare.start, compare.end)
-    record = _record(data, stations, period, compare, summary, previous)
-    history = city_history(data, stations, period.end, history_edition(edition, period.end))
-    series, tests, means = _history_figures(history, period, dust)
-    spans = {"period": (period.start, period.end), "compare": (compare.start, compare.end)}
-    others = all_city_figures(data, stations["city"].unique(maintain_order=True).to_list(), spans)
-    return CityEvaluations(
-        summary,
-        previous,
-        rules,
-        failed,
-        daily,
-        changes,
-        monthly,
-        ranks=ranks,
-        rank_refused=refused,
-        cwqi=cwqi,
-        record=record,
-        history=history,
-        set_lists=lists,
-        trend_series=series,
-        trends=tests,
-        three_year=means,
-        domains=others,
+    return previous, rules, None if own is None or rules is None else own[0]
+
+
+def _station_completeness(
+    data: str | Path, stations: pl.DataFrame, period: Span, edition: str
+) -> pl.DataFrame | None:
+    """Every station's valid hours and days in the period, with its ``city``.
+
+    None on a data error: each report then computes its city's and says why.
+    """
+    try:
+        hourly = city_hours(data, stations, period.start, period.end, by_station=False)
+        got = station_completeness(hourly, stations, period.start, period.end, edition)
+    except DATA_ERRORS:
+        return None
+    cities = stations.select("station", "city")
+    return got.join(cities, on="station", how="left", maintain_order="left").select(
+        "city", *got.columns
     )
 
 

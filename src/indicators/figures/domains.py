@@ -43,11 +43,12 @@ CWQI_LIST_ROWS = 30
 
 #: What bad data raise (the boundary's errors, polars' on a table it cannot read or cast):
 #: the stage leaves those cities to their reports; anything else is a defect and raises.
-_DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
+DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
 
 __all__ = [
     "CITY_KEY",
     "CWQI_LIST_ROWS",
+    "DATA_ERRORS",
     "DOMAIN_TABLES",
     "FIGURE_PARTS",
     "INDEX",
@@ -673,7 +674,7 @@ def _at_once(
         warnings.simplefilter("always")
         try:
             got = _DOMAINS[domain](tables, *span, group)
-        except _DATA_ERRORS:  # the city's own computation says why (see _in_halves)
+        except DATA_ERRORS:  # the city's own computation says why (see _in_halves)
             got = None
     return got, tuple(str(w.message) for w in caught)
 
@@ -709,7 +710,7 @@ def _domain_cities(
         return []
     try:
         tables = _tables(data, domain)
-    except _DATA_ERRORS:  # unreadable: the reports read them again and say why
+    except DATA_ERRORS:  # unreadable: the reports read them again and say why
         return []
     registry = tables[DOMAIN_TABLES[domain][1][0]]
     mine = registry["city"].drop_nulls().unique(maintain_order=True).to_list()

@@ -19,7 +19,14 @@ import polars as pl
 
 from .. import contract
 from ..errors import IndicatorInputError
-from ..ranking import SET_LIST_SIZE, rank_change, rank_cities, rank_in_sets, set_lists
+from ..ranking import (
+    SET_LIST_SIZE,
+    rank_change,
+    rank_cities,
+    rank_in_sets,
+    ranks_in_sets,
+    set_lists,
+)
 
 __all__ = [
     "CHANGE_RANK",
@@ -29,6 +36,7 @@ __all__ = [
     "provinces",
     "set_ranks",
     "set_tables",
+    "set_ranks_of_every_city",
 ]
 
 #: Figures cities are ranked by.
@@ -146,6 +154,32 @@ def set_ranks(data: str | Path, summary: pl.DataFrame, city: str) -> pl.DataFram
         return rank_in_sets(frame, city, provinces=provinces(stations))
     except IndicatorInputError:
         return pl.DataFrame()
+
+
+def set_ranks_of_every_city(stations: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
+    """Every city's composite-index rank in each official city set and in its province.
+
+    :func:`indicators.ranking.ranks_in_sets` of the period evaluation of every city
+    (each set ranked once); a city's rows are :func:`set_ranks` of that city.
+
+    Parameters
+    ----------
+    stations : polars.DataFrame
+        The folder's station list (``city``, optional ``province``).
+    summary : polars.DataFrame
+        :func:`indicators.air.evaluate_period` of every city of the folder.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``city`` and the columns of :func:`set_ranks`; no row when the composite
+        index cannot be ranked (editions differ: :func:`city_ranks` says why).
+    """
+    frame = summary.select("city", "composite_index", *RANK_EDITIONS["composite_index"])
+    try:
+        return ranks_in_sets(frame, provinces=provinces(stations))
+    except IndicatorInputError:
+        return ranks_in_sets(frame.clear())
 
 
 def provinces(stations: pl.DataFrame) -> dict[str, str] | None:

@@ -135,8 +135,9 @@ class ReportContext:
         The comparison period under the period's last HJ 633 edition and its
         GB 3095 limits, when the two periods were computed under different editions
         or limits (:func:`comparison_rules`).
-    hourly : polars.DataFrame
-        Station hours of the period (for the completeness appendix).
+    hourly : polars.DataFrame or None
+        Station hours of the period, read only when the figures store has not the
+        city's station completeness (for the completeness appendix).
     targets : polars.DataFrame or None
         The targets file's rows (see :func:`load_targets`).
     notes : list of str
@@ -154,7 +155,7 @@ class ReportContext:
     previous: dict[str, Any]
     change: dict[str, Any]
     recomputed: dict[str, Any] | None
-    hourly: pl.DataFrame
+    hourly: pl.DataFrame | None
     targets: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     cited: dict[str, str] = field(default_factory=dict)
@@ -338,7 +339,9 @@ def load_context(params: ReportParams) -> ReportContext:
             )
         notes.extend(f"figures: {w}" for w in store.warnings)
         daily = store.daily.filter(pl.col("city") == params.city)
-        hourly = figures.city_hours(params.data, stations, p.start, p.end)
+        hourly = None
+        if store.completeness is None:  # the stage could not compute it: the report does
+            hourly = figures.city_hours(params.data, stations, p.start, p.end)
         summary, previous, change, recomputed = mine["summary"], mine["previous"], {}, None
         if not previous:
             before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
@@ -354,8 +357,7 @@ def load_context(params: ReportParams) -> ReportContext:
             change = mine["change"]
             if store.rules is not None:  # the comparison as evaluated under its own rules
                 recomputed = previous
-                before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
-                previous = before[1].row(0, named=True) if before and before[1].height else {}
+                previous = _own_rules_previous(params, stations, store)
         return ReportContext(
             params,
             stations,
@@ -370,6 +372,19 @@ def load_context(params: ReportParams) -> ReportContext:
         )
 
     return _record_warnings(notes, "air", compute)
+
+
+def _own_rules_previous(
+    params: ReportParams, stations: pl.DataFrame, store: figures.CityEvaluations
+) -> dict[str, Any]:
+    """The city's comparison period as evaluated under its own rules (the store's row)."""
+    own = store.previous_own
+    if own is not None:
+        got = own.filter(pl.col("city") == params.city)
+        return got.row(0, named=True) if got.height else {}
+    c = params.compare  # a store entry without it: this city's, computed here
+    before = figures.evaluate_air(params.data, stations, c.start, c.end, params.edition)
+    return before[1].row(0, named=True) if before and before[1].height else {}
 
 
 def _city_history(ctx: ReportContext) -> pl.DataFrame:
@@ -1235,10 +1250,15 @@ def set_ranks(ctx: ReportContext) -> pl.DataFrame:
     the folder (:attr:`ReportContext.cities`).
     """
     if "set_ranks" not in ctx.cache:
-        ctx.cache["set_ranks"] = figures.set_ranks(
-            ctx.params.data, ctx.cities.summary, ctx.params.city
-        )
+        ctx.cache["set_ranks"] = _city_set_ranks(ctx, ctx.cities)
     return ctx.cache["set_ranks"]
+
+
+def _city_set_ranks(ctx: ReportContext, store: CityFigures) -> pl.DataFrame:
+    """The report city's rows of a store's ``set_ranks`` (computed here without them)."""
+    if store.set_ranks is None:
+        return figures.set_ranks(ctx.params.data, store.summary, ctx.params.city)
+    return store.set_ranks.filter(pl.col("city") == ctx.params.city).drop("city")
 
 
 def set_lists(ctx: ReportContext) -> pl.DataFrame:
@@ -1470,10 +1490,7 @@ def _year_to_date_ranks_json(ctx: ReportContext, names: list[str]) -> dict[str, 
 def _year_to_date_sets(ctx: ReportContext) -> pl.DataFrame:
     """The city's set ranks of the year to date (:func:`set_ranks` of that store), once."""
     if "year_to_date_sets" not in ctx.cache:
-        store = _year_to_date_store(ctx)
-        ctx.cache["year_to_date_sets"] = figures.set_ranks(
-            ctx.params.data, store.summary, ctx.params.city
-        )
+        ctx.cache["year_to_date_sets"] = _city_set_ranks(ctx, _year_to_date_store(ctx))
     return ctx.cache["year_to_date_sets"]
 
 
@@ -2350,11 +2367,18 @@ def station_completeness(ctx: ReportContext) -> pl.DataFrame:
     """Valid hours per pollutant and valid AQI days per station in the period.
 
     :func:`indicators.figures.completeness.station_completeness` of the period's
-    station hours under the report's edition (GB 3095 Table 4 validity rules).
+    station hours under the report's edition (GB 3095 Table 4 validity rules): the
+    figures store's rows of the city (computed for every station at once).
     """
     p = ctx.params.period
+    hourly = ctx.hourly
+    if hourly is None:  # the figures store has every station's
+        stored = ctx.cities.completeness
+        if stored is not None:
+            return stored.filter(pl.col("city") == ctx.params.city).drop("city")
+        hourly = figures.city_hours(ctx.params.data, ctx.stations, p.start, p.end)
     return completeness_figures.station_completeness(
-        ctx.hourly, ctx.stations, p.start, p.end, ctx.params.edition
+        hourly, ctx.stations, p.start, p.end, ctx.params.edition
     )
 
 
