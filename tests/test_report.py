@@ -1530,6 +1530,49 @@ def test_a_quarterly_report_gives_the_year_to_date_too(data):
     assert sec.year_to_date_values(open_report("清河市", "2026Q1", data=str(data))) is None
 
 
+def test_a_monthly_report_gives_the_water_figures_of_the_year_to_date(data):
+    """1—3月 surface water as the monthly bulletins give it: the 2011 method's shares and the
+    CWQI of the whole window against the same window a year earlier."""
+    from indicators import water
+
+    ctx = open_report("清河市", "2026-03", data=str(data), lang="zh")
+    ytd = sec.year_to_date_values(ctx)
+    reg = pl.read_parquet(data / "water_sections.parquet").filter(city="清河市")
+    res = pl.read_parquet(data / "water_results.parquet").filter(
+        pl.col("site").is_in(reg["site"].implode())
+    )
+
+    def window(first: date, last: date) -> dict:
+        rows = res.filter(pl.col("date").is_between(first, last))
+        return water.summary(rows, reg, by="city", period="all").row(0, named=True)
+
+    now, then = (
+        window(date(2026, 1, 1), date(2026, 3, 31)),
+        window(date(2025, 1, 1), date(2025, 3, 31)),
+    )
+    assert ytd["share_I_III"]["value"] == now["share_I_III"]
+    assert ytd["share_I_III"]["previous"] == then["share_I_III"]
+    assert ytd["share_I_III"]["change"] == round(now["share_I_III"] - then["share_I_III"], 1)
+    assert ytd["n_worse_V"] == {
+        "value": now["n_worse_V"],
+        "previous": then["n_worse_V"],
+        "change": now["n_worse_V"] - then["n_worse_V"],
+    }
+    assert ytd["section_compliance"]["value"] == now["compliance"]
+    # the window's CWQI against a year earlier (城市地表水环境质量排名技术规定)
+    cwqi_now = water.cwqi(
+        res.filter(pl.col("date").is_between(date(2026, 1, 1), date(2026, 3, 31))), reg, by="city"
+    )
+    assert ytd["cwqi"]["value"] == pytest.approx(cwqi_now["cwqi"].item(), abs=1e-12)
+    assert ytd["cwqi"]["change"] == pytest.approx(
+        (ytd["cwqi"]["value"] - ytd["cwqi"]["previous"]) / ytd["cwqi"]["previous"] * 100
+    )
+    keys = [f["key"] for f in sec.year_to_date_figures(ctx)["figures"]]
+    assert keys[4:] == ["section_compliance", "share_I_III", "n_worse_V", "cwqi"]
+    text = re.sub("<[^>]+>", " ", html.unescape(sec.headline(ctx)._repr_html_()))
+    assert f"{ytd['cwqi']['value']:.4f}" in text and "城市水质指数" in text
+
+
 def test_a_monthly_report_ranks_the_year_to_date_too(data):
     """1—N月累计排名: the city's ranks of the year-to-date store, in the page and the JSON."""
     from indicators import figures

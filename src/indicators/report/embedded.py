@@ -61,10 +61,12 @@ within a version, keys may be added):
     - ``invalid_reason``: the reason the card shows when ``valid`` is false;
     - ``shown``: false for a card without data folded into the "no data" line.
 ``year_to_date`` : object or null
-    1—N月累计 of a monthly report (null otherwise): ``period`` and ``compare``
-    (as above) and ``figures``, one object per air headline figure with
-    ``key``, ``label``, ``value``, ``unit``, ``previous``, ``change`` and
-    ``change_kind``.
+    1—N月累计 of a monthly report, 1—N季度 of a quarterly one (null otherwise):
+    ``period`` and ``compare`` (as above) and ``figures``, one object per air
+    headline figure and, when the city has surface-water sections, per
+    surface-water figure (``section_compliance``, ``share_I_III``, ``n_worse_V``,
+    ``cwqi``), with ``key``, ``label``, ``value``, ``unit``, ``previous``,
+    ``change`` and ``change_kind``.
 ``ranks`` : object or null
     The ranking section (null when the report has none): ``indicators`` (the
     ranked figures: ``composite_index``, ``good_day_ratio``, ``PM2.5``,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -604,19 +604,28 @@ def headline_values(ctx: ReportContext) -> dict[str, dict[str, Any]]:
     targets = _target_rows(ctx, values)
     out = {}
     for card in CARDS:
-        v = values.get(card.key, {"value": None, "previous": None, "change": None})
-        if v["change"] is None and v["value"] is not None and v["previous"] is not None:
-            if card.change == "pct":
-                v["change"] = (
-                    round((v["value"] - v["previous"]) / v["previous"] * 100, 1)
-                    if v["previous"]
-                    else None
-                )
-            else:
-                v["change"] = round(v["value"] - v["previous"], card.decimals)
+        v = _with_change(card, values.get(card.key, {"value": None, "previous": None}))
         t = targets.get(card.key, {})
         out[card.key] = {**v, "target": t.get("target"), "met": t.get("meets")}
     return out
+
+
+def _with_change(card: Indicator, v: dict[str, Any]) -> dict[str, Any]:
+    """``v`` (``value``, ``previous``, ``change``) with its change filled in when missing.
+
+    Given both values: percent for ``pct`` figures, else the difference (points, count).
+    """
+    v = {"change": None, **v}
+    if v["change"] is None and v["value"] is not None and v["previous"] is not None:
+        if card.change == "pct":
+            v["change"] = (
+                round((v["value"] - v["previous"]) / v["previous"] * 100, 1)
+                if v["previous"]
+                else None
+            )
+        else:
+            v["change"] = round(v["value"] - v["previous"], card.decimals)
+    return v
 
 
 def _change_text(ctx: ReportContext, card: Indicator, change: float) -> tuple[str, str]:
@@ -715,6 +724,11 @@ def headline(ctx: ReportContext) -> Section:
     return Section("headline", ctx.t("headline"), parts, meta)
 
 
+def _card_number(card: Indicator, value: Any) -> str:
+    """A figure as its card prints it: the indicator's decimals (a count as it is)."""
+    return _fmt(value) if card.change == "diff" else _fmt(float(value), card.decimals)
+
+
 def _card_view(ctx: ReportContext, card: Indicator, v: dict[str, Any]) -> dict[str, Any]:
     """A row of :func:`headline_cards` as its card shows it: texts, target, change.
 
@@ -736,10 +750,9 @@ def _card_view(ctx: ReportContext, card: Indicator, v: dict[str, Any]) -> dict[s
     change, change_class = None, "same"
     if v["change"] is not None:
         change, change_class = _change_text(ctx, card, v["change"])
-    diff = card.change == "diff"
     return {
         **view,
-        "value": _fmt(v["value"]) if diff else _fmt(float(v["value"]), card.decimals),
+        "value": _card_number(card, v["value"]),
         "raw": v["value"],
         "unit": card.symbol,
         "invalid": v["invalid_reason"] if v["valid"] is False else None,
@@ -840,8 +853,53 @@ def year_to_date_values(ctx: ReportContext) -> dict[str, Any] | None:
         if mine.get("summary"):
             figures_ = _air_figures(mine["summary"], mine["previous"], mine["change"])
             out = {"period": ytd, "compare": before, **figures_}
+            out |= _year_to_date_water(ctx, store, ytd, before)
         ctx.cache["year_to_date"] = out
     return ctx.cache["year_to_date"]
+
+
+#: The surface-water figures a monthly or quarterly report gives for the year to date too
+#: (1—N月, and 1—N季度 of the quarterly water reports since 2022), with the CWQI.
+YEAR_TO_DATE_WATER = ("section_compliance", "share_I_III", "n_worse_V", "cwqi")
+
+
+def _year_to_date_water(
+    ctx: ReportContext, store: CityFigures, ytd: Any, before: Any
+) -> dict[str, dict[str, Any]]:
+    """``{key: {value, previous, change}}`` of :data:`YEAR_TO_DATE_WATER` the city has.
+
+    From the year-to-date entry of the figures store (the surface-water summary of
+    the 2011 method and the CWQI of the ranking rules, computed for every city once).
+    """
+    if available(ctx.params.data, *domains.DOMAIN_TABLES["water"]) is not None:
+        return {}
+    now, then = (
+        _stored_figures(ctx, store.domains, "water", per, previous)
+        for per, previous in ((ytd, False), (before, True))
+    )
+    out = {}
+    for key in YEAR_TO_DATE_WATER[:-1]:
+        _, part, column = DOMAIN_CARDS[key]
+        v = {
+            "value": ((now or {}).get(part) or {}).get(column),
+            "previous": ((then or {}).get(part) or {}).get(column),
+        }
+        if v["value"] is not None:
+            out[key] = _with_change(INDICATORS[key], v)
+    cwqi = None if store.cwqi is None else store.cwqi.filter(city=ctx.params.city, ranking="status")
+    if cwqi is not None and cwqi.height and cwqi["cwqi"][0] is not None:
+        row = cwqi.row(0, named=True)
+        out["cwqi"] = {
+            "value": row["cwqi"],
+            "previous": row["cwqi_previous"],
+            "change": row["cwqi_change"],
+        }
+    return out
+
+
+def _year_to_date_keys(ytd: dict[str, Any]) -> list[str]:
+    """The figures of a year to date, in table order: air, then the water ones it has."""
+    return [k for k in (*_AIR_CARDS, *YEAR_TO_DATE_WATER) if k in ytd]
 
 
 def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
@@ -854,7 +912,6 @@ def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
     ytd = year_to_date_values(ctx)
     if ytd is None:
         return None
-    cards = {c.key: c for c in CARDS}
     return {
         "period": _period_json(ytd["period"], ctx.lang),
         "compare": _period_json(ytd["compare"], ctx.lang),
@@ -863,12 +920,12 @@ def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
                 "key": key,
                 "label": ctx.t(key),
                 "value": ytd[key]["value"],
-                "unit": cards[key].symbol,
+                "unit": INDICATORS[key].symbol,
                 "previous": ytd[key]["previous"],
                 "change": ytd[key]["change"],
-                "change_kind": cards[key].change,
+                "change_kind": INDICATORS[key].change,
             }
-            for key in _AIR_CARDS
+            for key in _year_to_date_keys(ytd)
         ],
     }
 
@@ -876,18 +933,19 @@ def year_to_date_figures(ctx: ReportContext) -> dict[str, Any] | None:
 def _year_to_date_view(ctx: ReportContext, ytd: dict[str, Any]) -> dict[str, Any]:
     """The year-to-date table of a monthly report's headline: its title and the table."""
     lang = ctx.lang
-    cards = {c.key: c for c in CARDS}
     rows = []
-    for key in _AIR_CARDS:
-        v, card = ytd[key], cards[key]
+    for key in _year_to_date_keys(ytd):
+        v, card = ytd[key], INDICATORS[key]
         unit = f" {card.symbol}" if card.symbol and card.symbol != "%" else card.symbol
+        value, before = (
+            None if x is None else f"{_card_number(card, x)}{unit}"
+            for x in (v["value"], v["previous"])
+        )
         rows.append(
             {
                 "indicator": ctx.t(key),
-                "value": "—" if v["value"] is None else f"{_fmt(v['value'])}{unit}",
-                "previous": ctx.t("no_value")
-                if v["previous"] is None
-                else f"{_fmt(v['previous'])}{unit}",
+                "value": value or "—",
+                "previous": before or ctx.t("no_value"),
                 "change": "—" if v["change"] is None else _change_text(ctx, card, v["change"])[0],
             }
         )
@@ -1812,19 +1870,30 @@ def _figures(ctx: ReportContext, domain: str, *, previous: bool = False) -> dict
         if available(ctx.params.data, module, tables) is not None:
             ctx.cache[key] = None
             return None
-        city, stored = ctx.params.city, ctx.cities.domains
-        try:
-            got = domains.city_figures(stored, domain, city, previous=previous)
-            said = domains.city_warnings(stored, domain, city, previous=previous)
-            ctx.notes.extend(f"{domain}: {w}" for w in said)
-        except domains.NotStoredError:
-            per = ctx.params.compare if previous else ctx.params.period
-            figures = getattr(domains, f"{domain}_figures")
-            got = _record_warnings(
-                ctx.notes, domain, lambda: figures(ctx.params.data, city, per.start, per.end)
-            )
-        ctx.cache[key] = got
+        per = ctx.params.compare if previous else ctx.params.period
+        ctx.cache[key] = _stored_figures(ctx, ctx.cities.domains, domain, per, previous)
     return ctx.cache[key]
+
+
+def _stored_figures(
+    ctx: ReportContext,
+    stored: Mapping[str, pl.DataFrame] | None,
+    domain: str,
+    per: Any,
+    previous: bool,
+) -> dict[str, Any] | None:
+    """The city's figures of a domain from a store entry's tables, computed when not there."""
+    city = ctx.params.city
+    try:
+        got = domains.city_figures(stored, domain, city, previous=previous)
+        said = domains.city_warnings(stored, domain, city, previous=previous)
+        ctx.notes.extend(f"{domain}: {w}" for w in said)
+    except domains.NotStoredError:
+        compute = getattr(domains, f"{domain}_figures")
+        got = _record_warnings(
+            ctx.notes, domain, lambda: compute(ctx.params.data, city, per.start, per.end)
+        )
+    return got
 
 
 def _missing_line(ctx: ReportContext, key: str, why: str) -> Section:
