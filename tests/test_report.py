@@ -739,9 +739,12 @@ def test_a_monthly_report_embeds_its_year_to_date_and_exports_it(data, tmp_path)
     path = write_xlsx(got, tmp_path / "r.xlsx")
     wb = load_workbook(path)
     sheets = ["报告信息", "主要指标", "1—3月累计", "排名", "分组排名", "分组排名名单"]
-    assert wb.sheetnames == sheets
+    assert wb.sheetnames == [*sheets, "1—3月累计分组排名名单"]
     lists = list(wb["分组排名名单"].iter_rows(min_row=2, values_only=True))
     assert [r[4] for r in lists] == [r["city"] for r in got["ranks"]["set_lists"]]
+    lists = list(wb["1—3月累计分组排名名单"].iter_rows(min_row=2, values_only=True))
+    ytd_lists = got["ranks"]["year_to_date"]["set_lists"]
+    assert [(r[4], r[6]) for r in lists] == [(r["city"], r["current"]) for r in ytd_lists]
     rows = list(wb["1—3月累计"].iter_rows(values_only=True))
     assert rows[0][2] == "数值（2026年1—3月）" and rows[0][4] == "比较期数值（2025年1—3月）"
     assert [r[2] for r in rows[1:]] == [f["value"] for f in ytd["figures"]]
@@ -1178,15 +1181,19 @@ def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang, monkeypat
     f.previous = f.previous.with_columns(
         composite_index=pl.col("city").replace_strict(prev, default=None)
     )
-    f.set_lists, f.ranks = None, None
+    f.set_lists, f.ranks, f.set_ranks = None, None, None
     ctx.cache.clear()
-    page = sec.ranking(ctx)._repr_html_()
+    # the period's lists: those before the year to date's (1—3月累计, shown in full)
+    ytd = sec.year_to_date_values(ctx)["period"].display(lang)
+    ytd_title = label("ytd_set_lists", lang, period=ytd)
+    page, ytd_page = sec.ranking(ctx)._repr_html_().split(ytd_title)
     assert _set_list_tables(page) == []
+    assert _set_list_tables(ytd_page)  # no table of every city's year to date: listed
     same = label("set_same_as_ranking", lang, n=3)
     assert html.unescape(re.sub("<[^>]+>", "", page)).count(same) == 3  # 2+26, 168, province
-    assert "ind-ranking" in page  # the table of every city is there
+    assert "ind-ranking" in ytd_page  # the table of every city is there, after the lists
     monkeypatch.setattr(sec, "_same_as_ranking", lambda ctx, mine: False)
-    page = sec.ranking(ctx)._repr_html_()
+    page = sec.ranking(ctx)._repr_html_().split(ytd_title)[0]
     tables = _set_list_tables(page)
     # each set: one index table (the 3 cities: best and worst are the same
     # cities) and the change lists, best and worst (the worst without 石家庄)
@@ -1198,8 +1205,13 @@ def test_ranking_shows_the_mee_lists_of_each_set(data, tmp_path, lang, monkeypat
         ["3", "石家庄", "5.00", "+25.0%"],
     ]
     change_worst = [["1", "天津", "4.00", "0.0%"], ["2", "北京", "4.00", "−20.0%"]]
-    assert tables == [index, change_best, change_worst] * 3  # 2+26, 168, the province
+    # 2+26 first; the 168 and the province hold the same 3 cities: not listed again
+    assert tables == [index, change_best, change_worst]
     text = html.unescape(re.sub("<[^>]+>", "", page))
+    first = sec.set_ranks(ctx).row(0, named=True)
+    assert first["set"] == "jjj_2p26"
+    again = label("set_same_as_set", lang, set=first["set_zh" if lang == "zh" else "set_en"])
+    assert text.count(again) == 2
     if lang == "zh":
         assert "京津冀及周边地区“2+26”城市（共 28 个城市，数据中有其中 3 个" in text
         assert (
@@ -1595,8 +1607,21 @@ def test_a_monthly_report_ranks_the_year_to_date_too(data):
                  value=f"{want['composite_index']:.2f}", rank=want["composite_index_rank"],
                  n=want["composite_index_n"])  # fmt: skip
     assert line in text.split("2026年1—3月累计排名")[1]
+    # the year to date's MEE lists: the store's, of the sets the city is ranked in
+    stations = pl.read_parquet(data / "stations.parquet")
+    lists = figures.set_tables(stations, store.summary, store.previous)
+    sets = {(r["set"], r["set_zh"]) for r in got["sets"]}
+    assert sets and got["set_lists"] == [
+        r for r in lists.to_dicts() if (r["set"], r["set_zh"]) in sets
+    ]
+    after = text.split("2026年1—3月累计分组排名")[1]
+    best = [r for r in got["set_lists"] if r["list"] == "best"]
+    assert [c for c in after.split() if c in {r["city"] for r in best}][: len(best)] == [
+        r["city"] for r in best
+    ]
     year = sec.ranking(open_report("清河市", "2026", data=str(data)))
     assert year.metadata["ranks"]["year_to_date"] is None
+    assert "累计分组排名" not in html.unescape(year._repr_html_())
 
 
 @pytest.mark.parametrize(

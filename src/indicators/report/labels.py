@@ -311,6 +311,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "{indicator} {value}: rank {rank} of {n} cities",
     ),
     "ytd_ranks": ("{period}累计排名", "Ranks of the year to date, {period}"),
+    "ytd_set_lists": ("{period}累计分组排名", "Set lists of the year to date, {period}"),
     "set_ranks": (
         "本市在各排名范围内的综合指数排名",
         "This city's composite-index rank in each set of cities",
@@ -329,6 +330,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "数据中该范围的城市即下表全部 {n} 个城市，名次与下表相同，不再单列。",
         "The data hold, of this set, exactly the {n} cities of the table below: the same ranks,"
         " not listed again.",
+    ),
+    "set_same_as_set": (
+        "数据中该范围的城市与{set}相同，名次相同，不再单列。",
+        "The data hold, of this set, the cities of {set}: the same ranks, not listed again.",
     ),
     "cwqi_index": ("城市水质指数", "CWQI"),
     "cwqi_change_rate": ("水质指数变化率（%）", "CWQI change (%)"),

@@ -1327,19 +1327,20 @@ def set_lists(ctx: ReportContext) -> pl.DataFrame:
     :func:`set_ranks`.
     """
     if "set_lists" not in ctx.cache:
-        f = ctx.cities
-        lists = f.set_lists
-        if lists is None:  # figures computed without a store
-            stations = pl.read_parquet(contract.table_file(ctx.params.data, "stations"))
-            lists = figures.set_tables(stations, f.summary, f.previous)
-        mine = set_ranks(ctx)
-        if mine.is_empty() or lists.is_empty():
-            lists = lists.clear()
-        else:
-            keys = mine.select("set", "set_zh")
-            lists = lists.join(keys, on=["set", "set_zh"], how="semi", maintain_order="left")
-        ctx.cache["set_lists"] = lists
+        ctx.cache["set_lists"] = _city_set_lists(ctx, ctx.cities, set_ranks(ctx))
     return ctx.cache["set_lists"]
+
+
+def _city_set_lists(ctx: ReportContext, store: CityFigures, mine: pl.DataFrame) -> pl.DataFrame:
+    """A store's ``set_lists`` cut to the sets of the city's set ranks ``mine``."""
+    lists = store.set_lists
+    if lists is None:  # figures computed without a store
+        stations = pl.read_parquet(contract.table_file(ctx.params.data, "stations"))
+        lists = figures.set_tables(stations, store.summary, store.previous)
+    if mine.is_empty() or lists.is_empty():
+        return lists.clear()
+    keys = mine.select("set", "set_zh")
+    return lists.join(keys, on=["set", "set_zh"], how="semi", maintain_order="left")
 
 
 def _list_title(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) -> str:
@@ -1378,20 +1379,34 @@ def _list_table(ctx: ReportContext, name: str, rows: pl.DataFrame, whole: bool) 
     return {"title": _list_title(ctx, name, rows, whole), "table": table}
 
 
-def _set_list_views(ctx: ReportContext) -> list[dict[str, Any]]:
-    """Per set: its size and data coverage (``head``), its lists by index and change, a note."""
-    lists = set_lists(ctx)
+def _set_list_views(ctx: ReportContext, year_to_date: bool = False) -> list[dict[str, Any]]:
+    """Per set: its size and data coverage (``head``), its lists by index and change, a note.
+
+    Of the period, or of its year to date (1—N月累计: every list shown, as there is no
+    table of every city's year to date).
+    """
+    if year_to_date:
+        ranks = _year_to_date_sets(ctx)
+        lists = _year_to_date_set_lists(ctx)
+    else:
+        ranks, lists = set_ranks(ctx), set_lists(ctx)
     views = []
-    for r in set_ranks(ctx).iter_rows(named=True):
+    shown: dict[tuple, str] = {}  # the lists shown, as (list, rank, city) rows -> their set
+    for r in ranks.iter_rows(named=True):
         mine = lists.filter(pl.col("set") == r["set"], pl.col("set_zh") == r["set_zh"])
         if mine.is_empty():
             continue
         notes = [_set_note(ctx, mine)]
-        if _same_as_ranking(ctx, mine):  # its lists would repeat the table of every city
+        rows = tuple(mine.select("list", "rank", "city").rows())
+        if not year_to_date and _same_as_ranking(ctx, mine):  # it would repeat the table
             tables = []
             notes.insert(0, ctx.t("set_same_as_ranking", n=mine["n_ranked"].max()))
+        elif rows in shown:  # the data hold the same cities of both sets: the same lists
+            tables = []
+            notes.insert(0, ctx.t("set_same_as_set", set=shown[rows]))
         else:
             tables = _set_tables(ctx, mine)
+            shown[rows] = r["set_zh"] if ctx.lang == "zh" else r["set_en"]
         views.append({"head": _set_head(ctx, r), "lists": tables, "notes": [n for n in notes if n]})
     return views
 
@@ -1504,6 +1519,8 @@ def ranking(ctx: ReportContext) -> Section:
         set_lines=_set_rank_lines(ctx),
         ytd=_year_to_date_ranks(ctx, names),
         sets=_set_list_views(ctx),
+        ytd_sets=_set_list_views(ctx, year_to_date=True) if _year_to_date_store(ctx) else [],
+        ytd_sets_title=_year_to_date_lists_title(ctx),
         table=_ranking_table_html(ctx, shown, names),
         notes=_ranking_notes(ctx, refused, shown.height, table.height),
     )
@@ -1542,7 +1559,22 @@ def _year_to_date_ranks_json(ctx: ReportContext, names: list[str]) -> dict[str, 
         "period": _period_json(year_to_date_values(ctx)["period"], ctx.lang),
         "rows": mine.select(_rank_columns(names)).to_dicts(),
         "sets": _sets_json(_year_to_date_sets(ctx)),
+        "set_lists": _year_to_date_set_lists(ctx).to_dicts(),
     }
+
+
+def _year_to_date_lists_title(ctx: ReportContext) -> str | None:
+    ytd = year_to_date_values(ctx)
+    return None if ytd is None else ctx.t("ytd_set_lists", period=ytd["period"].display(ctx.lang))
+
+
+def _year_to_date_set_lists(ctx: ReportContext) -> pl.DataFrame:
+    """The MEE lists of the year to date, of the sets the city is ranked in, once."""
+    if "year_to_date_set_lists" not in ctx.cache:
+        store = _year_to_date_store(ctx)
+        lists = _city_set_lists(ctx, store, _year_to_date_sets(ctx))
+        ctx.cache["year_to_date_set_lists"] = lists
+    return ctx.cache["year_to_date_set_lists"]
 
 
 def _year_to_date_sets(ctx: ReportContext) -> pl.DataFrame:

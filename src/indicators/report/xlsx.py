@@ -15,6 +15,7 @@ report's decimals). Headers are Chinese (indicator names from
 - ``分组排名``: the city's rank in each official city set, when present;
 - ``分组排名名单``: the MEE lists of those sets (best and worst 20 by the composite
   index and by its change rate), one row per listed city, when present;
+- ``1—N月累计分组排名名单``: the same lists of the year to date, when present;
 - ``水质指数``: the city water quality index line (CWQI, its change and ranks), when present;
 - ``最好水平``: the record lines (where the period stands in the years the data hold),
   when the period sets one.
@@ -223,53 +224,61 @@ def write_xlsx(figures: Mapping[str, Any], path: str | Path) -> Path:
         }
         _figures_sheet(wb, year_to_date_sheet(ytd), ytd["figures"], _FIGURE_COLUMNS, headers)
 
-    ranks = figures.get("ranks")
-    if ranks:
-        names = ranks["indicators"]
-        headers = [_H["city"]]
-        for name in names:
-            headers += [_with_unit(name), f"{_name(name)}{_H['rank']}", _H["tied"], _H["n"]]
-        rows, formats = [], []
-        for r in ranks["rows"]:
-            row: list[Any] = [r["city"]]
-            fmt: list[str | None] = [None]
-            for name in names:
-                row += [r[name], r[f"{name}_rank"], r[f"{name}_tied"], r[f"{name}_n"]]
-                fmt += [_decimals(name), None, None, None]
-            rows.append(row)
-            formats.append(fmt)
-        _sheet(wb, SHEETS["ranks"], headers, rows, formats)
-        if ranks.get("sets"):
-            headers = [
-                "城市范围",
-                "范围城市数",
-                _H["n"],
-                _H["rank"],
-                _H["tied"],
-                "范围内城市均有数据",
-                "名单核实情况",
-            ]
-            rows = [
-                [
-                    s["set_zh"],
-                    s["set_size"],
-                    s["n_ranked"],
-                    s["rank"],
-                    s["tied"],
-                    s["complete"],
-                    _verified(s["verification"]),
-                ]
-                for s in ranks["sets"]
-            ]
-            _sheet(wb, SHEETS["sets"], headers, rows)
-        if ranks.get("set_lists"):
-            _set_lists_sheet(wb, ranks["set_lists"])
+    if figures.get("ranks"):
+        _ranks_sheets(wb, figures["ranks"])
     if figures.get("cwqi"):
         _cwqi_sheet(wb, figures["cwqi"])
     if figures.get("record"):
         rows = [[r["text"], r["first_year"], r["n_years"]] for r in figures["record"]]
         _sheet(wb, SHEETS["record"], ["说明", "数据起始年份", "数据年数"], rows)
     return _save(wb, path)
+
+
+def _ranks_sheets(wb: Any, ranks: Mapping[str, Any]) -> None:
+    """The ranking table, the set ranks and the MEE lists (of the period, of the year to date)."""
+    names = ranks["indicators"]
+    headers = [_H["city"]]
+    for name in names:
+        headers += [_with_unit(name), f"{_name(name)}{_H['rank']}", _H["tied"], _H["n"]]
+    rows, formats = [], []
+    for r in ranks["rows"]:
+        row: list[Any] = [r["city"]]
+        fmt: list[str | None] = [None]
+        for name in names:
+            row += [r[name], r[f"{name}_rank"], r[f"{name}_tied"], r[f"{name}_n"]]
+            fmt += [_decimals(name), None, None, None]
+        rows.append(row)
+        formats.append(fmt)
+    _sheet(wb, SHEETS["ranks"], headers, rows, formats)
+    if ranks.get("sets"):
+        headers = [
+            "城市范围",
+            "范围城市数",
+            _H["n"],
+            _H["rank"],
+            _H["tied"],
+            "范围内城市均有数据",
+            "名单核实情况",
+        ]
+        rows = [
+            [
+                s["set_zh"],
+                s["set_size"],
+                s["n_ranked"],
+                s["rank"],
+                s["tied"],
+                s["complete"],
+                _verified(s["verification"]),
+            ]
+            for s in ranks["sets"]
+        ]
+        _sheet(wb, SHEETS["sets"], headers, rows)
+    if ranks.get("set_lists"):
+        _set_lists_sheet(wb, ranks["set_lists"], SHEETS["set_lists"])
+    ytd_ranks = ranks.get("year_to_date") or {}
+    if ytd_ranks.get("set_lists"):
+        name = f"{year_to_date_sheet(ytd_ranks)}{SHEETS['set_lists']}"
+        _set_lists_sheet(wb, ytd_ranks["set_lists"], name)
 
 
 #: The MEE list of a set's list code (``ranking.set_lists``).
@@ -285,8 +294,8 @@ def _verified(verification: Any) -> str:
     return "已核实" if str(verification).startswith("VERIFIED") else "未核实"
 
 
-def _set_lists_sheet(wb: Any, lists: Sequence[Mapping[str, Any]]) -> None:
-    """One row per set, list and listed city, in list order."""
+def _set_lists_sheet(wb: Any, lists: Sequence[Mapping[str, Any]], name: str) -> None:
+    """One row per set, list and listed city, in list order (sheet ``name``)."""
     headers = [
         "城市范围",
         "名单",
@@ -323,7 +332,7 @@ def _set_lists_sheet(wb: Any, lists: Sequence[Mapping[str, Any]]) -> None:
         )
         index = _decimals("composite_index")
         formats.append([None] * 5 + [value_format, index, index] + [None] * 4)
-    _sheet(wb, SHEETS["set_lists"], headers, rows, formats)
+    _sheet(wb, name, headers, rows, formats)
 
 
 def _cwqi_sheet(wb: Any, cwqi: Mapping[str, Any]) -> None:
