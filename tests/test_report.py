@@ -476,7 +476,7 @@ def test_targets_are_met_on_the_edge(data, tmp_path):
     assert march["good_day_ratio"]["target"] is None and march["good_day_ratio"]["met"] is None
 
 
-def test_the_folder_targets_table_is_the_default_targets(data, tmp_path):
+def test_the_folder_targets_table_is_the_default_targets(data, tmp_path, monkeypatch):
     """``indicators ingest targets.toml`` into a folder: its report compares with those targets
     unless a targets file is given."""
     from indicators import contract
@@ -498,9 +498,33 @@ def test_the_folder_targets_table_is_the_default_targets(data, tmp_path):
     assert loaded.select("city", "year", "good_day_ratio", "PM2.5", "n_worse_V").rows() == [
         ("清河市", 2026, 77.5, 36.0, None)
     ]
-    values = headline_values(open_report("清河市", "2026Q1", data=str(folder)))
+    ctx = open_report("清河市", "2026Q1", data=str(folder))
+    values = headline_values(ctx)
     assert (values["good_day_ratio"]["target"], values["PM2.5"]["target"]) == (77.5, 36.0)
     assert values["O3_MDA8_P90"]["target"] is None
+    # the folder's targets are data: the figures stage tracked them for every city
+    stored = ctx.cities.tracking
+    assert stored["city"].to_list() == ["清河市"]
+    tracked = sec.target_figures(ctx)
+    progress = tracked["progress"]
+    assert tracked["good_days"]["target"] == 77.5
+    assert {k for k, r in progress.items() if r["target"] is not None} == {
+        "good_day_ratio",
+        "PM2.5",
+    }
+    daily = ctx.daily.filter(pl.col("date").dt.year() == 2026)
+    assert tracked["as_of"] == daily["date"].max()
+    assert tracked["good_days"]["good_days"] == daily.filter(pl.col("level") <= 2).height
+    from indicators.figures import tracking
+
+    def fail(*args, **kwargs):
+        raise AssertionError("targets tracked while presenting stored figures")
+
+    for name in ("year_to_date_tracking", "target_rows"):
+        monkeypatch.setattr(tracking, name, fail)
+    again = open_report("清河市", "2026Q1", data=str(folder))
+    assert sec.target_figures(again) == tracked and headline_values(again) == values
+    monkeypatch.undo()
     given = str(targets.demo_targets_path())  # a targets file given wins over the folder's
     values = headline_values(open_report("清河市", "2026Q1", data=str(folder), targets=given))
     assert (values["good_day_ratio"]["target"], values["PM2.5"]["target"]) == (76.0, 38.0)

@@ -718,6 +718,7 @@ FIGURES_TABLES = (
     "set_ranks",
     "previous_own",
     "completeness",
+    "tracking",
 )
 
 

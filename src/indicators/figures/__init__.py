@@ -34,7 +34,7 @@ import polars as pl
 from .. import air, contract, standards
 from ..contract import data_fingerprint
 from ..errors import IndicatorInputError
-from . import monthly_trends, three_year
+from . import monthly_trends, three_year, tracking
 from .completeness import station_completeness
 from .domains import DATA_ERRORS, all_city_figures, cwqi_figures
 from .ranks import (
@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout and values; a store of another version is recomputed.
-FIGURES_VERSION = 12
+FIGURES_VERSION = 13
 
 
 class Span(Protocol):
@@ -152,6 +152,10 @@ class CityEvaluations:
         :func:`indicators.figures.completeness.station_completeness` of every station
         in the period, with its ``city`` first; None when the station hours fail their
         checks (each report then computes its city's).
+    tracking : polars.DataFrame or None
+        :func:`indicators.figures.tracking.every_city_tracking` under the data folder's
+        targets (the demo targets for the demo data), for a period from 1 January;
+        None without targets (a report given its own targets file computes its city's).
     domains : dict or None
         :func:`indicators.figures.domains.all_city_figures`: every city's figures of the
         other domains (surface water, drinking water, sea, black-odorous water bodies,
@@ -181,6 +185,7 @@ class CityEvaluations:
     set_ranks: pl.DataFrame | None = None
     previous_own: pl.DataFrame | None = None
     completeness: pl.DataFrame | None = None
+    tracking: pl.DataFrame | None = None
     domains: dict[str, pl.DataFrame] | None = None
 
     def city(self, name: str) -> dict[str, Any]:
@@ -502,6 +507,7 @@ def _compute_city_evaluations(
     history = city_history(data, stations, period.end, history_edition(edition, period.end))
     series, tests, means = _history_figures(history, period, dust)
     spans = {"period": (period.start, period.end), "compare": (compare.start, compare.end)}
+    others = all_city_figures(data, _cities(stations), spans)
     return CityEvaluations(
         summary,
         previous,
@@ -522,8 +528,37 @@ def _compute_city_evaluations(
         trend_series=series,
         trends=tests,
         three_year=means,
-        domains=all_city_figures(data, _cities(stations), spans),
+        domains=others,
+        tracking=_tracking(data, period, summary, daily, history, others, edition),
     )
+
+
+def _tracking(
+    data: str | Path,
+    period: Span,
+    summary: pl.DataFrame,
+    daily: pl.DataFrame,
+    history: pl.DataFrame | None,
+    others: dict[str, pl.DataFrame] | None,
+    edition: str,
+) -> pl.DataFrame | None:
+    """Every city's target tracking under the folder's own targets (or the demo targets).
+
+    None when the period is not compared with targets, the folder has none, or they fail
+    their checks (each report then reads them and says why).
+    """
+    from ..config import demo_dir
+
+    demo = Path(data).resolve() == demo_dir().resolve()
+    try:
+        frame = tracking.report_targets(data, period.start, period.end, demo=demo)
+        if frame is None:
+            return None
+        return tracking.every_city_tracking(
+            summary, daily, history, others, frame, year=period.start.year, edition=edition
+        )
+    except DATA_ERRORS:
+        return None
 
 
 def _cities(stations: pl.DataFrame) -> list[str]:

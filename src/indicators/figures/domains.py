@@ -41,6 +41,18 @@ from ..errors import IndicatorInputError
 #: change (城市地表水环境质量排名技术规定, 2017); ``in_best``/``in_worst`` of the ranking.
 CWQI_LIST_ROWS = 30
 
+#: Where each headline figure of the other domains is in a city's figures: figure key
+#: (:data:`indicators.glossary.INDICATORS`) -> (domain, part, column).
+FIGURE_SOURCES: dict[str, tuple[str, str, str]] = {
+    "section_compliance": ("water", "summary", "compliance"),
+    "share_I_III": ("water", "summary", "share_I_III"),
+    "n_worse_V": ("water", "summary", "n_worse_V"),
+    "drinking_compliance": ("drinking", "rate", "compliance_count"),
+    "blackodorous_elimination": ("blackodorous", "ratio", "elimination_ratio"),
+    "sea_share_I_II": ("sea", "shares", "share_I_II"),
+    "noise_compliance_day": ("noise", "total", "compliance_rate_day"),
+}
+
 #: What bad data raise (the boundary's errors, polars' on a table it cannot read or cast):
 #: the stage leaves those cities to their reports; anything else is a defect and raises.
 DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
@@ -51,6 +63,7 @@ __all__ = [
     "DATA_ERRORS",
     "DOMAIN_TABLES",
     "FIGURE_PARTS",
+    "FIGURE_SOURCES",
     "INDEX",
     "NotStoredError",
     "PERIOD_KEY",

@@ -14,6 +14,7 @@ day as HJ 663) and the year-end projection
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,14 @@ import polars as pl
 from .. import contract, targets
 from ..errors import IndicatorWarning
 
-__all__ = ["has_target", "report_targets", "target_rows", "year_to_date_tracking"]
+__all__ = [
+    "city_tracking",
+    "every_city_tracking",
+    "has_target",
+    "report_targets",
+    "target_rows",
+    "year_to_date_tracking",
+]
 
 
 def report_targets(
@@ -164,3 +172,96 @@ def year_to_date_tracking(
         "PM2.5": pm.row(0, named=True),
         "projection": projection,
     }
+
+
+def every_city_tracking(
+    summary: pl.DataFrame,
+    daily: pl.DataFrame,
+    history: pl.DataFrame | None,
+    stored: Mapping[str, pl.DataFrame] | None,
+    frame: pl.DataFrame,
+    *,
+    year: int,
+    edition: str,
+) -> pl.DataFrame | None:
+    """:func:`year_to_date_tracking` and target progress of every city with a target in ``year``.
+
+    The figures stage computes them once (the targets of the data folder, or the demo
+    targets for the demo data); a report reads its city's row (:func:`city_tracking`).
+
+    Parameters
+    ----------
+    summary : polars.DataFrame
+        Every city's period evaluation (:func:`indicators.air.evaluate_period`).
+    daily : polars.DataFrame
+        Every city's daily AQI of the period.
+    history : polars.DataFrame or None
+        Every city's daily series under one edition (:func:`indicators.figures.city_history`).
+    stored : mapping or None
+        Every city's figures of the other domains
+        (:func:`indicators.figures.domains.all_city_figures`), for their targets.
+    frame : polars.DataFrame
+        Targets (:func:`report_targets`).
+    year : int
+        Target year (the period's).
+    edition : str
+        The period's HJ 633 edition (``"auto"`` or a name).
+
+    Returns
+    -------
+    polars.DataFrame or None
+        One row per city with a target: ``city``, the keys of
+        :func:`year_to_date_tracking` and ``progress`` (the
+        :func:`target_rows` rows, a list); None when no city has one.
+    """
+    rows = []
+    empty = daily.clear()
+    past = empty if history is None else history
+    for row in summary.iter_rows(named=True):
+        city = row["city"]
+        if not has_target(frame, city, year):
+            continue
+        values = {k: row.get(k) for k in targets.TARGET_INDICATORS if k in row}
+        values |= _domain_values(stored, city)
+        got = year_to_date_tracking(
+            daily.filter(pl.col("city") == city),
+            past.filter(pl.col("city") == city),
+            frame,
+            year=year,
+            edition=edition,
+        )
+        progress = list(target_rows(city, year, values, frame).values())
+        rows.append({"city": city, **got, "progress": progress})
+    return pl.DataFrame(rows, infer_schema_length=None) if rows else None
+
+
+def _domain_values(stored: Mapping[str, pl.DataFrame] | None, city: str) -> dict[str, Any]:
+    """The city's figures of the other domains that targets can be set for (stored ones)."""
+    from . import domains
+
+    out = {}
+    for key, (domain, part, column) in domains.FIGURE_SOURCES.items():
+        if key not in targets.TARGET_INDICATORS:
+            continue
+        try:
+            got = domains.city_figures(stored, domain, city) or {}
+        except domains.NotStoredError:
+            continue
+        out[key] = (got.get(part) or {}).get(column)
+    return out
+
+
+def city_tracking(table: pl.DataFrame | None, city: str) -> dict[str, Any] | None:
+    """A city's row of :func:`every_city_tracking` as :func:`year_to_date_tracking` gives it.
+
+    With ``progress`` as ``{indicator: row}``; None when the table has no row for it.
+    """
+    if table is None:
+        return None
+    got = table.filter(pl.col("city") == city)
+    if not got.height:
+        return None
+    row = got.row(0, named=True)
+    row.pop("city")
+    row["progress"] = {r["indicator"]: r for r in row["progress"]}
+    return row

@@ -601,7 +601,8 @@ def headline_values(ctx: ReportContext) -> dict[str, dict[str, Any]]:
             "previous": _domain_value(ctx, key, previous=True),
             "change": None,
         }
-    targets = _target_rows(ctx, values)
+    stored = _stored_tracking(ctx)
+    targets = _target_rows(ctx, values) if stored is None else stored["progress"]
     out = {}
     for card in CARDS:
         v = _with_change(card, values.get(card.key, {"value": None, "previous": None}))
@@ -1127,6 +1128,17 @@ def _evaluation_row(ctx: ReportContext, col: str) -> dict[str, str]:
 # --------------------------------------------------------------------------- targets
 
 
+def _stored_tracking(ctx: ReportContext) -> dict[str, Any] | None:
+    """The city's target tracking from the figures store (its row of ``tracking``), or None.
+
+    The store's are computed under the data folder's (or the demo) targets: a report
+    given a targets file of its own computes its city's.
+    """
+    if ctx.params.targets is not None:
+        return None
+    return tracking.city_tracking(ctx.cities.tracking, ctx.params.city)
+
+
 def _no_target_reason(ctx: ReportContext) -> str:
     p = ctx.params
     per = p.period
@@ -1164,8 +1176,11 @@ def target_figures(ctx: ReportContext) -> dict[str, Any] | None:
     """
     if "targets" not in ctx.cache:
         year = ctx.params.period.start.year
-        result = None
-        if tracking.has_target(ctx.targets, ctx.params.city, year):
+        result = _stored_tracking(ctx)
+        if result is not None:  # the air targets, as the section shows them
+            air_ = {k: r for k, r in result["progress"].items() if INDICATORS[k].domain == "air"}
+            result = {**result, "progress": air_}
+        elif tracking.has_target(ctx.targets, ctx.params.city, year):
             result = {
                 **tracking.year_to_date_tracking(
                     ctx.daily, ctx.history, ctx.targets, year=year, edition=ctx.params.edition
@@ -2078,15 +2093,7 @@ def _yes_no(ctx: ReportContext, value: bool | None) -> str:
 
 
 #: Headline cards of the other domains: card key -> (domain, part of its figures, column).
-DOMAIN_CARDS: dict[str, tuple[str, str, str]] = {
-    "section_compliance": ("water", "summary", "compliance"),
-    "share_I_III": ("water", "summary", "share_I_III"),
-    "n_worse_V": ("water", "summary", "n_worse_V"),
-    "drinking_compliance": ("drinking", "rate", "compliance_count"),
-    "blackodorous_elimination": ("blackodorous", "ratio", "elimination_ratio"),
-    "sea_share_I_II": ("sea", "shares", "share_I_II"),
-    "noise_compliance_day": ("noise", "total", "compliance_rate_day"),
-}
+DOMAIN_CARDS: dict[str, tuple[str, str, str]] = domains.FIGURE_SOURCES
 
 
 def _domain_value(ctx: ReportContext, card: str, *, previous: bool = False) -> Any:
