@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/batch_scaling.py                 # 20 vs 340 cities, 2026-03
     .venv/bin/python benchmarks/batch_scaling.py --large 100 --repeats 2
     .venv/bin/python benchmarks/batch_scaling.py --batch          # + the whole large batch
+    .venv/bin/python benchmarks/batch_scaling.py --year 2026      # + a national year's stage
 
 Two demo folders (``--small`` and ``--large`` cities, about 5-8 stations each; generated,
 not timed). For each, in a child process (wall time and peak RSS of the child):
@@ -11,6 +12,10 @@ not timed). For each, in a child process (wall time and peak RSS of the child):
 * ``report``: one city report of the period, its figures already stored, alternated between
   the two folders over ``--repeats`` runs (medians; the ratio large/small is the goal:
   <= 1.2);
+* with ``--year Y``: the figures stage of the calendar year ``Y`` for the large folder (a
+  national year against the year before, with every domain), alternated with the read
+  floor (a child that reads the folder's station hours with polars, decoding every column,
+  and nothing else): medians and their ratio;
 * with ``--batch``: the whole batch of the large folder (``indicators report --all``) with
   ``--workers`` workers, on the local pool and on a Dask ``LocalCluster`` (goals: <= 10 min
   for 340 cities on 2 workers; Dask within 1.3x of the pool).
@@ -52,6 +57,25 @@ def _cli(*args: str) -> list[str]:
     return ["-m", "indicators.cli", *args]
 
 
+def _year_stage(folder: Path, year: int, repeats: int) -> None:
+    """The figures stage of a calendar year against the read floor, alternated."""
+    hours = folder / "station_hours.parquet"
+    floor = ["-c", f"import polars as pl; pl.read_parquet({str(hours)!r})"]
+    stage = _cli("compute", "--data", str(folder), "--period", str(year), "--recompute")
+    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "stage": []}
+    for i in range(repeats):
+        order = ("floor", "stage") if i % 2 == 0 else ("stage", "floor")
+        for name in order:
+            runs[name].append(_child(floor if name == "floor" else stage))
+    med = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+    peak = {k: max(p for _, p in v) for k, v in runs.items()}
+    for name, what in (("floor", "read floor (station hours, every column)"),
+                       ("stage", f"figures stage, {year}")):  # fmt: skip
+        walls = ", ".join(f"{w:.1f}" for w, _ in runs[name])
+        print(f"{what}: median {med[name]:.1f} s ({walls}), peak {peak[name]:.2f} GiB")
+    print(f"figures stage / read floor: {med['stage'] / med['floor']:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", type=int, default=20)
@@ -60,6 +84,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--batch", action="store_true", help="also the whole large batch")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--year", type=int, help="also the figures stage of this year (large)")
     args = ap.parse_args()
     py = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {py}")
@@ -98,6 +123,8 @@ def main() -> None:
             )
         ratio = med[args.large] / med[args.small]
         print(f"ratio {args.large}/{args.small} cities: {ratio:.2f} (goal <= 1.2)")
+        if args.year is not None:
+            _year_stage(folders[args.large], args.year, args.repeats)
         if not args.batch:
             return
         walls = {}
