@@ -516,7 +516,7 @@ def main() -> None:
         "--stored-only",
         action="store_true",
         help="write only the archive as stored (year by year: for 10 years; with --variants "
-        "floor lazy-stored)",
+        "floor lazy-stored; no peers)",
     )
     parser.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--make", nargs=3, metavar=("N", "Y", "PATH"), help=argparse.SUPPRESS)
@@ -532,7 +532,8 @@ def main() -> None:
         _child(*args.child)
         return
     peers = {}
-    for name in [] if args.skip_peers else PEERS:
+    # the peers' sample is of the station-ordered archive, which --stored-only does not write
+    for name in [] if args.skip_peers or args.stored_only else PEERS:
         python = peer_python(args.peer_venv, name)
         if python is not None:
             peers[name] = python

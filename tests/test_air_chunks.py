@@ -1,0 +1,132 @@
+"""Station days worked on in runs (HJ 663 city daily values): runs change no value.
+
+Station-hours in time order (as the package stores them) are read in runs of whole days
+and their station days put in station order; city days are grouped in runs of whole
+dates. Every expected number is worked out in a comment from the hand-made hours.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from indicators import air
+from indicators.air import daily as daily_module
+
+FIRST = date(2026, 2, 26)  # six days across the HJ 633 change on 2026-03-01
+DAYS = 6
+#: station -> (city, background); S4 is city A's background station, C has only one.
+STATIONS = {
+    "S1": ("A", False),
+    "S2": ("A", False),
+    "S3": ("A", False),
+    "S4": ("A", True),
+    "S5": ("B", False),
+    "S6": ("C", True),
+}
+
+
+#: CO [mg/m³] of each station: city A's three members add up differently in other orders.
+CO = {"S1": 0.1, "S2": 0.2, "S3": 0.8, "S4": 0.4, "S5": 0.5, "S6": 0.6}
+
+
+def _pm25(station: int, day: int) -> float | None:
+    """Station ``station``'s PM2.5 on day ``day``: 10 * station + day; S2 has none on day 3."""
+    return None if (station, day) == (2, 3) else 10.0 * station + day
+
+
+@pytest.fixture
+def stored() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Hand-made station-hours in time then station order (as stored), and the station list."""
+    rows = []
+    for day in range(DAYS):
+        for hour in range(1, 25):  # hour-ending 01:00 .. 24:00 of the natural day
+            time = datetime.combine(FIRST + timedelta(days=day), datetime.min.time())
+            for code in STATIONS:
+                rows.append(
+                    {
+                        "station": code,
+                        "time": time + timedelta(hours=hour),
+                        "SO2": 5.0,
+                        "NO2": 10.0,
+                        "PM10": 20.0,
+                        "CO": CO[code],
+                        "O3": 50.0,
+                        "PM2.5": _pm25(int(code[1]), day),
+                    }
+                )
+    hours = pl.DataFrame(rows).sort("time", "station")
+    stations = pl.DataFrame(
+        {
+            "station": list(STATIONS),
+            "city": [c for c, _ in STATIONS.values()],
+            "background": [b for _, b in STATIONS.values()],
+        }
+    )
+    return hours, stations
+
+
+def test_city_days_in_runs_of_dates(stored, monkeypatch) -> None:
+    """City days grouped two dates at a time are those of one run, mean for mean."""
+    hours, stations = stored
+    whole = air.daily_aqi(hours, stations=stations, level="city")
+    station_days = air.daily_aqi(hours)
+    # 6 station days a date: runs of 12 station days are runs of two dates
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", 12)
+    for source in (hours, hours.lazy(), station_days, station_days.lazy()):
+        got = air.daily_aqi(source, stations=stations, level="city")
+        got = got.collect() if isinstance(got, pl.LazyFrame) else got
+        assert_frame_equal(got, whole, check_exact=True)
+    # city A: S1..S3 (S4 is background): (10 + d + 20 + d + 30 + d) / 3 = 20 + d, on day 3
+    # without S2: (13 + 33) / 2 = 23; city B: S5 alone, 50 + d; city C (background only): none
+    a = whole.filter(pl.col("city") == "A")
+    assert a["PM2.5"].to_list() == [20.0, 21.0, 22.0, 23.0, 24.0, 25.0]
+    assert a["n_stations_PM2.5"].to_list() == [3, 3, 3, 2, 3, 3]
+    b = whole.filter(pl.col("city") == "B")
+    assert b["PM2.5"].to_list() == [50.0, 51.0, 52.0, 53.0, 54.0, 55.0]
+    assert whole["city"].unique().sort().to_list() == ["A", "B"]
+    assert whole["date"].to_list() == [FIRST + timedelta(days=d) for d in range(DAYS)] * 2
+    # the 2012 edition until 2026-02-28, the 2026 one from 2026-03-01 (3 + 3 days)
+    assert a["edition"].to_list() == ["HJ 633-2012"] * 3 + ["HJ 633-2026"] * 3
+
+
+def test_station_days_of_runs_of_days_in_station_order(stored, monkeypatch) -> None:
+    """Read one day at a time, station days come in station then date order, as sorted."""
+    hours, _ = stored
+    whole = air.daily_concentrations(hours)  # one group of 864 hours
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", 144)  # one day (6 stations x 24 hours)
+    for source in (hours, hours.lazy()):
+        got = air.daily_concentrations(source)
+        got = got.collect() if isinstance(got, pl.LazyFrame) else got
+        assert_frame_equal(got, whole, check_exact=True)
+        assert got["station"].flags["SORTED_ASC"]
+    assert whole["station"].to_list() == [c for c in STATIONS for _ in range(DAYS)]
+    s2 = whole.filter(pl.col("station") == "S2")
+    # S2: 20 + d, none on day 3 (0 valid hours of the 20 a daily mean needs)
+    assert s2["PM2.5"].to_list() == [20.0, 21.0, 22.0, None, 24.0, 25.0]
+    assert s2["n_PM2.5"].to_list() == [24, 24, 24, 0, 24, 24]
+
+
+def test_city_means_add_the_stations_in_code_order(stored, monkeypatch) -> None:
+    """A city's mean is its stations' values added in code order over their number (HJ 663
+    city daily concentration), the same float in every run and whatever the runs of dates."""
+    hours, stations = stored
+    station_days = air.daily_concentrations(hours, method="strict")
+    a = station_days.filter(pl.col("station").is_in(["S1", "S2", "S3"]), pl.col("date") == FIRST)
+    values = a.sort("station")["CO"].to_list()
+    total = 0.0
+    for value in values:  # S1, S2, S3
+        total += value
+    # the order matters for these floats: S3 + S2 + S1 is another number
+    assert (values[2] + values[1]) + values[0] != total
+    expected = total / 3
+    runs = []
+    for rows in (daily_module.CHUNK_ROWS, 12):
+        monkeypatch.setattr(daily_module, "CHUNK_ROWS", rows)
+        for _ in range(3):
+            city = air.daily_aqi(station_days, stations=stations, level="city", method="strict")
+            runs.append(city.filter(pl.col("city") == "A", pl.col("date") == FIRST)["CO"][0])
+    assert runs == [expected] * 6
