@@ -35,6 +35,11 @@ def demo_dir() -> Path:
     return data_dir() / "demo"
 
 
+def is_demo_folder(folder: str | Path) -> bool:
+    """True when ``folder`` is the generated demo data folder (:func:`demo_dir`)."""
+    return Path(folder).resolve() == demo_dir().resolve()
+
+
 def reports_dir() -> Path:
     """``<root>/reports``."""
     return project_root() / "reports"

@@ -1277,12 +1277,14 @@ def _tli_expr(columns: dict[str, str]) -> tuple[list[pl.Expr], pl.Expr, pl.Expr]
     num = pl.sum_horizontal([(v * w) for v, w in weights])
     den = pl.sum_horizontal([pl.when(v.is_not_null()).then(w).otherwise(0.0) for v, w in weights])
     n = pl.sum_horizontal([v.is_not_null().cast(pl.Int32) for v, _ in weights])
-    total = pl.when(den > 0).then(_true_quotient(num, den)).otherwise(None)
+    total = _true_quotient(num, den)
     return parts, total, n
 
 
 def _true_quotient(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     """``num / den`` rounded once (IEEE division), however many rows the frame has.
+
+    Null where ``den`` is not above 0.
 
     Polars divides by a column it holds as one value (a constant weight sum) by
     multiplying with the reciprocal, which can differ in the last binary digit: a

@@ -547,11 +547,10 @@ def _tracking(
     None when the period is not compared with targets, the folder has none, or they fail
     their checks (each report then reads them and says why).
     """
-    from ..config import demo_dir
+    from ..config import is_demo_folder
 
-    demo = Path(data).resolve() == demo_dir().resolve()
     try:
-        frame = tracking.report_targets(data, period.start, period.end, demo=demo)
+        frame = tracking.report_targets(data, period.start, period.end, demo=is_demo_folder(data))
         if frame is None:
             return None
         return tracking.every_city_tracking(

@@ -53,6 +53,17 @@ FIGURE_SOURCES: dict[str, tuple[str, str, str]] = {
     "noise_compliance_day": ("noise", "total", "compliance_rate_day"),
 }
 
+
+def figure_value(figures: Mapping[str, Any] | None, key: str) -> Any:
+    """The value of the figure ``key`` (:data:`FIGURE_SOURCES`) in a city's domain figures.
+
+    ``figures`` as ``<domain>_figures`` or :func:`city_figures` give them; None when
+    there is no value.
+    """
+    _, part, column = FIGURE_SOURCES[key]
+    return ((figures or {}).get(part) or {}).get(column)
+
+
 #: What bad data raise (the boundary's errors, polars' on a table it cannot read or cast):
 #: the stage leaves those cities to their reports; anything else is a defect and raises.
 DATA_ERRORS = (IndicatorInputError, pl.exceptions.PolarsError, OSError)
@@ -73,6 +84,7 @@ __all__ = [
     "city_warnings",
     "cwqi_figures",
     "drinking_figures",
+    "figure_value",
     "noise_figures",
     "sea_figures",
     "standard_of",

@@ -215,8 +215,7 @@ def every_city_tracking(
         :func:`target_rows` rows, a list); None when no city has one.
     """
     rows = []
-    empty = daily.clear()
-    past = empty if history is None else history
+    past = daily.clear() if history is None else history
     for row in summary.iter_rows(named=True):
         city = row["city"]
         if not has_target(frame, city, year):
@@ -240,14 +239,13 @@ def _domain_values(stored: Mapping[str, pl.DataFrame] | None, city: str) -> dict
     from . import domains
 
     out = {}
-    for key, (domain, part, column) in domains.FIGURE_SOURCES.items():
+    for key, (domain, _, _) in domains.FIGURE_SOURCES.items():
         if key not in targets.TARGET_INDICATORS:
             continue
         try:
-            got = domains.city_figures(stored, domain, city) or {}
+            out[key] = domains.figure_value(domains.city_figures(stored, domain, city), key)
         except domains.NotStoredError:
             continue
-        out[key] = (got.get(part) or {}).get(column)
     return out
 
 

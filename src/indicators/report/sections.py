@@ -32,12 +32,12 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from .. import contract, figures, standards
+from ..config import is_demo_folder
 from ..errors import IndicatorInputError
 from ..figures import comparison_rules, domains, monthly_trends, tracking
 from ..figures import completeness as completeness_figures
@@ -184,7 +184,7 @@ class ReportContext:
     @property
     def is_demo(self) -> bool:
         """True when the data are the generated demo data."""
-        return self.params.data == _demo_folder()
+        return is_demo_folder(self.params.data)
 
     @property
     def history_edition(self) -> str:
@@ -266,14 +266,8 @@ def load_targets(params: ReportParams) -> pl.DataFrame | None:
     periods show no target.
     """
     per = params.period
-    demo = params.targets is None and params.data == _demo_folder()
+    demo = params.targets is None and is_demo_folder(params.data)
     return tracking.report_targets(params.data, per.start, per.end, params.targets, demo=demo)
-
-
-def _demo_folder() -> Path:
-    from ..config import demo_dir
-
-    return demo_dir().resolve()
 
 
 def load_context(params: ReportParams) -> ReportContext:
@@ -880,11 +874,7 @@ def _year_to_date_water(
     )
     out = {}
     for key in YEAR_TO_DATE_WATER[:-1]:
-        _, part, column = DOMAIN_CARDS[key]
-        v = {
-            "value": ((now or {}).get(part) or {}).get(column),
-            "previous": ((then or {}).get(part) or {}).get(column),
-        }
+        v = {"value": domains.figure_value(now, key), "previous": domains.figure_value(then, key)}
         if v["value"] is not None:
             out[key] = _with_change(INDICATORS[key], v)
     cwqi = None if store.cwqi is None else store.cwqi.filter(city=ctx.params.city, ranking="status")
@@ -2097,8 +2087,8 @@ DOMAIN_CARDS: dict[str, tuple[str, str, str]] = domains.FIGURE_SOURCES
 
 
 def _domain_value(ctx: ReportContext, card: str, *, previous: bool = False) -> Any:
-    domain, part, column = DOMAIN_CARDS[card]
-    return ((_figures(ctx, domain, previous=previous) or {}).get(part) or {}).get(column)
+    domain = DOMAIN_CARDS[card][0]
+    return domains.figure_value(_figures(ctx, domain, previous=previous), card)
 
 
 def cwqi_line(ctx: ReportContext) -> dict[str, Any] | None:
