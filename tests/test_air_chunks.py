@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from indicators import air
@@ -130,3 +132,86 @@ def test_city_means_add_the_stations_in_code_order(stored, monkeypatch) -> None:
             city = air.daily_aqi(station_days, stations=stations, level="city", method="strict")
             runs.append(city.filter(pl.col("city") == "A", pl.col("date") == FIRST)["CO"][0])
     assert runs == [expected] * 6
+
+
+def _by_hand(o3: list[float | None]) -> dict[str, float | int | None]:
+    """One station-day of O3 and CO read by GB 3095 Table 4 / HJ 663 §6.1.2, in plain Python.
+
+    Means are the valid hours added in hour order over their number; an 8-h window (ending
+    at labels 8..24) needs 6 valid hours; MDA8 needs 14 valid windows (values here stay
+    under the 8-h limit, so the exception never applies); the 1-h maximum 20 valid hours.
+    """
+    valid = [v for v in o3 if v is not None]
+    windows = []
+    for end in range(8, 25):
+        hours = [v for v in o3[end - 8 : end] if v is not None]
+        if len(hours) >= 6:
+            total = 0.0
+            for v in hours:
+                total += v
+            windows.append(total / len(hours))
+    total = 0.0
+    for v in valid:
+        total += v / 10  # CO [mg/m³] is a tenth of O3 here
+    return {
+        "CO": total / len(valid) if len(valid) >= 20 else None,
+        "n_CO": len(valid),
+        "O3_1h_max": max(valid) if len(valid) >= 20 else None,
+        "O3_MDA8": max(windows) if len(windows) >= 14 else None,
+        "n_O3_8h": len(windows),
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.lists(
+        st.lists(
+            st.one_of(st.none(), st.floats(0, 150, allow_subnormal=False)), min_size=24, max_size=24
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    shuffled=st.booleans(),
+    absent=st.booleans(),
+)
+def test_station_day_statistics_are_the_rules_read_by_hand(days, shuffled, absent) -> None:
+    """Whatever the values (fractions too), gaps and row order: the kernel's numbers are exact.
+
+    Sorted whole days take the fast path; shuffled rows, or missing hours left out of the
+    file instead of given as nulls (``absent``), take the completing path. Both must give
+    the numbers of :func:`_by_hand` to the last bit (no running sums, no reordering).
+    """
+    rows = []
+    for d, values in enumerate(days):
+        for h, v in enumerate(values):
+            if absent and v is None:
+                continue
+            t = datetime(2025, 7, 1 + d, 1) + timedelta(hours=h)
+            co = None if v is None else v / 10
+            rows.append({"station": "S1", "time": t, "CO": co, "O3": v})
+    assume(rows)
+    hours = pl.DataFrame(
+        rows,
+        schema={
+            "station": pl.String,
+            "time": pl.Datetime("us"),
+            "CO": pl.Float64,
+            "O3": pl.Float64,
+        },
+    )
+    hours = hours.with_columns(
+        SO2=pl.lit(5.0), NO2=pl.lit(10.0), PM10=pl.lit(20.0), **{"PM2.5": pl.lit(8.0)}
+    )
+    if shuffled:
+        hours = hours.sample(fraction=1.0, shuffle=True, seed=len(rows))
+    out = air.daily_concentrations(hours, method="strict").sort("date")
+    seen = out.select("date", "CO", "n_CO", "O3_1h_max", "O3_MDA8", "n_O3_8h").to_dicts()
+    given_days = {r["time"].date() for r in rows if r["time"].hour != 0} | {
+        (r["time"] - timedelta(hours=1)).date() for r in rows
+    }
+    expected = [
+        {"date": date(2025, 7, 1 + d), **_by_hand(values)}
+        for d, values in enumerate(days)
+        if date(2025, 7, 1 + d) in given_days
+    ]
+    assert seen == expected

@@ -56,7 +56,9 @@ same floating-point values every run.
 from __future__ import annotations
 
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -64,6 +66,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 from polars.io.plugins import register_io_source
 
@@ -89,6 +92,9 @@ __all__ = ["CHUNK_ROWS", "daily_aqi", "daily_concentrations", "hourly_aqi"]
 #: Station-hours worked on at once (whole stations per group; tests set it lower), and
 #: station days averaged to groups at once (whole dates).
 CHUNK_ROWS = 1_000_000
+
+#: Groups of station-hours worked on at once (threads).
+_WORKERS = 2
 
 _FAMILY = "HJ 633"
 _MISSING_POLICIES = ("standard", "available", "complete")
@@ -122,6 +128,10 @@ def _indicators(edition: str, report: str) -> tuple[tuple[str, str, str, str], .
     return tuple(rows.select("indicator", "pollutant", "source", "table").iter_rows())
 
 
+#: One hour in each time unit of a polars Datetime.
+_HOUR_UNITS = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}
+
+
 def _day_and_label(time: pl.Expr, dtype: pl.DataType | None = None) -> tuple[pl.Expr, pl.Expr]:
     """The natural day of an hour-ending time and its CNEMC label 1..24.
 
@@ -131,7 +141,7 @@ def _day_and_label(time: pl.Expr, dtype: pl.DataType | None = None) -> tuple[pl.
     shifted = time - pl.duration(hours=1)
     day = shifted.dt.date()
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
-        hour = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}[dtype.time_unit]
+        hour = _HOUR_UNITS[dtype.time_unit]
         since = shifted.cast(pl.Int64) - day.cast(pl.Int64) * (24 * hour)
         label = since // hour + 1
     else:
@@ -883,24 +893,33 @@ def _complete_station_days(lf: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     return pl.concat([lf, absent], how="diagonal_relaxed")
 
 
-def _sorted_and_complete(base: pl.DataFrame) -> bool:
-    """Whether rows are sorted by station and time with every station-day complete (24 rows)."""
-    if base.height % 24:
+def _whole_days_in_order(hours: pl.DataFrame) -> bool:
+    """Whether the rows are whole station-days in station and time order (24 rows a day).
+
+    Blocks of 24 rows: each a station's hours labelled 1..24 of one natural day, in
+    hour order; the stations sorted by code (a station's days contiguous), the days
+    of a station rising. Such rows cannot repeat a station-hour, and the day
+    statistics can read them positionally as they are. Integer arithmetic on the
+    times (one pass), then the blocks' first and last rows only.
+    """
+    n = hours.height
+    station, time = hours.get_column("station"), hours.get_column("time")
+    if n == 0 or n % 24 or station.null_count() or time.null_count() or not station.is_sorted():
         return False
-    same = pl.col("station") == pl.col("station").shift(1)
-    last = pl.col("station") != pl.col("station").shift(-1)
-    # a new station run must sort after the previous one, or a station could come back
-    # later with a repeated day (which would count twice)
-    step_ok = (
-        pl.when(same)
-        .then((pl.col("time") - pl.col("time").shift(1)) == pl.duration(hours=1))
-        .otherwise(
-            (pl.col("label") == 1)
-            & (pl.col("station") > pl.col("station").shift(1)).fill_null(True)
-        )
-    )
-    end_ok = pl.when(last).then(pl.col("label") == 24).otherwise(True)
-    return bool(base.select((step_ok.fill_null(False) & end_ok.fill_null(True)).all()).item())
+    unit = _HOUR_UNITS[time.dtype.time_unit]
+    stamps = time.to_physical().to_numpy().reshape(-1, 24)
+    if not (stamps - stamps[:, :1] == np.arange(24) * unit).all():
+        return False  # not 24 consecutive hours in order
+    firsts = time.gather_every(24)
+    _, label = _day_and_label(pl.col("time"), time.dtype)
+    if not (firsts.to_frame().select(label == 1).to_series().all()):
+        return False  # a block does not begin at the day's first hour (label 1, 01:00)
+    codes, ends = station.gather_every(24), station.gather_every(24, offset=23)
+    if not (codes == ends).all():
+        return False  # a block of two stations
+    same = (codes.slice(1) == codes.slice(0, len(codes) - 1)).to_numpy()
+    rising = stamps[1:, 0] > stamps[:-1, 23]
+    return bool((rising | ~same).all())
 
 
 def _published(schema: pl.Schema, use: bool) -> dict[str, str]:
@@ -971,79 +990,95 @@ def _day_rows(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) ->
 
     ``first_date``: the first date of the whole data; the hour labelled 0 of that
     date closes the day before it, which lies outside the data (its other hours
-    were not read), so it is not a day of them.
+    were not read), so it is not a day of them. Hours that are whole days in
+    station and time order already (as the package stores a station's hours) are
+    returned as they are; others are completed and sorted, with a ``date`` column.
     """
+    if first_date is None:
+        hours = hours.clear()
+    else:
+        zone = hours.schema["time"].time_zone
+        start = datetime.combine(first_date, dt_time(1), ZoneInfo(zone) if zone else None)
+        if hours.height and hours.get_column("time").min() < start:
+            hours = hours.filter(pl.col("time") >= start)
+    if _whole_days_in_order(hours):
+        return hours
+    # Whole days in order cannot repeat a station-hour (see _whole_days_in_order), so a
+    # station-hour repeated anywhere (even after another station's rows) is caught here.
+    validation.check_unique(hours, ["station", "time"], file="hourly", what="station-hour")
     published = dict(rules.published)
     extra = [*published.values(), *(["O3_8h"] if rules.windows_published else [])]
-    basis = list(rules.basis)
     date_e, label_e = _day_and_label(pl.col("time"), hours.schema["time"])
     keys = ["station", "date"]
-    in_data = pl.col("date") >= first_date if first_date is not None else pl.lit(False)
-    base = (
-        hours.lazy()
-        .select(
-            "station",
-            "time",
-            *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
-            *basis,
-            date_e,
-            label_e,
-        )
-        .filter(in_data)
-        .collect()
+    base = hours.lazy().select(
+        "station",
+        "time",
+        *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
+        *rules.basis,
+        date_e,
+        label_e,
     )
-    if not _sorted_and_complete(base):
-        # Sorted complete hours cannot repeat: within a station run time rises by exactly
-        # one hour and each new run's station sorts after the previous one, so a
-        # station-hour repeated anywhere (even after another station's rows) breaks the
-        # fast path and is caught here.
-        validation.check_unique(hours, ["station", "time"], file="hourly", what="station-hour")
-        # absent hours become null rows, so that every station-day is 24 rows in label order:
-        # the O3 8-h windows are then positional, and the statistics do not depend on the
-        # order of the rows given
-        base = _complete_station_days(base.lazy(), keys).sort(*keys, "label").collect()
-    return base
+    # absent hours become null rows, so that every station-day is 24 rows in label order:
+    # the O3 8-h windows are then positional, and the statistics do not depend on the
+    # order of the rows given
+    return _complete_station_days(base, keys).sort(*keys, "label").collect()
 
 
 def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
-    """Per station-day: counts, means, maxima, closing-hour published values (one row a day)."""
+    """Per station-day: counts, means, maxima, closing-hour published values (one row a day).
+
+    ``base``: station-days of 24 rows in label order (:func:`_day_rows`).
+    """
     published = dict(rules.published)
     basis = list(rules.basis)
-    rolling = pl.col("O3").rolling_mean(8, min_samples=rules.min_hours_o3_8h)
-    if rules.windows_published:  # CNEMC's own 8-h means where published, the hours' otherwise
-        rolling = pl.coalesce(pl.col("O3_8h"), rolling)
-    # the closing hour (label 24, the row 24 of a day) is label 0 of D+1: CNEMC's value of D
-    # windows ending at labels 8..24 lie inside the day, so positional rolling is exact
-    inside = pl.col("label") >= 8
+    extra = [*published.values(), *(["O3_8h"] if rules.windows_published else [])]
+    hours = base.select(
+        *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
+        pl.col("time").is_not_null().alias("_given"),
+    )
 
     # rows contiguous per station-day, labels 1..24 in order: a day is 24 rows, so counts,
     # sums, maxima and the closing hour are read from the rows reshaped 24 to a day. A mean
     # is the sum of the day's valid hours in hour order over their number: the same value
-    # whatever the frame around the day (a group_by's mean depends on the frame's size)
+    # whatever the frame around the day (a group_by's mean depends on the frame's size).
+    # Invalid hours are zeros in the sums and -inf in the maxima, which change neither.
     def per_day(expr: pl.Expr) -> pl.Expr:
         return expr.reshape((-1, 24))
 
     def count(expr: pl.Expr) -> pl.Expr:
-        return per_day(expr.is_not_null()).arr.sum().cast(pl.Int32)
+        return per_day(expr).arr.sum().cast(pl.Int32)
 
-    o3_8h = pl.when(inside).then(rolling)
-    counted = base.select(
-        pl.col("station").gather_every(24),
-        pl.col("date").gather_every(24),
-        *[count(pl.col(p)).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+    counted = hours.select(
+        *[count(pl.col(p).is_not_null()).alias(f"n_{p}") for p in _DAILY_MEAN_POLLUTANTS],
         *[
-            (per_day(pl.col(p)).arr.sum() / count(pl.col(p))).alias(f"_{p}")
+            per_day(pl.col(p).fill_null(0.0)).arr.sum().alias(f"_{p}")
             for p in _DAILY_MEAN_POLLUTANTS
         ],
         *[
             pl.col(col).gather_every(24, offset=23).alias(f"_pub_{stat}")
             for stat, col in published.items()
         ],
-        per_day(pl.col("O3")).arr.max().alias("_O3_1h_max"),
-        count(pl.col("O3")).alias("n_O3"),
-        count(pl.col("time")).alias("n_hours"),  # the hours given
-        per_day(o3_8h).arr.max().alias("_O3_8h_max"),
-        count(o3_8h).alias("n_O3_8h"),
+        per_day(pl.col("O3").fill_null(float("-inf"))).arr.max().alias("_O3_1h_max"),
+        count(pl.col("O3").is_not_null()).alias("n_O3"),
+        count(pl.col("_given")).alias("n_hours"),  # the hours given
+    )
+    o3_8h_max, n_o3_8h = _o3_8h_windows(
+        hours.get_column("O3"),
+        hours.get_column("O3_8h") if rules.windows_published else None,
+        rules.min_hours_o3_8h,
+    )
+    if "date" in base.schema:
+        day = pl.col("date").gather_every(24)
+    else:
+        day, _ = _day_and_label(pl.col("time").gather_every(24), base.schema["time"])
+    counted = pl.concat(
+        [base.select(pl.col("station").gather_every(24), day.alias("date")), counted],
+        how="horizontal",
+    ).with_columns(
+        *[(pl.col(f"_{p}") / pl.col(f"n_{p}")).alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+        pl.when(pl.col("n_O3") > 0).then(pl.col("_O3_1h_max")).alias("_O3_1h_max"),
+        _O3_8h_max=o3_8h_max,
+        n_O3_8h=n_o3_8h,
     )
     if basis:  # the day's data basis: its first stated one
         firsts = (
@@ -1056,6 +1091,35 @@ def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
         )
         counted = pl.concat([counted, firsts], how="horizontal")
     return counted
+
+
+def _o3_8h_windows(
+    o3: pl.Series, published: pl.Series | None, min_hours: int
+) -> tuple[pl.Series, pl.Series]:
+    """Each station-day's highest O3 8-h mean and its number of valid windows.
+
+    The windows ending at labels 8..24 (all inside the day: HJ 663 §6.1.2); a window's
+    mean is the sum of its valid hours in hour order over their number, when at least
+    ``min_hours`` of its 8 are valid (GB 3095 Table 4); CNEMC's own 8-h means
+    (``published``) where given. ``o3``: hours of whole days in label order, 24 a day.
+    """
+    hours = o3.to_numpy().reshape(-1, 24)  # nulls are NaN
+    valid = ~np.isnan(hours)
+    values = np.where(valid, hours, 0.0)
+    total, n = values[:, :17].copy(), valid[:, :17].astype(np.int8)
+    for k in range(1, 8):  # the window ending at label 8 + j holds labels j + 1 .. j + 8
+        total += values[:, k : k + 17]
+        n += valid[:, k : k + 17]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(n >= min_hours, total / n, np.nan)
+    if published is not None:
+        given = published.to_numpy().reshape(-1, 24)[:, 7:]
+        means = np.where(np.isnan(given), means, given)
+    counted = ~np.isnan(means)
+    windows = counted.sum(axis=1).astype(np.int32)
+    highest = np.where(counted, means, -np.inf).max(axis=1)
+    highest = pl.Series(np.where(windows > 0, highest, np.nan)).fill_nan(None)
+    return highest, pl.Series(windows)
 
 
 def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
@@ -1121,18 +1185,36 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
 
 
 def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
-    """Station daily statistics, group by group, in station and date order."""
-    days = []
-    for group in hours.station_groups():
-        first = hours.first_time.date() if hours.first_time is not None else None
+    """Station daily statistics, group by group, in station and date order.
+
+    Two groups are worked on at once (polars releases the GIL; one group's kernels
+    alone leave a core idle), so at most two groups' hours are held beyond the input.
+    """
+    days: list[pl.DataFrame] = []
+    pending: deque[tuple[int, Future[pl.DataFrame]]] = deque()
+
+    def done() -> pl.DataFrame:
+        height, future = pending.popleft()
         try:
-            days.append(_station_days(group, rules, first))
+            return future.result()
         except IndicatorInputError:
-            if group.height != hours.height:  # name the first repeated row of the whole frame
+            if height != hours.height:  # name the first repeated row of the whole frame
                 hours.check_whole(unique=True)
             raise
-        if not hours.by_days:
-            yield days.pop()
+
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        for group in hours.station_groups():
+            first = hours.first_time.date() if hours.first_time is not None else None
+            pending.append((group.height, pool.submit(_station_days, group, rules, first)))
+            del group
+            while len(pending) >= _WORKERS:
+                days.append(done())
+                if not hours.by_days:
+                    yield days.pop()
+        while pending:
+            days.append(done())
+            if not hours.by_days:
+                yield days.pop()
     if days:  # groups of whole days: put the stations' days together, as the other groups
         yield _in_station_order(days)
 
