@@ -162,7 +162,7 @@ def _by_hand(o3: list[float | None]) -> dict[str, float | int | None]:
     }
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     days=st.lists(
         st.lists(
@@ -171,24 +171,29 @@ def _by_hand(o3: list[float | None]) -> dict[str, float | int | None]:
         min_size=1,
         max_size=4,
     ),
-    shuffled=st.booleans(),
+    n_stations=st.integers(1, 3),
+    order=st.sampled_from(["station", "time", "shuffled"]),
     absent=st.booleans(),
 )
-def test_station_day_statistics_are_the_rules_read_by_hand(days, shuffled, absent) -> None:
+def test_station_day_statistics_are_the_rules_read_by_hand(days, n_stations, order, absent) -> None:
     """Whatever the values (fractions too), gaps and row order: the kernel's numbers are exact.
 
-    Sorted whole days take the fast path; shuffled rows, or missing hours left out of the
-    file instead of given as nulls (``absent``), take the completing path. Both must give
-    the numbers of :func:`_by_hand` to the last bit (no running sums, no reordering).
+    Station ``k`` has the hours of ``days`` turned by ``k`` places (other values in each
+    window). Whole days in station order, or a whole grid in time order (as stored), take
+    the fast paths; shuffled rows, or missing hours left out of the file instead of given
+    as nulls (``absent``), take the completing path. Every path must give the numbers of
+    :func:`_by_hand` to the last bit (no running sums, no reordering).
     """
+    per_station = {f"S{k}": [values[k:] + values[:k] for values in days] for k in range(n_stations)}
     rows = []
-    for d, values in enumerate(days):
-        for h, v in enumerate(values):
-            if absent and v is None:
-                continue
-            t = datetime(2025, 7, 1 + d, 1) + timedelta(hours=h)
-            co = None if v is None else v / 10
-            rows.append({"station": "S1", "time": t, "CO": co, "O3": v})
+    for code, station_days in per_station.items():
+        for d, values in enumerate(station_days):
+            for h, v in enumerate(values):
+                if absent and v is None:
+                    continue
+                t = datetime(2025, 7, 1 + d, 1) + timedelta(hours=h)
+                co = None if v is None else v / 10
+                rows.append({"station": code, "time": t, "CO": co, "O3": v})
     assume(rows)
     hours = pl.DataFrame(
         rows,
@@ -202,16 +207,16 @@ def test_station_day_statistics_are_the_rules_read_by_hand(days, shuffled, absen
     hours = hours.with_columns(
         SO2=pl.lit(5.0), NO2=pl.lit(10.0), PM10=pl.lit(20.0), **{"PM2.5": pl.lit(8.0)}
     )
-    if shuffled:
+    if order == "time":
+        hours = hours.sort("time", "station")
+    elif order == "shuffled":
         hours = hours.sample(fraction=1.0, shuffle=True, seed=len(rows))
-    out = air.daily_concentrations(hours, method="strict").sort("date")
-    seen = out.select("date", "CO", "n_CO", "O3_1h_max", "O3_MDA8", "n_O3_8h").to_dicts()
-    given_days = {r["time"].date() for r in rows if r["time"].hour != 0} | {
-        (r["time"] - timedelta(hours=1)).date() for r in rows
-    }
-    expected = [
-        {"date": date(2025, 7, 1 + d), **_by_hand(values)}
-        for d, values in enumerate(days)
-        if date(2025, 7, 1 + d) in given_days
-    ]
-    assert seen == expected
+    out = air.daily_concentrations(hours, method="strict")
+    seen = out.select("station", "date", "CO", "n_CO", "O3_1h_max", "O3_MDA8", "n_O3_8h")
+    expected = []
+    for code, station_days in per_station.items():
+        given = {(r["time"] - timedelta(hours=1)).date() for r in rows if r["station"] == code}
+        for d, values in enumerate(station_days):
+            if date(2025, 7, 1 + d) in given:
+                expected.append({"station": code, "date": date(2025, 7, 1 + d), **_by_hand(values)})
+    assert seen.to_dicts() == expected

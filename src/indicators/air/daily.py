@@ -633,7 +633,7 @@ class _Hours:
                     expected=f"{rows} rows from {run[0]} to {run[-1]}",
                     found=f"{part.height} rows",
                 )
-            yield _by_station(self._checked(part, start))
+            yield self._checked(part, start)
 
     def row_slices(self) -> Iterator[pl.DataFrame]:
         """The rows in order, in slices (hourly AQI: each row on its own)."""
@@ -756,9 +756,9 @@ def _runs(frame: pl.DataFrame | pl.LazyFrame, key: str) -> tuple[list[Any], list
 
 
 def _eager_day_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """Groups of whole natural days of an eager frame in time order, sorted by station and time."""
+    """Groups of whole natural days of an eager frame in time order."""
     for start, rows, _ in _chunk_runs(*_runs(df, "date")):
-        yield _by_station(df.slice(start, rows))
+        yield df.slice(start, rows)
 
 
 # --------------------------------------------------------------------------- lazy results
@@ -985,22 +985,30 @@ def _day_rules(
     )
 
 
-def _day_rows(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
-    """Station-hours as station-days of 24 rows in label order (absent hours null rows).
+def _in_data(hours: pl.DataFrame, first_date: date | None) -> pl.DataFrame:
+    """The hours of the natural days from ``first_date`` on (the first date of the whole data).
 
-    ``first_date``: the first date of the whole data; the hour labelled 0 of that
-    date closes the day before it, which lies outside the data (its other hours
-    were not read), so it is not a day of them. Hours that are whole days in
-    station and time order already (as the package stores a station's hours) are
-    returned as they are; others are completed and sorted, with a ``date`` column.
+    The hour labelled 0 of that date closes the day before it, which lies outside the
+    data (its other hours were not read), so it is not a day of them.
     """
     if first_date is None:
-        hours = hours.clear()
-    else:
-        zone = hours.schema["time"].time_zone
-        start = datetime.combine(first_date, dt_time(1), ZoneInfo(zone) if zone else None)
-        if hours.height and hours.get_column("time").min() < start:
-            hours = hours.filter(pl.col("time") >= start)
+        return hours.clear()
+    zone = hours.schema["time"].time_zone
+    start = datetime.combine(first_date, dt_time(1), ZoneInfo(zone) if zone else None)
+    if hours.height and hours.get_column("time").min() < start:
+        return hours.filter(pl.col("time") >= start)
+    return hours
+
+
+def _day_rows(hours: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
+    """Station-hours as station-days of 24 rows in label order (absent hours null rows).
+
+    Hours that are whole days in station and time order already (as the package
+    stores a station's hours) are returned as they are; hours in time order are put
+    in station order first; others are completed and sorted, with a ``date`` column.
+    """
+    if _time_sorted(hours) and not hours.get_column("station").is_sorted():
+        hours = _by_station(hours)
     if _whole_days_in_order(hours):
         return hours
     # Whole days in order cannot repeat a station-hour (see _whole_days_in_order), so a
@@ -1063,8 +1071,8 @@ def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
         count(pl.col("_given")).alias("n_hours"),  # the hours given
     )
     o3_8h_max, n_o3_8h = _o3_8h_windows(
-        hours.get_column("O3"),
-        hours.get_column("O3_8h") if rules.windows_published else None,
+        _days_of(hours.get_column("O3")),
+        _days_of(hours.get_column("O3_8h")) if rules.windows_published else None,
         rules.min_hours_o3_8h,
     )
     if "date" in base.schema:
@@ -1093,19 +1101,28 @@ def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
     return counted
 
 
+def _days_of(column: pl.Series, stations: int = 1) -> np.ndarray:
+    """Hours of whole days as an array (day, hour label 1..24, station); null is NaN.
+
+    ``stations`` = 1: the hours of station-days one after the other (24 rows a day);
+    more: a grid in time then station order, ``stations`` rows an hour.
+    """
+    return column.cast(pl.Float64).to_numpy().reshape(-1, 24, stations)
+
+
 def _o3_8h_windows(
-    o3: pl.Series, published: pl.Series | None, min_hours: int
+    o3: np.ndarray, published: np.ndarray | None, min_hours: int
 ) -> tuple[pl.Series, pl.Series]:
     """Each station-day's highest O3 8-h mean and its number of valid windows.
 
     The windows ending at labels 8..24 (all inside the day: HJ 663 §6.1.2); a window's
     mean is the sum of its valid hours in hour order over their number, when at least
     ``min_hours`` of its 8 are valid (GB 3095 Table 4); CNEMC's own 8-h means
-    (``published``) where given. ``o3``: hours of whole days in label order, 24 a day.
+    (``published``) where given. ``o3``: :func:`_days_of` the hours (NaN: not valid);
+    the results are in station then day order.
     """
-    hours = o3.to_numpy().reshape(-1, 24)  # nulls are NaN
-    valid = ~np.isnan(hours)
-    values = np.where(valid, hours, 0.0)
+    valid = ~np.isnan(o3)
+    values = np.where(valid, o3, 0.0)
     total, n = values[:, :17].copy(), valid[:, :17].astype(np.int8)
     for k in range(1, 8):  # the window ending at label 8 + j holds labels j + 1 .. j + 8
         total += values[:, k : k + 17]
@@ -1113,24 +1130,117 @@ def _o3_8h_windows(
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(n >= min_hours, total / n, np.nan)
     if published is not None:
-        given = published.to_numpy().reshape(-1, 24)[:, 7:]
+        given = published[:, 7:]
         means = np.where(np.isnan(given), means, given)
     counted = ~np.isnan(means)
-    windows = counted.sum(axis=1).astype(np.int32)
-    highest = np.where(counted, means, -np.inf).max(axis=1)
+    windows = _station_major(counted.sum(axis=1, dtype=np.int32))
+    highest = _station_major(np.where(counted, means, -np.inf).max(axis=1))
     highest = pl.Series(np.where(windows > 0, highest, np.nan)).fill_nan(None)
     return highest, pl.Series(windows)
+
+
+def _station_major(days: np.ndarray) -> np.ndarray:
+    """Values of shape (day, station) flattened in station then day order."""
+    return days.T.ravel()
+
+
+def _grid_stations(hours: pl.DataFrame) -> pl.Series | None:
+    """The station codes of hours that are a whole grid in time order (None: they are not).
+
+    A grid: every hour of whole natural days (labels 1..24, consecutive) holds the
+    same stations in code order, one row each (as the package stores station-hours,
+    time then station, when no station starts or stops inside the days). Such rows
+    cannot repeat a station-hour.
+    """
+    n = hours.height
+    station, time = hours.get_column("station"), hours.get_column("time")
+    if n == 0 or station.null_count() or time.null_count():
+        return None
+    stamps = time.to_physical().to_numpy()
+    width = int(np.searchsorted(stamps, stamps[0], side="right"))  # the rows of the first hour
+    codes = station.head(width)
+    if n % (24 * width) or not codes.is_sorted() or codes.n_unique() != width:
+        return None
+    grid = stamps.reshape(-1, width)
+    hours_since = np.arange(grid.shape[0], dtype=np.int64) * _HOUR_UNITS[time.dtype.time_unit]
+    if not (grid == (stamps[0] + hours_since)[:, None]).all():
+        return None  # an hour missing, repeated or out of order
+    _, label = _day_and_label(pl.col("time"), time.dtype)
+    if time.head(1).to_frame().select(label).item() != 1:
+        return None  # the first hour is not a day's first (label 1, 01:00)
+    if not (station == pl.concat([codes] * (n // width), rechunk=True)).all():
+        return None  # another station, or another order, in some hour
+    return codes
+
+
+def _grid_statistics(hours: pl.DataFrame, rules: _DayRules, codes: pl.Series) -> pl.DataFrame:
+    """:func:`_day_statistics` of a grid of hours (:func:`_grid_stations`).
+
+    The same numbers by the same arithmetic (sums of the valid hours in hour order,
+    counts, maxima, the closing hour, the O3 8-h windows), in the same station and
+    date order; the grid is read as an array (day, hour, station), so the hours are
+    not put in station order (which costs more than the statistics).
+    """
+    published = dict(rules.published)
+    width = codes.len()
+    days = hours.height // (24 * width)
+
+    def grid(col: str) -> np.ndarray:
+        return _days_of(hours.select(_non_negative(col)).to_series(), width)
+
+    columns: dict[str, Any] = {}
+    for p in _DAILY_MEAN_POLLUTANTS:
+        values = grid(p)
+        valid = ~np.isnan(values)
+        values = np.where(valid, values, 0.0)
+        total = values[:, 0].copy()
+        for label in range(1, 24):  # hour order, as a day's 24 rows are added
+            total += values[:, label]
+        columns[f"n_{p}"] = _station_major(valid.sum(axis=1, dtype=np.int32))
+        columns[f"_{p}"] = _station_major(total)
+    for stat, col in published.items():
+        columns[f"_pub_{stat}"] = pl.Series(_station_major(grid(col)[:, 23])).fill_nan(None)
+    o3 = grid("O3")
+    valid = ~np.isnan(o3)
+    columns["_O3_1h_max"] = _station_major(np.where(valid, o3, -np.inf).max(axis=1))
+    columns["n_O3"] = _station_major(valid.sum(axis=1, dtype=np.int32))
+    columns["n_hours"] = np.full(days * width, 24, dtype=np.int32)
+    windows = _o3_8h_windows(
+        o3, grid("O3_8h") if rules.windows_published else None, rules.min_hours_o3_8h
+    )
+    first_hours = hours.get_column("time").gather_every(24 * width)
+    day, _ = _day_and_label(pl.col("time"), first_hours.dtype)
+    dates = first_hours.to_frame().select(day).to_series()
+    return pl.DataFrame(
+        {
+            "station": codes.gather(np.repeat(np.arange(width), days)),
+            "date": dates.gather(np.tile(np.arange(days), width)),
+            **columns,
+        }
+    ).with_columns(
+        *[(pl.col(f"_{p}") / pl.col(f"n_{p}")).alias(f"_{p}") for p in _DAILY_MEAN_POLLUTANTS],
+        pl.when(pl.col("n_O3") > 0).then(pl.col("_O3_1h_max")).alias("_O3_1h_max"),
+        _O3_8h_max=windows[0],
+        n_O3_8h=windows[1],
+    )
 
 
 def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
     """Station daily statistics of whole stations' hours (one group of :class:`_Hours`).
 
-    GB 3095 Table 4 and HJ 663 §6.1.2 validity; ``first_date`` as in :func:`_day_rows`.
+    GB 3095 Table 4 and HJ 663 §6.1.2 validity; ``first_date`` as in :func:`_in_data`.
+    Hours that are a whole grid in time order (:func:`_grid_stations`) are read as
+    such; others as station-days (:func:`_day_rows`).
     """
     published = dict(rules.published)
     basis = list(rules.basis)
     keys = ["station", "date"]
-    counted = _day_statistics(_day_rows(hours, rules, first_date), rules)
+    hours = _in_data(hours, first_date)
+    codes = None if basis else _grid_stations(hours)
+    if codes is not None:
+        counted = _grid_statistics(hours, rules, codes)
+    else:
+        counted = _day_statistics(_day_rows(hours, rules), rules)
     means = counted.lazy()
     o3_limit = _o3_limit(pl.col("date"))
 

@@ -403,13 +403,13 @@ def check_bounds(
     hard: dict[str, pl.Expr] = {}
     soft: dict[str, pl.Expr] = {}
     ends = _column_ends(df, cols)
-    beyond = {*_beyond(ends, cols, soft=False), *_beyond(ends, cols, soft=True)}
+    # masks only of the columns whose ends lie beyond (a mask costs five times the ends)
+    beyond_hard, beyond_soft = _beyond(ends, cols, soft=False), _beyond(ends, cols, soft=True)
     for c, q in cols.items():
-        if c not in beyond:  # (the masks cost five times the minima and maxima)
-            continue
-        b, x = bound(q), _num(schema, c)
-        hard[c] = (x < b["lower"]) | (x > b["upper"])
-        band = _soft_mask(schema, c, q)
+        if c in beyond_hard:
+            b, x = bound(q), _num(schema, c)
+            hard[c] = (x < b["lower"]) | (x > b["upper"])
+        band = _soft_mask(schema, c, q) if c in beyond_soft else None
         if band is not None:
             soft[c] = band
     hit = _first_cell(df, hard)
