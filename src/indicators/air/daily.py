@@ -1465,11 +1465,11 @@ def _check_stations(lf: pl.LazyFrame, stations: pl.DataFrame, name: str = "hourl
         )
 
 
-def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
     """Group O3 MDA8 and its station count, with the 14-window exception on the group mean.
 
-    Returns the aggregations (the means as lists, :func:`_in_order`) and the
-    expressions that finish them. HJ 663 §6.1.2
+    Returns the values averaged (name -> station-day values, :func:`_group_days`) and
+    the expressions that finish them. HJ 663 §6.1.2
     lets a day with fewer than 14 valid 8-h windows count when its maximum is
     over the limit: missing windows can only raise a maximum. Applied to each
     station before averaging it keeps the high incomplete stations and drops
@@ -1479,61 +1479,84 @@ def _group_mda8(schema: pl.Schema, round_daily: bool) -> tuple[list[pl.Expr], li
     when that lower bound is itself over the limit.
     """
     if "O3_8h_max" not in schema or "O3_MDA8_partial" not in schema:  # older station tables
-        return [
-            _in_order(pl.col("O3_MDA8")),
-            pl.col("O3_MDA8").count().cast(pl.Int32).alias("n_stations_O3_MDA8"),
-        ], []
-    full = pl.col("O3_8h_max").filter(~pl.col("O3_MDA8_partial"))
-    aggs = [
-        _in_order(full).alias("_mda8_full"),
-        full.count().alias("_n_full"),
-        _in_order(pl.col("O3_8h_max")).alias("_mda8_lower"),
-        pl.col("O3_8h_max").count().alias("_n_lower"),
-    ]
+        return {"O3_MDA8": pl.col("O3_MDA8")}, [pl.col("n_stations_O3_MDA8").cast(pl.Int32)]
+    values = {
+        "_mda8_full": pl.when(~pl.col("O3_MDA8_partial")).then(pl.col("O3_8h_max")),
+        "_mda8_lower": pl.col("O3_8h_max"),
+    }
     lower = pl.col("_mda8_lower")
     shown = round_reported(lower, "O3") if round_daily else lower
-    has_full = pl.col("_n_full") > 0
+    has_full = pl.col("n_stations__mda8_full") > 0
     over = shown > _o3_limit(pl.col("date"))
     finish_exprs = [
         pl.when(has_full).then(pl.col("_mda8_full")).when(over).then(lower).alias("O3_MDA8"),
         pl.when(has_full)
-        .then(pl.col("_n_full"))
+        .then(pl.col("n_stations__mda8_full"))
         .when(over)
-        .then(pl.col("_n_lower"))
+        .then(pl.col("n_stations__mda8_lower"))
         .otherwise(0)
         .cast(pl.Int32)
         .alias("n_stations_O3_MDA8"),
     ]
-    return aggs, finish_exprs
+    return values, finish_exprs
 
 
-def _in_order(values: pl.Expr) -> pl.Expr:
-    """Aggregation: a group's valid values in row order (its stations' code order), a list.
+def _run_means(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[pl.Series, np.ndarray]:
+    """Mean and number of the valid values (not NaN) of each run of ``values``.
 
-    :func:`_group_days` replaces each such list by its mean, the sum of the values in
-    that order over their number: a group's mean is then the same float whatever the
-    frame around it and however polars runs the grouping (its own group mean, run by
-    the streaming engine, adds the values in an order that changes from run to run).
+    A run's mean is the sum of its valid values in their order over their number (a
+    group's stations in code order): the same float whatever the frame around the run
+    (polars' group mean adds in an order that depends on the frame and the engine).
+    Runs are added a position at a time, the longest first, so each pass is a slice.
     """
-    return values.drop_nulls()
+    by_length = np.argsort(-lengths, kind="stable")
+    first, sizes = starts[by_length], lengths[by_length]
+    total = np.zeros(len(first))
+    count = np.zeros(len(first), dtype=np.int32)
+    for k in range(int(sizes[0]) if len(sizes) else 0):
+        live = int(np.searchsorted(-sizes, -k, side="left"))  # runs longer than k
+        x = values[first[:live] + k]
+        ok = ~np.isnan(x)
+        total[:live] += np.where(ok, x, 0.0)
+        count[:live] += ok
+    mean, n = np.empty_like(total), np.empty_like(count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean[by_length] = total / count
+    n[by_length] = count
+    return pl.Series(mean).fill_nan(None), n
 
 
-def _joined_texts(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Aggregation: the distinct texts of ``column`` in a group, sorted, '+'-joined ('' if none).
+def _run_texts(texts: pl.Series, order: pl.Series, starts: np.ndarray) -> pl.Series:
+    """The distinct texts of each run (``texts`` taken in ``order``), sorted, '+'-joined.
 
-    With few distinct texts in the whole column (``hours``, ``published``) one flag
-    per text replaces the per-group lists; the result is the same.
+    '' when a run has none. With few distinct texts in the whole column (``hours``,
+    ``published``) one bit per text, or-ed over each run; otherwise a list per run.
     """
-    texts = frame.get_column(column).drop_nulls().unique().sort()
-    if texts.len() > 8:
-        return pl.col(column).drop_nulls().unique().sort().str.join("+").alias(column)
-    if texts.len() == 0:
-        return pl.lit("").alias(column)
-    return pl.concat_str(
-        [pl.when((pl.col(column) == t).any()).then(pl.lit(t)) for t in texts],
-        separator="+",
-        ignore_nulls=True,
-    ).alias(column)
+    distinct = texts.drop_nulls().unique().sort().to_list()
+    if not distinct or not len(starts):
+        return pl.repeat("", len(starts), dtype=pl.String, eager=True)
+    if len(distinct) > 8:
+        run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(order))))
+        return (
+            pl.DataFrame({"run": run, "t": texts.gather(order)})
+            .group_by("run", maintain_order=True)
+            .agg(pl.col("t").drop_nulls().unique().sort().str.join("+"))
+            .get_column("t")
+        )
+    flags = [
+        (pl.col("t") == t).fill_null(False).cast(pl.Int32) * (1 << i)
+        for i, t in enumerate(distinct)
+    ]
+    bits = texts.alias("t").to_frame().select(pl.sum_horizontal(flags))
+    bits = bits.to_series().gather(order).to_numpy()
+    masks = np.bitwise_or.reduceat(bits, starts)
+    joined = {
+        int(m): "+".join(t for i, t in enumerate(distinct) if int(m) >> i & 1)
+        for m in np.unique(masks)
+    }
+    return pl.Series(masks).replace_strict(joined, return_dtype=pl.String)
 
 
 def _with_groups(day_stats: pl.DataFrame, members: pl.DataFrame, group: list[str]) -> pl.DataFrame:
@@ -1571,32 +1594,34 @@ def _aggregate_stations(
 
     In runs of whole dates (a group's day never crosses two), so that the work beyond
     the station days does not grow with the number of years. The days of stations that
-    are not members (background stations) form groups of their own, dropped after the
-    grouping (filtering them out first would copy the station days).
+    are not members (background stations) are left out by the order of the rows
+    (filtering them out first would copy the station days).
     """
     keys = [*group, "date"]
     schema = day_stats.schema
-    mda8_aggs, mda8_finish = _group_mda8(schema, prof.round_daily)
+    mda8_values, mda8_finish = _group_mda8(schema, prof.round_daily)
     plain = [s for s in _DAILY_STATS if s != "O3_MDA8"]
     sources = [f"source_{s}" for s in _SOURCED if f"source_{s}" in schema]
     basis = ["data_basis"] if "data_basis" in schema else []
-    aggs = [
-        *[_in_order(pl.col(s)) for s in plain],
-        *[pl.col(s).count().cast(pl.Int32).alias(f"n_stations_{s}") for s in plain],
-        *mda8_aggs,
-        *[_joined_texts(day_stats, c) for c in (*sources, *basis)],
-    ]
+    averaged = {s: pl.col(s) for s in plain} | mda8_values
     used = set(keys) | set(_DAILY_STATS) | {"station", "O3_8h_max", "O3_MDA8_partial"}
     days = day_stats.select(c for c in day_stats.columns if c in {*used, *sources, *basis})
     parts = [
-        _group_days(days if pick is None else days.filter(pick), members, group, aggs)
+        _group_days(
+            days if pick is None else days.filter(pick),
+            members,
+            group,
+            averaged,
+            [*sources, *basis],
+        )
         for pick in _date_picks(days)
     ]
+    extra = [c for c in ("_mda8_full", "_mda8_lower") if c in mda8_values]
     return (
         pl.concat(parts)
         .lazy()
-        .with_columns(mda8_finish)
-        .drop("_mda8_full", "_n_full", "_mda8_lower", "_n_lower", strict=False)
+        .with_columns(*[pl.col(f"n_stations_{s}").cast(pl.Int32) for s in plain], *mda8_finish)
+        .drop(*extra, *[f"n_stations_{c}" for c in extra])
         .with_columns(
             *[
                 pl.when(pl.col(f"n_stations_{s}") >= min_stations).then(pl.col(s)).alias(s)
@@ -1610,26 +1635,57 @@ def _aggregate_stations(
 
 
 def _group_days(
-    days: pl.DataFrame, members: pl.DataFrame, group: list[str], aggs: list[pl.Expr]
+    days: pl.DataFrame,
+    members: pl.DataFrame,
+    group: list[str],
+    averaged: dict[str, pl.Expr],
+    texts: list[str],
 ) -> pl.DataFrame:
-    """The aggregations ``aggs`` of the member stations' days, by group and date.
+    """Means of the member stations' days by group and date (HJ 663), one row a group-day.
 
-    The lists of values (:func:`_in_order`: a group's rows keep their order) become
-    their means.
+    ``averaged``: name -> station-day values averaged over the stations that have one
+    (``n_stations_<name>`` their number, :func:`_run_means`); ``texts``: columns whose distinct
+    texts are joined (:func:`_run_texts`). The member days are put in group, date and
+    station code order by one sort of integer keys, so a group's day is a run of rows.
     """
-    grouped = (
-        _with_groups(days, members, group)
-        .lazy()
-        .group_by(_MEMBER, *group, "date")
-        .agg(aggs)
-        .collect()  # then the filter (a filter on a key would be pushed below the grouping)
+    joined = _with_groups(days, members, group)
+    rank = pl.col(group[0]) if len(group) == 1 else pl.struct(group)
+    day = (
+        pl.when(pl.col(_MEMBER).is_not_null())
+        .then(
+            rank.rank("dense").fill_null(0).cast(pl.Int64) * (1 << 32)
+            + pl.col("date").cast(pl.Int64)
+        )
+        .alias("day")
     )
-    means = [c for c, dtype in grouped.schema.items() if isinstance(dtype, pl.List)]
-    return (
-        grouped.filter(pl.col(_MEMBER).is_not_null())
-        .drop(_MEMBER)
-        .with_columns(pl.col(c).list.mean() for c in means)
+    station = joined.get_column("station")
+    if station.null_count() == 0 and station.is_sorted():  # a stable sort keeps code order
+        keys = joined.select(day)
+        order = keys.select(pl.arg_sort_by("day", nulls_last=True, maintain_order=True))
+    else:
+        codes = station.unique().drop_nulls().sort()
+        keys = joined.select(
+            day, pl.col("station").cast(pl.Enum(codes)).to_physical().alias("code")
+        )
+        order = keys.select(pl.arg_sort_by("day", "code", nulls_last=True))
+    order = order.to_series()
+    order = order.head(keys.get_column("day").count())  # the member days
+    day_keys = keys.get_column("day").gather(order).to_numpy()
+    starts = (
+        np.flatnonzero(np.diff(day_keys, prepend=day_keys[:1] - 1))
+        if len(order)
+        else np.zeros(0, np.int64)
     )
+    lengths = np.diff(np.append(starts, len(order)))
+    first = order.gather(starts)
+    out = joined.select(*group, "date").select(pl.all().gather(first))
+    values = joined.select(**averaged)
+    means, counts = {}, {}
+    for name in averaged:
+        column = values.get_column(name).cast(pl.Float64).gather(order).to_numpy()
+        means[name], counts[f"n_stations_{name}"] = _run_means(column, starts, lengths)
+    joined_texts = {name: _run_texts(joined.get_column(name), order, starts) for name in texts}
+    return out.with_columns(**means, **counts, **joined_texts)
 
 
 def _grouping(level: str, by: str | Sequence[str] | None, stations: Frame | None) -> list[str]:
