@@ -128,8 +128,8 @@ def test_city_means_add_the_stations_in_code_order(stored, monkeypatch) -> None:
     runs = []
     for rows in (daily_module.CHUNK_ROWS, 12):
         monkeypatch.setattr(daily_module, "CHUNK_ROWS", rows)
-        for given in (station_days, station_days.reverse()):  # the rows' order is no matter
-            city = air.daily_aqi(given, stations=stations, level="city", method="strict")
+        for days in (station_days, station_days.reverse()):  # whatever the rows' order
+            city = air.daily_aqi(days, stations=stations, level="city", method="strict")
             runs.append(city.filter(pl.col("city") == "A", pl.col("date") == FIRST)["CO"][0])
     assert runs == [expected] * 4
 
