@@ -62,7 +62,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -541,40 +541,46 @@ class _Hours:
         return df
 
     # -- groups
-    def station_groups(self) -> Iterator[pl.DataFrame]:
+    def station_groups(self) -> Iterator[tuple[pl.DataFrame, Callable[[], pl.DataFrame]]]:
         """Groups of whole station-days: of whole stations, or of whole days.
 
         Eager frames and lazy frames sorted by station give groups of whole stations
         in station order (a missing station code first); a lazy frame sorted by time
-        (as the package stores station-hours) gives groups of whole natural days,
-        each sorted by station and time (:attr:`by_days` is then True).
+        (as the package stores station-hours) gives groups of whole natural days
+        (:attr:`by_days` is then True). Each group comes with the call that checks it
+        (an eager frame is checked whole, first), to be made before its hours are used,
+        in any thread; :meth:`warn` once every group is checked.
         """
         if not self.lazy:
             df = self._eager(self.source.select(self.columns))
             if df.height <= CHUNK_ROWS:
-                yield df
+                groups: Iterator[pl.DataFrame] = iter([df])
             elif _time_sorted(df) and not df.get_column("station").is_sorted():
                 self.by_days = True
-                yield from _eager_day_groups(df)
+                groups = _eager_day_groups(df)
             else:
-                yield from _eager_station_groups(df)
+                groups = _eager_station_groups(df)
+            for group in groups:
+                yield group, partial(_as_is, group)
             return
         n = self.source.select(pl.len()).collect().item()
         if n <= CHUNK_ROWS:
-            yield self._eager(self.source.select(self.columns).collect())
+            df = self._eager(self.source.select(self.columns).collect())
+            yield df, partial(_as_is, df)
             return
         info = self._layout()
         self.first_time, self.height = info["first"], n
         if info["time_order"]:
             self.by_days = True
-            yield from self._day_ranges(info["runs"])
+            parts = self._day_ranges(info["runs"])
         elif info["station_order"]:
-            yield from self._station_slices(info["runs"])
+            parts = self._station_slices(info["runs"])
         else:  # a filter per group (a Parquet scan skips the row groups of other stations)
             numbered = self.source.select(self.columns).with_row_index(_ROW)
-            for _, _, group in _chunk_runs(*info["runs"]):
-                yield self._checked(numbered.filter(_station_pick(group)).collect())
-        self.warn()
+            picks = (_station_pick(group) for _, _, group in _chunk_runs(*info["runs"]))
+            parts = ((numbered.filter(pick).collect(), None) for pick in picks)
+        for part, offset in parts:
+            yield part, partial(self._checked, part, offset)
 
     def _layout(self) -> dict[str, Any]:
         """How a lazy frame's rows lie: sorted by time or by station; rows per day or station.
@@ -601,14 +607,15 @@ class _Hours:
         layout["runs"] = _runs(self.source, "date" if layout["time_order"] else "station")
         return layout
 
-    def _station_slices(self, stations: tuple[list, list]) -> Iterator[pl.DataFrame]:
-        """Slices of whole stations of a lazy frame whose rows are sorted by station."""
+    def _station_slices(self, stations: tuple[list, list]) -> Iterator[tuple[pl.DataFrame, int]]:
+        """Slices of whole stations of a lazy frame sorted by station, and their first rows."""
         for start, rows, _ in _chunk_runs(*stations):
-            part = self.source.select(self.columns).slice(start, rows).collect()
-            yield self._checked(part, start)
+            yield self.source.select(self.columns).slice(start, rows).collect(), start
 
-    def _day_ranges(self, days: tuple[list, list]) -> Iterator[pl.DataFrame]:
-        """Runs of whole natural days of a lazy frame sorted by time, each read by a time range.
+    def _day_ranges(self, days: tuple[list, list]) -> Iterator[tuple[pl.DataFrame, int]]:
+        """Runs of whole natural days of a lazy frame sorted by time, and their first rows.
+
+        Each run is read by a time range.
 
         A day's hours are the times in [day 01:00, day + 1 00:00] (hour-ending), so a
         filter on ``time`` selects them and a Parquet scan skips the row groups of
@@ -633,7 +640,7 @@ class _Hours:
                     expected=f"{rows} rows from {run[0]} to {run[-1]}",
                     found=f"{part.height} rows",
                 )
-            yield self._checked(part, start)
+            yield part, start
 
     def row_slices(self) -> Iterator[pl.DataFrame]:
         """The rows in order, in slices (hourly AQI: each row on its own)."""
@@ -678,6 +685,11 @@ class _Hours:
         values = rows.drop(_ROW)
         quantities = validation.column_quantities(values.columns)
         validation.check_bounds(values, quantities, file=self.name, rows=rows[_ROW])
+
+
+def _as_is(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (a group checked already)."""
+    return frame
 
 
 def _station_pick(codes: list[Any], column: str = "station") -> pl.Expr:
@@ -1295,38 +1307,48 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
 
 
 def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
-    """Station daily statistics, group by group, in station and date order.
+    """Station daily statistics, group by group, in station and date order."""
+    days = []
+    for part in _worked_groups(hours, rules):
+        if hours.by_days:
+            days.append(part)
+        else:
+            yield part
+    hours.warn()
+    if days:  # groups of whole days: put the stations' days together, as the other groups
+        yield _in_station_order(days)
 
-    Two groups are worked on at once (polars releases the GIL; one group's kernels
-    alone leave a core idle), so at most two groups' hours are held beyond the input.
+
+def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
+    """Station daily statistics of each group of ``hours``, in the groups' order.
+
+    Two groups are checked and worked on at once (polars releases the GIL; one
+    group's kernels alone leave a core idle) while the next is read, so at most three
+    groups' hours are held beyond the input.
     """
-    days: list[pl.DataFrame] = []
     pending: deque[tuple[int, Future[pl.DataFrame]]] = deque()
+
+    def work(checked: Callable[[], pl.DataFrame], first: date | None) -> pl.DataFrame:
+        return _station_days(checked(), rules, first)
 
     def done() -> pl.DataFrame:
         height, future = pending.popleft()
         try:
             return future.result()
         except IndicatorInputError:
-            if height != hours.height:  # name the first repeated row of the whole frame
+            if height != hours.height:  # name the first bad or repeated row of the whole frame
                 hours.check_whole(unique=True)
             raise
 
     with ThreadPoolExecutor(_WORKERS) as pool:
-        for group in hours.station_groups():
+        for group, checked in hours.station_groups():
             first = hours.first_time.date() if hours.first_time is not None else None
-            pending.append((group.height, pool.submit(_station_days, group, rules, first)))
-            del group
-            while len(pending) >= _WORKERS:
-                days.append(done())
-                if not hours.by_days:
-                    yield days.pop()
+            pending.append((group.height, pool.submit(work, checked, first)))
+            del group, checked
+            if len(pending) >= _WORKERS:
+                yield done()
         while pending:
-            days.append(done())
-            if not hours.by_days:
-                yield days.pop()
-    if days:  # groups of whole days: put the stations' days together, as the other groups
-        yield _in_station_order(days)
+            yield done()
 
 
 def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
