@@ -7,6 +7,7 @@ rounded up) and the breakpoints of HJ 633-2012 Table 1 / the HJ 633-2026 IAQI ta
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime, timedelta
 
 import polars as pl
@@ -796,12 +797,15 @@ def test_station_groups_warn_like_the_whole_frame(across_the_change, small_group
     odd = h.with_columns(
         O3=pl.when(pl.int_range(pl.len()) % 997 == 3).then(1200.0).otherwise(pl.col("O3"))
     )
+    filters = list(warnings.filters)
     with pytest.warns(IndicatorWarning) as eager:
         air.daily_concentrations(odd)
     with pytest.warns(IndicatorWarning) as lazy:
         air.daily_concentrations(odd.lazy()).collect()
     assert [str(w.message) for w in lazy] == [str(w.message) for w in eager]
     assert len(eager) == 1
+    # groups are checked in threads: the process's warning filters are left as they were
+    assert warnings.filters == filters
 
 
 def test_daily_means_do_not_depend_on_the_groups(across_the_change, monkeypatch) -> None:

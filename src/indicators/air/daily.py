@@ -55,7 +55,6 @@ same floating-point values every run.
 
 from __future__ import annotations
 
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -72,7 +71,7 @@ from polars.io.plugins import register_io_source
 
 from .. import standards, validation
 from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
-from ..errors import IndicatorInputError, IndicatorWarning
+from ..errors import IndicatorInputError
 from ..glossary import AIR_POLLUTANTS
 from .aqi import (
     category_columns,
@@ -491,11 +490,14 @@ def _check_hourly_schema(schema: pl.Schema, name: str) -> None:
 
 
 def _check_hourly_values(
-    df: pl.DataFrame, name: str, rows: pl.Series | Sequence[int] | None = None
+    df: pl.DataFrame, name: str, rows: pl.Series | Sequence[int] | None = None, warn: bool = True
 ) -> None:
-    """The validation boundary on the values: negative values, plausibility bounds, hour grid."""
+    """The validation boundary on the values: negative values, plausibility bounds, hour grid.
+
+    ``warn``: warn of values outside the soft band (False: the caller does).
+    """
     quantities = validation.column_quantities(df.columns)
-    validation.check_bounds(df, quantities, file=name, rows=rows)
+    validation.check_bounds(df, quantities, file=name, rows=rows, warn=warn)
     validation.check_hour_grid(df, "time", file=name, rows=rows)
 
 
@@ -516,7 +518,8 @@ class _Hours:
         self.source = hourly
         self.height = 0
         self.first_time = None
-        self.by_days = False  # groups of whole days (a lazy frame sorted by time)
+        self.by_days = False  # groups of whole days (a frame sorted by time)
+        self.checked_whole = False  # the whole frame checked (after an error in a group)
         self._flagged: list[pl.DataFrame] = []
 
     # -- the whole frame, eager
@@ -526,12 +529,11 @@ class _Hours:
         return self.source.select(self.columns)
 
     def check_whole(self, unique: bool) -> None:
-        """Raise the error an eager frame raises (the first bad row of the whole frame)."""
+        """Raise the error of the first bad (or, ``unique``, repeated) row of the whole frame."""
+        self.checked_whole = True
         df = self.whole()
-        with warnings.catch_warnings():
-            if not self.lazy:  # given already, when the frame was checked whole
-                warnings.simplefilter("ignore", IndicatorWarning)
-            _check_hourly_values(df, self.name)
+        # an eager frame was checked whole, and warned of, first
+        _check_hourly_values(df, self.name, warn=self.lazy)
         if unique:
             validation.check_unique(df, ["station", "time"], file=self.name, what="station-hour")
 
@@ -548,10 +550,11 @@ class _Hours:
         in station order (a missing station code first); a lazy frame sorted by time
         (as the package stores station-hours) gives groups of whole natural days
         (:attr:`by_days` is then True). Each group comes with the call that checks it
-        (an eager frame is checked whole, first), to be made before its hours are used,
-        in any thread; :meth:`warn` once every group is checked.
+        (with the rows numbered as in the whole frame; an eager frame is checked whole
+        first), to be made before its hours are used, in any thread; :meth:`warn` once
+        every group is checked.
         """
-        if not self.lazy:
+        if not self.lazy:  # checked whole first (one pass costs less than a pass a group)
             df = self._eager(self.source.select(self.columns))
             if df.height <= CHUNK_ROWS:
                 groups: Iterator[pl.DataFrame] = iter([df])
@@ -565,8 +568,9 @@ class _Hours:
             return
         n = self.source.select(pl.len()).collect().item()
         if n <= CHUNK_ROWS:
-            df = self._eager(self.source.select(self.columns).collect())
-            yield df, partial(_as_is, df)
+            df = self.source.select(self.columns).collect()
+            self.height, self.first_time = df.height, df.get_column("time").min()
+            yield df, partial(self._checked, df, 0)
             return
         info = self._layout()
         self.first_time, self.height = info["first"], n
@@ -656,16 +660,14 @@ class _Hours:
         self.warn()
 
     def _checked(self, part: pl.DataFrame, offset: int | None = None) -> pl.DataFrame:
-        """A group of a lazy frame, checked with the rows of the whole frame."""
+        """A group, checked with the rows numbered as in the whole frame (see :meth:`warn`)."""
         if offset is None:
             rows = part[_ROW] + 1
             part = part.drop(_ROW)
         else:
             rows = pl.int_range(offset + 1, offset + part.height + 1, eager=True)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", IndicatorWarning)
-                _check_hourly_values(part, self.name, rows)
+        try:  # (no warnings.catch_warnings: groups are checked in threads)
+            _check_hourly_values(part, self.name, rows, warn=False)
         except IndicatorInputError:
             self.check_whole(unique=False)
             raise
@@ -688,7 +690,7 @@ class _Hours:
 
 
 def _as_is(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (a group checked already)."""
+    """``frame`` (a group of a frame checked whole already)."""
     return frame
 
 
@@ -1336,8 +1338,8 @@ def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
         try:
             return future.result()
         except IndicatorInputError:
-            if height != hours.height:  # name the first bad or repeated row of the whole frame
-                hours.check_whole(unique=True)
+            if height != hours.height and not hours.checked_whole:
+                hours.check_whole(unique=True)  # the first bad or repeated row of the whole frame
             raise
 
     with ThreadPoolExecutor(_WORKERS) as pool:

@@ -373,6 +373,7 @@ def check_bounds(
     *,
     file: str,
     rows: pl.Series | Sequence[int] | None = None,
+    warn: bool = True,
 ) -> None:
     """Check wide columns against the project plausibility bounds, table ``plausibility_bounds``.
 
@@ -386,6 +387,9 @@ def check_bounds(
         The file (or argument) named in messages.
     rows : sequence of int, optional
         File row of each position (default: the 1-based position).
+    warn : bool, default True
+        Whether to warn of cells outside the softer band (False: the caller does, e.g.
+        once for a frame checked in parts; :func:`soft_band`).
 
     Raises
     ------
@@ -404,7 +408,8 @@ def check_bounds(
     soft: dict[str, pl.Expr] = {}
     ends = _column_ends(df, cols)
     # masks only of the columns whose ends lie beyond (a mask costs five times the ends)
-    beyond_hard, beyond_soft = _beyond(ends, cols, soft=False), _beyond(ends, cols, soft=True)
+    beyond_hard = _beyond(ends, cols, soft=False)
+    beyond_soft = _beyond(ends, cols, soft=True) if warn else []
     for c, q in cols.items():
         if c in beyond_hard:
             b, x = bound(q), _num(schema, c)
