@@ -32,11 +32,14 @@ chosen per row; rows are never split by edition and put back together.
 
 Frames, memory and lazy input: the work is done on eager frames, station-hours
 in groups of whole stations (about :data:`CHUNK_ROWS` rows; a station-day never
-crosses a group), so the memory beyond the input does not grow with the number
-of years; station days read in runs of whole days are put in station order a few
-columns at a time, and group (city) days are averaged over runs of whole dates of
-about :data:`CHUNK_ROWS` station days, so neither does the memory beyond the station
-days. A LazyFrame gives a LazyFrame whose rows are computed when it is
+crosses a group; two groups are worked on at once, in threads), so the memory
+beyond the input does not grow with the number of years. Hours in time order that
+form a grid (every hour the same stations, in code order: as the package stores
+them) are read as an array (day, hour, station) by the same arithmetic, instead of
+being sorted by station; station days read in runs of whole days are put in station
+order a few columns at a time, and group (city) days are averaged over runs of
+whole dates of about :data:`CHUNK_ROWS` station days, so neither does the memory
+beyond the station days. A LazyFrame gives a LazyFrame whose rows are computed when it is
 collected: the input is then read group by group (slices of rows when each
 station's rows are together in code order, as the package writes station-hours;
 a filter on ``station`` per group otherwise, for which a Parquet scan skips the
