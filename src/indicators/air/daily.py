@@ -729,14 +729,32 @@ def _eager_station_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
     """Groups of whole stations of an eager frame, in station order (no code first)."""
     # (a group_by on the codes would cost more memory than a group of hours)
     stations = df.get_column("station")
-    in_order = stations.is_sorted()
-    if in_order:  # the runs of codes are the stations
-        counts = stations.rle().struct.unnest().rename({"value": "station", "len": "n"})
-    else:
-        counts = stations.value_counts(name="n").sort("station", nulls_last=False)
-    codes, sizes = counts["station"].to_list(), counts["n"].to_list()
-    for start, rows, group in _chunk_runs(codes, sizes):
-        yield df.slice(start, rows) if in_order else df.filter(_station_pick(group))
+    if stations.null_count() == 0 and stations.is_sorted():
+        yield from _sorted_station_slices(df)
+        return
+    counts = stations.value_counts(name="n").sort("station", nulls_last=False)
+    for _, _, group in _chunk_runs(counts["station"].to_list(), counts["n"].to_list()):
+        yield df.filter(_station_pick(group))
+
+
+def _sorted_station_slices(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Slices of whole stations of a frame sorted by station code, as :func:`_chunk_runs`.
+
+    Each slice ends where the station of its row :data:`CHUNK_ROWS` on begins (one
+    binary search: the codes are not read), or after its one station when that alone
+    is longer.
+    """
+    stations = df.get_column("station")
+    start = 0
+    while start < df.height:
+        end = start + CHUNK_ROWS
+        if end < df.height:
+            code = stations[end]
+            end = int(stations.search_sorted(code, side="left"))
+            if end <= start:  # one station of more than CHUNK_ROWS rows
+                end = int(stations.search_sorted(code, side="right"))
+        yield df.slice(start, end - start)
+        start = end
 
 
 def _time_sorted(df: pl.DataFrame) -> bool:
