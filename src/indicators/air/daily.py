@@ -58,6 +58,7 @@ same floating-point values every run.
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -74,7 +75,7 @@ from polars.io.plugins import register_io_source
 
 from .. import standards, validation
 from .._frames import Frame, finish, require_columns, require_dtype, to_lazy
-from ..errors import IndicatorInputError
+from ..errors import IndicatorInputError, IndicatorWarning
 from ..glossary import AIR_POLLUTANTS
 from .aqi import (
     category_columns,
@@ -493,14 +494,19 @@ def _check_hourly_schema(schema: pl.Schema, name: str) -> None:
 
 
 def _check_hourly_values(
-    df: pl.DataFrame, name: str, rows: pl.Series | Sequence[int] | None = None, warn: bool = True
+    df: pl.DataFrame,
+    name: str,
+    rows: pl.Series | Sequence[int] | None = None,
+    warn: bool = True,
+    messages: list[str] | None = None,
 ) -> None:
     """The validation boundary on the values: negative values, plausibility bounds, hour grid.
 
-    ``warn``: warn of values outside the soft band (False: the caller does).
+    ``warn``: warn of values outside the soft band (False: the caller does);
+    ``messages``: the warning's text put there instead (:func:`validation.check_bounds`).
     """
     quantities = validation.column_quantities(df.columns)
-    validation.check_bounds(df, quantities, file=name, rows=rows, warn=warn)
+    validation.check_bounds(df, quantities, file=name, rows=rows, warn=warn, messages=messages)
     validation.check_hour_grid(df, "time", file=name, rows=rows)
 
 
@@ -523,6 +529,8 @@ class _Hours:
         self.first_time = None
         self.by_days = False  # groups of whole days (a frame sorted by time)
         self.checked_whole = False  # the whole frame checked (after an error in a group)
+        self._whole_check: Future[None] | None = None  # an eager frame's check, running
+        self._messages: list[str] = []  # its soft-band warning, given by warn()
         self._flagged: list[pl.DataFrame] = []
 
     # -- the whole frame, eager
@@ -557,8 +565,13 @@ class _Hours:
         first), to be made before its hours are used, in any thread; :meth:`warn` once
         every group is checked.
         """
-        if not self.lazy:  # checked whole first (one pass costs less than a pass a group)
-            df = self._eager(self.source.select(self.columns))
+        if not self.lazy:  # checked whole, beside the first groups' work (see :meth:`warn`)
+            df = self.source.select(self.columns)
+            self.height, self.first_time = df.height, df.get_column("time").min()
+            checker = ThreadPoolExecutor(1)
+            check = partial(_check_hourly_values, df, self.name, messages=self._messages)
+            self._whole_check = checker.submit(check)
+            checker.shutdown(wait=False)
             if df.height <= CHUNK_ROWS:
                 groups: Iterator[pl.DataFrame] = iter([df])
             elif _time_sorted(df) and not df.get_column("station").is_sorted():
@@ -681,8 +694,25 @@ class _Hours:
                 self._flagged.append(flagged)
         return part
 
+    def wait_check(self) -> None:
+        """Wait for an eager frame's check: give its warning, raise its error, if any."""
+        if self._whole_check is None:
+            return
+        check, self._whole_check = self._whole_check, None
+        try:
+            check.result()
+        finally:  # the warning before the error, as a check in this thread gives them
+            for message in self._messages:
+                warnings.warn(message, IndicatorWarning, stacklevel=3)
+            self._messages = []
+
     def warn(self) -> None:
-        """The whole frame's soft-band warning, from the flagged rows of every group."""
+        """The whole frame's soft-band warning, from the flagged rows of every group.
+
+        An eager frame's: its check's, or its error (the check ran beside the groups'
+        work; none of their results is given before this).
+        """
+        self.wait_check()
         if not self._flagged:
             return
         rows = pl.concat(self._flagged).sort(_ROW)
@@ -1359,6 +1389,7 @@ def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
         try:
             return future.result()
         except IndicatorInputError:
+            hours.wait_check()  # an eager frame's check: its error comes first
             if height != hours.height and not hours.checked_whole:
                 hours.check_whole(unique=True)  # the first bad or repeated row of the whole frame
             raise

@@ -374,6 +374,7 @@ def check_bounds(
     file: str,
     rows: pl.Series | Sequence[int] | None = None,
     warn: bool = True,
+    messages: list[str] | None = None,
 ) -> None:
     """Check wide columns against the project plausibility bounds, table ``plausibility_bounds``.
 
@@ -390,6 +391,9 @@ def check_bounds(
     warn : bool, default True
         Whether to warn of cells outside the softer band (False: the caller does, e.g.
         once for a frame checked in parts; :func:`soft_band`).
+    messages : list of str, optional
+        Where to put the warning's text instead of warning (e.g. from a thread: the
+        caller warns).
 
     Raises
     ------
@@ -428,13 +432,15 @@ def check_bounds(
         n = df.select(soft[col].fill_null(False).sum()).item()
         lo = b["warn_lower"] if b["warn_lower"] is not None else b["lower"]
         hi = b["warn_upper"] if b["warn_upper"] is not None else b["upper"]
-        warnings.warn(
+        message = (
             f"{file}, row {_row_of(i, rows)}, column {col!r}: {df[col][i]!r} is outside the "
             f"usual range of {q} ({lo:g}-{hi:g} {b['unit']}; {n} value(s)); "
-            f"check it ({b['likely_mistake']})",
-            IndicatorWarning,
-            stacklevel=3,
+            f"check it ({b['likely_mistake']})"
         )
+        if messages is not None:
+            messages.append(message)
+        else:
+            warnings.warn(message, IndicatorWarning, stacklevel=3)
 
 
 def check_bounds_by_row(
