@@ -1388,9 +1388,10 @@ def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
         height, future = pending.popleft()
         try:
             return future.result()
-        except IndicatorInputError:
-            hours.wait_check()  # an eager frame's check: its error comes first
-            if height != hours.height and not hours.checked_whole:
+        except Exception as error:
+            hours.wait_check()  # an eager frame's check (of unchecked hours): its error first
+            bad_input = isinstance(error, IndicatorInputError)
+            if bad_input and height != hours.height and not hours.checked_whole:
                 hours.check_whole(unique=True)  # the first bad or repeated row of the whole frame
             raise
 
