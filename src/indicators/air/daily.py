@@ -606,7 +606,7 @@ class _Hours:
         """How a lazy frame's rows lie: sorted by time or by station; rows per day or station.
 
         The time column is read first (integers: cheap); the station codes only when
-        the rows are not in time order, once.
+        the rows are not in time order.
         """
         code, time = pl.col("station"), pl.col("time")
         layout = (
@@ -619,26 +619,12 @@ class _Hours:
             .collect()
             .row(0, named=True)
         )
-        if layout["time_order"]:  # rows per day
-            layout["station_order"] = False
-            layout["runs"] = _runs(self.source, "date")
-            return layout
-        # rows per code, and where each code's rows lie: sorted by code when each code's
-        # rows are one run of rows and the runs follow in code order (one pass)
-        codes = (
-            self.source.select(code, pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"))
-            .group_by("station")
-            .agg(pl.len().alias("len"), pl.col("_row").min().alias("a"), pl.col("_row").max())
-            .collect()
-            .sort("station", nulls_last=False)
-        )
-        starts = codes["len"].cum_sum() - codes["len"]
-        layout["station_order"] = bool(
-            codes["station"].null_count() == 0
-            and (codes["a"] == starts).all()
-            and (codes["_row"] - codes["a"] + 1 == codes["len"]).all()
-        )
-        layout["runs"] = codes["station"].to_list(), codes["len"].to_list()
+        layout["station_order"] = False
+        if not layout["time_order"]:
+            in_order = (code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)
+            layout["station_order"] = self.source.select(in_order).collect().item()
+        # rows per day (in time order) or per code (sorted by code, or groups of codes)
+        layout["runs"] = _runs(self.source, "date" if layout["time_order"] else "station")
         return layout
 
     def _station_slices(self, stations: tuple[list, list]) -> Iterator[tuple[pl.DataFrame, int]]:
