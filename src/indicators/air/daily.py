@@ -677,18 +677,21 @@ class _Hours:
 
     def _checked(self, part: pl.DataFrame, offset: int | None = None) -> pl.DataFrame:
         """A group, checked with the rows numbered as in the whole frame (see :meth:`warn`)."""
-        numbered = part if offset is None else part.with_row_index(_ROW, offset)
-        part = part.drop(_ROW) if offset is None else part
+        if offset is None:
+            rows = part[_ROW] + 1
+            part = part.drop(_ROW)
+        else:
+            rows = pl.int_range(offset + 1, offset + part.height + 1, eager=True)
         try:  # (no warnings.catch_warnings: groups are checked in threads)
-            _check_hourly_values(part, self.name, warn=False)
-        except IndicatorInputError:  # named by its row of the whole frame
+            _check_hourly_values(part, self.name, rows, warn=False)
+        except IndicatorInputError:
             self.check_whole(unique=False)
             raise
         band = validation.soft_band(part, validation.column_quantities(part.columns))
         if band is not None:
-            flagged = numbered.filter(band).with_columns(pl.col(_ROW).cast(pl.Int64) + 1)
+            flagged = part.with_columns(rows.alias(_ROW)).filter(band)
             if flagged.height:
-                self._flagged.append(flagged.select(*part.columns, _ROW))
+                self._flagged.append(flagged)
         return part
 
     def wait_check(self) -> None:
