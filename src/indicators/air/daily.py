@@ -590,20 +590,19 @@ class _Hours:
             return
         info = self._layout()
         self.first_time, self.height = info["first"], n
-        if info["time_order"]:
-            self.by_days = True
-            parts = self._day_ranges(info["runs"])
-        elif info["station_order"]:
-            parts = self._station_slices(info["runs"])
+        if info["time_order"] or info["station_order"]:
+            self.by_days = info["time_order"]
+            parts = self._streamed("time" if self.by_days else "station")
         else:  # a filter per group (a Parquet scan skips the row groups of other stations)
             numbered = self.source.select(self.columns).with_row_index(_ROW)
-            picks = (_station_pick(group) for _, _, group in _chunk_runs(*info["runs"]))
+            runs = _runs(self.source, "station")
+            picks = (_station_pick(group) for _, _, group in _chunk_runs(*runs))
             parts = ((numbered.filter(pick).collect(), None) for pick in picks)
         for part, offset in parts:
             yield part, partial(self._checked, part, offset)
 
     def _layout(self) -> dict[str, Any]:
-        """How a lazy frame's rows lie: sorted by time or by station; rows per day or station.
+        """How a lazy frame's rows lie: sorted by time or by station, and its first time.
 
         The time column is read first (integers: cheap); the station codes only when
         the rows are not in time order.
@@ -623,44 +622,35 @@ class _Hours:
         if not layout["time_order"]:
             in_order = (code >= code.shift(1)).fill_null(True).all() & (code.null_count() == 0)
             layout["station_order"] = self.source.select(in_order).collect().item()
-        # rows per day (in time order) or per code (sorted by code, or groups of codes)
-        layout["runs"] = _runs(self.source, "date" if layout["time_order"] else "station")
         return layout
 
-    def _station_slices(self, stations: tuple[list, list]) -> Iterator[tuple[pl.DataFrame, int]]:
-        """Slices of whole stations of a lazy frame sorted by station, and their first rows."""
-        for start, rows, _ in _chunk_runs(*stations):
-            yield self.source.select(self.columns).slice(start, rows).collect(), start
+    def _streamed(self, key: str) -> Iterator[tuple[pl.DataFrame, int]]:
+        """Groups of whole days (``key`` "time") or stations of a lazy frame sorted by it.
 
-    def _day_ranges(self, days: tuple[list, list]) -> Iterator[tuple[pl.DataFrame, int]]:
-        """Runs of whole natural days of a lazy frame sorted by time, and their first rows.
-
-        Each run is read by a time range.
-
-        A day's hours are the times in [day 01:00, day + 1 00:00] (hour-ending), so a
-        filter on ``time`` selects them and a Parquet scan skips the row groups of
-        other days by their statistics; the rows of a run are contiguous in the
-        frame, so they keep the numbers of the whole frame.
+        The frame is read once, in batches of about :data:`CHUNK_ROWS` rows (polars'
+        streaming engine decodes the next batches while the groups are worked on);
+        each group is the rows read so far up to the first row of the last day or
+        station among them, which may go on in the next batch. The groups' rows are
+        contiguous in the frame, so they keep the numbers of the whole frame.
         """
-        tz = self.source.collect_schema()["time"].time_zone
-        zone = ZoneInfo(tz) if tz else None
-        for start, rows, run in _chunk_runs(*days):
-            low = datetime.combine(run[0], dt_time(1), zone)
-            high = datetime.combine(run[-1] + timedelta(days=1), dt_time(1), zone)
-            part = (
-                self.source.select(self.columns)
-                .filter((pl.col("time") >= low) & (pl.col("time") < high))
-                .collect()
-            )
-            if part.height != rows:  # the frame changed between two reads
-                raise IndicatorInputError(
-                    "the station-hours changed while they were read",
-                    file=self.name,
-                    column="time",
-                    expected=f"{rows} rows from {run[0]} to {run[-1]}",
-                    found=f"{part.height} rows",
-                )
-            yield part, start
+        zone = self.source.collect_schema()["time"].time_zone
+        zone = ZoneInfo(zone) if zone else None
+        batches = self.source.select(self.columns).collect_batches(chunk_size=CHUNK_ROWS)
+        held: pl.DataFrame | None = None
+        start = 0
+        for batch in batches:
+            held = batch if held is None else pl.concat([held, batch], rechunk=False)
+            column = held.get_column(key)
+            last = column[-1]
+            if key == "time":  # the first hour of the last row's natural day
+                last = datetime.combine((last - timedelta(hours=1)).date(), dt_time(1), zone)
+            cut = int(column.search_sorted(last, side="left"))
+            if cut == 0 or (cut < CHUNK_ROWS // 2 and held.height < 2 * CHUNK_ROWS):
+                continue  # mostly rows of the last key, which may go on: read on
+            yield held.slice(0, cut), start
+            held, start = held.slice(cut), start + cut
+        if held is not None and held.height:
+            yield held, start
 
     def row_slices(self) -> Iterator[pl.DataFrame]:
         """The rows in order, in slices (hourly AQI: each row on its own)."""
@@ -1138,9 +1128,15 @@ def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
         count(pl.col("O3").is_not_null()).alias("n_O3"),
         count(pl.col("_given")).alias("n_hours"),  # the hours given
     )
+
+    def side_by_side(col: str) -> np.ndarray:
+        # the station-days as the stations of one day (1, hour label, station-day): numpy's
+        # passes then run along the station-days, not along a day's 24 hours
+        return np.ascontiguousarray(_days_of(hours.get_column(col)).transpose(2, 1, 0))
+
     o3_8h_max, n_o3_8h = _o3_8h_windows(
-        _days_of(hours.get_column("O3")),
-        _days_of(hours.get_column("O3_8h")) if rules.windows_published else None,
+        *_valid_hours(side_by_side("O3")),
+        side_by_side("O3_8h") if rules.windows_published else None,
         rules.min_hours_o3_8h,
     )
     if "date" in base.schema:
@@ -1175,34 +1171,47 @@ def _days_of(column: pl.Series, stations: int = 1) -> np.ndarray:
     ``stations`` = 1: the hours of station-days one after the other (24 rows a day);
     more: a grid in time then station order, ``stations`` rows an hour.
     """
-    return column.cast(pl.Float64).to_numpy().reshape(-1, 24, stations)
+    # (nulls filled by polars first: to_numpy fills them, chunk by chunk, 3-4 times slower)
+    values = column.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+    return values.reshape(-1, 24, stations)
+
+
+def _valid_hours(hours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The valid hours of :func:`_days_of` (not NaN, not negative) and their values, 0 if not.
+
+    Zeros in the sums change none of them (a mean is the sum of the valid hours over
+    their number), and none of the maxima of values that are not negative.
+    """
+    return np.fmax(hours, 0.0), hours >= 0
 
 
 def _o3_8h_windows(
-    o3: np.ndarray, published: np.ndarray | None, min_hours: int
+    values: np.ndarray, valid: np.ndarray, published: np.ndarray | None, min_hours: int
 ) -> tuple[pl.Series, pl.Series]:
     """Each station-day's highest O3 8-h mean and its number of valid windows.
 
     The windows ending at labels 8..24 (all inside the day: HJ 663 §6.1.2); a window's
     mean is the sum of its valid hours in hour order over their number, when at least
     ``min_hours`` of its 8 are valid (GB 3095 Table 4); CNEMC's own 8-h means
-    (``published``) where given. ``o3``: :func:`_days_of` the hours (NaN: not valid);
-    the results are in station then day order.
+    (``published``: :func:`_days_of` them) where given. ``values`` and ``valid``:
+    :func:`_valid_hours` of the O3 hours; the results are in station then day order.
     """
-    valid = ~np.isnan(o3)
-    values = np.where(valid, o3, 0.0)
-    total, n = values[:, :17].copy(), valid[:, :17].astype(np.int8)
+    total = values[:, :17].copy()
     for k in range(1, 8):  # the window ending at label 8 + j holds labels j + 1 .. j + 8
         total += values[:, k : k + 17]
-        n += valid[:, k : k + 17]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(n >= min_hours, total / n, np.nan)
+    flags = valid.view(np.uint8)
+    n = flags[:, :17].copy()
+    for k in range(1, 8):
+        n += flags[:, k : k + 17]
+    counted = n >= min_hours
+    # the counted windows' means, -inf elsewhere (which no maximum takes)
+    means = np.divide(total, n, out=np.full_like(total, -np.inf), where=counted)
     if published is not None:
         given = published[:, 7:]
         means = np.where(np.isnan(given), means, given)
-    counted = ~np.isnan(means)
+        counted = means > -np.inf
     windows = _station_major(counted.sum(axis=1, dtype=np.int32))
-    highest = _station_major(np.where(counted, means, -np.inf).max(axis=1))
+    highest = _station_major(means.max(axis=1))
     highest = pl.Series(np.where(windows > 0, highest, np.nan)).fill_nan(None)
     return highest, pl.Series(windows)
 
@@ -1257,9 +1266,7 @@ def _grid_statistics(hours: pl.DataFrame, rules: _DayRules, codes: pl.Series) ->
 
     columns: dict[str, Any] = {}
     for p in _DAILY_MEAN_POLLUTANTS:
-        values = grid(p)
-        valid = ~np.isnan(values)
-        values = np.where(valid, values, 0.0)
+        values, valid = _valid_hours(_days_of(hours.get_column(p), width))
         total = values[:, 0].copy()
         for label in range(1, 24):  # hour order, as a day's 24 rows are added
             total += values[:, label]
@@ -1267,13 +1274,12 @@ def _grid_statistics(hours: pl.DataFrame, rules: _DayRules, codes: pl.Series) ->
         columns[f"_{p}"] = _station_major(total)
     for stat, col in published.items():
         columns[f"_pub_{stat}"] = pl.Series(_station_major(grid(col)[:, 23])).fill_nan(None)
-    o3 = grid("O3")
-    valid = ~np.isnan(o3)
-    columns["_O3_1h_max"] = _station_major(np.where(valid, o3, -np.inf).max(axis=1))
+    values, valid = _valid_hours(_days_of(hours.get_column("O3"), width))
+    columns["_O3_1h_max"] = _station_major(values.max(axis=1))  # (null where no valid hour)
     columns["n_O3"] = _station_major(valid.sum(axis=1, dtype=np.int32))
     columns["n_hours"] = np.full(days * width, 24, dtype=np.int32)
     windows = _o3_8h_windows(
-        o3, grid("O3_8h") if rules.windows_published else None, rules.min_hours_o3_8h
+        values, valid, grid("O3_8h") if rules.windows_published else None, rules.min_hours_o3_8h
     )
     first_hours = hours.get_column("time").gather_every(24 * width)
     day, _ = _day_and_label(pl.col("time"), first_hours.dtype)
