@@ -411,3 +411,24 @@ def test_columns_beyond_names_the_columns_the_masks_would_hit() -> None:
     with pytest.raises(IndicatorInputError) as err:
         validation.check_bounds(df, quantities, file="f.csv")
     assert (err.value.row, err.value.column) == (1, "O3")
+
+
+def test_check_bounds_without_warning_gives_the_soft_band():
+    # the rows a caller warns about itself (a frame checked in parts): soft_band's, from
+    # the same pass; None when no value is outside the band, and nothing is warned of
+    nan = float("nan")
+    df = pl.DataFrame({"PM2.5": [10.0, 1600.0, None, nan], "O3": [20.0, 2000.0, 1.0, 1.0]})
+    quantities = validation.column_quantities(df.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        band = validation.check_bounds(df, quantities, file="f.csv", warn=False)
+        calm = validation.check_bounds(df.head(1), quantities, file="f.csv", warn=False)
+    assert df.select(band).to_series().to_list() == [False, True, False, False]
+    assert df.select(validation.soft_band(df, quantities)).to_series().to_list() == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert calm is None
+    assert validation.check_bounds(df, quantities, file="f.csv", messages=[]) is None

@@ -499,15 +499,19 @@ def _check_hourly_values(
     rows: pl.Series | Sequence[int] | None = None,
     warn: bool = True,
     messages: list[str] | None = None,
-) -> None:
+) -> pl.Expr | None:
     """The validation boundary on the values: negative values, plausibility bounds, hour grid.
 
-    ``warn``: warn of values outside the soft band (False: the caller does);
-    ``messages``: the warning's text put there instead (:func:`validation.check_bounds`).
+    ``warn``: warn of values outside the soft band (False: the caller does, and gets
+    their rows' mask); ``messages``: the warning's text put there instead
+    (:func:`validation.check_bounds`).
     """
     quantities = validation.column_quantities(df.columns)
-    validation.check_bounds(df, quantities, file=name, rows=rows, warn=warn, messages=messages)
+    band = validation.check_bounds(
+        df, quantities, file=name, rows=rows, warn=warn, messages=messages
+    )
     validation.check_hour_grid(df, "time", file=name, rows=rows)
+    return band
 
 
 class _Hours:
@@ -673,11 +677,10 @@ class _Hours:
         else:
             rows = pl.int_range(offset + 1, offset + part.height + 1, eager=True)
         try:  # (no warnings.catch_warnings: groups are checked in threads)
-            _check_hourly_values(part, self.name, rows, warn=False)
+            band = _check_hourly_values(part, self.name, rows, warn=False)
         except IndicatorInputError:
             self.check_whole(unique=False)
             raise
-        band = validation.soft_band(part, validation.column_quantities(part.columns))
         if band is not None:
             flagged = part.with_columns(rows.alias(_ROW)).filter(band)
             if flagged.height:
@@ -1431,7 +1434,8 @@ def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
     columns: list[pl.Series] = []
     for start in range(0, len(names), 4):  # four columns at a time: gathered in parallel
         taken = names[start : start + 4]
-        batch = pl.DataFrame([pl.concat([d.pop(n) for d in held]) for n in taken])
+        # (one chunk per column: a gather from many chunks costs twice as much)
+        batch = pl.DataFrame([pl.concat([d.pop(n) for d in held], rechunk=True) for n in taken])
         columns += batch.select(pl.all().gather(order)).get_columns()
     columns[0] = columns[0].set_sorted()  # as a sort by station marks it
     return pl.DataFrame(columns)
@@ -1617,9 +1621,18 @@ def _run_texts(texts: pl.Series, order: pl.Series, starts: np.ndarray) -> pl.Ser
     '' when a run has none. With few distinct texts in the whole column (``hours``,
     ``published``) one bit per text, or-ed over each run; otherwise a list per run.
     """
-    distinct = texts.drop_nulls().unique().sort().to_list()
-    if not distinct or not len(starts):
+    given = texts.drop_nulls()
+    if not len(given) or not len(starts):
         return pl.repeat("", len(starts), dtype=pl.String, eager=True)
+    if (given == given[0]).all():  # one text (as a rule: "hours"): a run has it or none
+        held = texts.is_not_null().gather(order).to_numpy()
+        return (
+            pl.Series(np.logical_or.reduceat(held, starts))
+            .to_frame("t")
+            .select(pl.when(pl.col("t")).then(pl.lit(given[0])).otherwise(pl.lit("")))
+            .to_series()
+        )
+    distinct = given.unique().sort().to_list()
     if len(distinct) > 8:
         run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(order))))
         return (

@@ -375,7 +375,7 @@ def check_bounds(
     rows: pl.Series | Sequence[int] | None = None,
     warn: bool = True,
     messages: list[str] | None = None,
-) -> None:
+) -> pl.Expr | None:
     """Check wide columns against the project plausibility bounds, table ``plausibility_bounds``.
 
     Parameters
@@ -395,6 +395,12 @@ def check_bounds(
         Where to put the warning's text instead of warning (e.g. from a thread: the
         caller warns).
 
+    Returns
+    -------
+    polars.Expr or None
+        With ``warn=False``: :func:`soft_band` of ``df`` (from the same one pass over
+        the columns' ends), for the caller to warn of; None otherwise.
+
     Raises
     ------
     IndicatorInputError
@@ -407,13 +413,13 @@ def check_bounds(
     schema = df.schema
     cols = {c: q for c, q in quantities.items() if c in schema and _is_numeric(schema, c)}
     if not cols or df.height == 0:
-        return
+        return None
     hard: dict[str, pl.Expr] = {}
     soft: dict[str, pl.Expr] = {}
     ends = _column_ends(df, cols)
     # masks only of the columns whose ends lie beyond (a mask costs five times the ends)
     beyond_hard = _beyond(ends, cols, soft=False)
-    beyond_soft = _beyond(ends, cols, soft=True) if warn else []
+    beyond_soft = _beyond(ends, cols, soft=True)
     for c, q in cols.items():
         if c in beyond_hard:
             b, x = bound(q), _num(schema, c)
@@ -425,6 +431,8 @@ def check_bounds(
     if hit is not None:
         i, col = hit
         raise _bound_error(cols[col], df[col][i], file=file, row=_row_of(i, rows), column=col)
+    if not warn:
+        return pl.any_horizontal(soft.values()).fill_null(False) if soft else None
     hit = _first_cell(df, soft)
     if hit is not None:
         i, col = hit
