@@ -134,6 +134,26 @@ def test_city_means_add_the_stations_in_code_order(stored, monkeypatch) -> None:
     assert runs == [expected] * 4
 
 
+@pytest.mark.parametrize("rows", [50, 144, 300])
+@pytest.mark.parametrize("zone", [None, "Asia/Shanghai"])
+@pytest.mark.parametrize("order", ["time", "station"])
+def test_streamed_groups_are_whole_days_or_stations(stored, monkeypatch, rows, zone, order):
+    """A lazy frame in time (or station) order is read once, in batches, and cut into
+    groups of whole days (stations): batches that end inside a day, a day longer than a
+    batch, naive or China Standard Time, change no station day."""
+    hours, _ = stored
+    hours = hours.with_columns(pl.col("time").dt.replace_time_zone(zone))
+    if order == "station":
+        hours = hours.sort("station", "time")
+    whole = air.daily_aqi(hours)  # one group of 864 hours, eager
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", rows)  # 144 rows: one day (6 x 24 hours)
+    got = air.daily_aqi(hours.lazy()).collect()
+    assert_frame_equal(got, whole, check_exact=True)
+    # S2 on day 3 has no PM2.5: its day is there, without a daily mean
+    s2 = got.filter(pl.col("station") == "S2")
+    assert s2["PM2.5"].to_list() == [20.0, 21.0, 22.0, None, 24.0, 25.0]
+
+
 def _by_hand(o3: list[float | None]) -> dict[str, float | int | None]:
     """One station-day of O3 and CO read by GB 3095 Table 4 / HJ 663 §6.1.2, in plain Python.
 
