@@ -753,7 +753,8 @@ def _eager_station_groups(df: pl.DataFrame) -> Iterator[pl.DataFrame]:
     # (a group_by on the codes would cost more memory than a group of hours)
     stations = df.get_column("station")
     if stations.null_count() == 0 and stations.is_sorted():
-        yield from _sorted_station_slices(df)
+        # marked sorted, so that each group's own checks of the order are free
+        yield from _sorted_station_slices(df.with_columns(stations.set_sorted()))
         return
     counts = stations.value_counts(name="n").sort("station", nulls_last=False)
     for _, _, group in _chunk_runs(counts["station"].to_list(), counts["n"].to_list()):
