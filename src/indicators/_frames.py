@@ -378,6 +378,22 @@ def key_list(by: str | Sequence[str] | None) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
+def ordered_sum(expr: pl.Expr) -> pl.Expr:
+    """The sum of ``expr``'s values added in ascending order (nulls left out; 0 when none).
+
+    The same float whatever the order of the rows and polars' engine. polars adds a
+    group's values in the order its engine reaches them, which changes from run to run
+    (and a ``sort`` before a plain sum is optimised away), so the last bits of a sum,
+    a rounding on a boundary or a tie of two cities could change between two runs.
+    """
+    return expr.sort().cum_sum().last().fill_null(0)
+
+
+def ordered_mean(expr: pl.Expr) -> pl.Expr:
+    """The mean of ``expr``'s values, added as :func:`ordered_sum` (null when none)."""
+    return expr.sort().cum_sum().last() / expr.count()
+
+
 def null_if_empty(expr: pl.Expr) -> pl.Expr:
     """``expr`` with empty strings as null (blank cells of a table)."""
     return pl.when(expr == "").then(None).otherwise(expr)

@@ -77,6 +77,7 @@ from ._frames import (
     float_columns,
     key_list,
     native,
+    ordered_sum,
     require_columns,
     to_lazy,
 )
@@ -771,7 +772,7 @@ def water_body_grade(points: Any, *, by: By = None, standard: str = GUIDE) -> Fr
     stretches = severe_stretches(df, by=by, standard=standard)
     assert isinstance(stretches, pl.DataFrame)
     s = stretches.group_by(keys).agg(
-        n_severe_stretches=pl.len(), severe_stretch_km=pl.col("length_km").sum()
+        n_severe_stretches=pl.len(), severe_stretch_km=ordered_sum(pl.col("length_km"))
     )
     g = g.join(s, on=keys, how="left", maintain_order="left").with_columns(
         pl.col("n_severe_stretches").fill_null(0).cast(pl.Int64),
@@ -1078,8 +1079,8 @@ def elimination_ratio(
     aggs = [
         pl.len().alias("n_water_bodies"),
         elim.sum().alias("n_eliminated"),
-        pl.col("length_km").sum().alias("length_km"),
-        pl.col("length_km").filter(elim).sum().alias("length_km_eliminated"),
+        ordered_sum(pl.col("length_km")).alias("length_km"),
+        ordered_sum(pl.col("length_km").filter(elim)).alias("length_km_eliminated"),
         pl.col("length_km").is_null().sum().alias("n_no_length"),
         pl.col("length_km").is_not_null().sum().alias("__n_len"),
     ]
@@ -1235,7 +1236,9 @@ def status_counts(ledger: Any, history: Any, on: DateLike, *, by: By = "city") -
     state, was_lazy = _state(ledger, history, on)
     keys = key_list(by)
     require_columns(state.schema, keys, name="ledger")
-    counts = state.group_by([*keys, "status"]).agg(n=pl.len(), length_km=pl.col("length_km").sum())
+    counts = state.group_by([*keys, "status"]).agg(
+        n=pl.len(), length_km=ordered_sum(pl.col("length_km"))
+    )
     st = _status_table().select("status", "status_zh", "status_en", "stage").with_row_index("__o")
     frame = st
     if keys:

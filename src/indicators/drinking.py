@@ -31,7 +31,14 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
+from ._frames import (
+    Frame,
+    finish,
+    key_list,
+    null_if_empty,
+    ordered_sum,
+    to_lazy,
+)
 from .errors import IndicatorInputError
 from .standards import table
 from .validation.water import item_code, normalise_drinking_sources, normalise_results, unit_factor
@@ -437,8 +444,8 @@ def compliance_rate(source_compliance: Any, *, by: str | Sequence[str] | None = 
             n_sources=valid.sum().cast(pl.Int32),
             n_compliant=pl.col("compliant").fill_null(False).sum().cast(pl.Int32),
             n_with_volume=has_v.sum().cast(pl.Int32),
-            volume_total=pl.col("volume").filter(has_v).sum(),
-            volume_compliant=pl.col("volume").filter(has_v & pl.col("compliant")).sum(),
+            volume_total=ordered_sum(pl.col("volume").filter(has_v)),
+            volume_compliant=ordered_sum(pl.col("volume").filter(has_v & pl.col("compliant"))),
             failing_sources=pl.col("site")
             .filter(valid & ~pl.col("compliant"))
             .sort()

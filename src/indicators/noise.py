@@ -53,6 +53,8 @@ from ._frames import (
     first_bad_row,
     float_columns,
     key_list,
+    ordered_mean,
+    ordered_sum,
     require_columns,
     to_lazy,
 )
@@ -490,11 +492,11 @@ def _graded_means(
         v = pl.col(f"leq_{p}")
         aggs.append(v.is_not_null().sum().cast(pl.Int64).alias(f"{count_name}_{p}"))
         if weight is None:
-            aggs.append(v.mean().alias(f"leq_{p}"))
+            aggs.append(ordered_mean(v).alias(f"leq_{p}"))
         else:
             w = pl.col(weight).filter(v.is_not_null())
-            aggs.append(w.sum().alias(f"length_km_{p}"))
-            aggs.append(((v * pl.col(weight)).sum() / w.sum()).alias(f"leq_{p}"))
+            aggs.append(ordered_sum(w).alias(f"length_km_{p}"))
+            aggs.append((ordered_sum(v * pl.col(weight)) / ordered_sum(w)).alias(f"leq_{p}"))
     g = df.group_by(keys, maintain_order=True).agg(aggs) if keys else df.select(aggs)
     labels_zh = _grade_labels("zh", standard)
     labels_en = _grade_labels("en", standard)
@@ -678,7 +680,7 @@ def day_night_leq(
         .then(pl.col("__t").dt.date() - pl.duration(days=1))
         .otherwise(pl.col("__t").dt.date()),
     )
-    energy = 10 * (pl.lit(10.0).pow(pl.col("leq") / 10)).mean().log10()
+    energy = 10 * ordered_mean(pl.lit(10.0).pow(pl.col("leq") / 10)).log10()
     g = df.group_by([*keys, "date", "__period"]).agg(
         leq=energy,
         n=pl.col("leq").is_not_null().sum().cast(pl.Int64),

@@ -29,7 +29,14 @@ from typing import Any, Literal
 import polars as pl
 
 from . import standards
-from ._frames import Frame, finish, key_list, null_if_empty, to_lazy
+from ._frames import (
+    Frame,
+    finish,
+    key_list,
+    null_if_empty,
+    ordered_sum,
+    to_lazy,
+)
 from .errors import IndicatorInputError
 from .standards import table
 from .validation.water import item_code, normalise_results, normalise_sea_points
@@ -331,8 +338,8 @@ def class_shares(
             n_points=valid.sum().cast(pl.Int32),
             _n_good=(valid & is_good).sum(),
             n_points_with_area=has_area.sum().cast(pl.Int32),
-            area_total=pl.col("area").filter(has_area).sum(),
-            area_I_II=pl.col("area").filter(has_area & is_good).sum(),
+            area_total=ordered_sum(pl.col("area").filter(has_area)),
+            area_I_II=ordered_sum(pl.col("area").filter(has_area & is_good)),
         )
         .filter(pl.col("n_points") > 0)
         .with_columns(

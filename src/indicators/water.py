@@ -59,6 +59,8 @@ from ._frames import (
     finish,
     key_list,
     null_if_empty,
+    ordered_mean,
+    ordered_sum,
     require_columns,
     to_lazy,
 )
@@ -628,7 +630,7 @@ def period_means(lf: pl.LazyFrame, keys: list[str], period: str, below_dl: str) 
     start, end = _period_columns(period)
     lf = lf.with_columns(period_start=start, period_end=end, _v=_used_value(below_dl))
     return lf.group_by([*keys, "period_start", "period_end", "item"]).agg(
-        value=pl.col("_v").mean().round(_MEAN_DECIMALS),
+        value=ordered_mean(pl.col("_v")).round(_MEAN_DECIMALS),
         n=pl.col("_v").count().cast(pl.Int32),
         n_below_dl=(pl.col("below_dl") & pl.col("_v").is_not_null()).sum().cast(pl.Int32),
     )
@@ -1072,7 +1074,7 @@ def summary(
         .with_columns(_lake=pl.col("type") != "river")
         .group_by([*keys, *per, "item"])
         .agg(
-            value=pl.col("value").mean().round(_MEAN_DECIMALS),
+            value=ordered_mean(pl.col("value")).round(_MEAN_DECIMALS),
             _all_lake=pl.col("_lake").all(),
             _any_lake=pl.col("_lake").any(),
         )
@@ -1467,7 +1469,7 @@ def trophic_state(
     means = means.join(lakes.lazy().select("site", *[k for k in keys if k != "site"]), on="site")
     per = ["period_start", "period_end"]
     wide = means.group_by([*keys, *per]).agg(
-        pl.col("value").filter(pl.col("item") == code).mean().alias(code) for code in codes
+        ordered_mean(pl.col("value").filter(pl.col("item") == code)).alias(code) for code in codes
     )
     parts, total, n = _tli_expr({c: c for c in codes})
     out = (
@@ -1630,7 +1632,9 @@ def _cwqi_site_means(lf: pl.LazyFrame, period: str, below_dl: str, hydrogen: boo
     if hydrogen:
         v = pl.when(is_ph).then(pl.lit(10.0).pow(-v)).otherwise(v)
     lf = lf.with_columns(period_start=start, period_end=end, _v=v)
-    out = lf.group_by(["site", "period_start", "period_end", "item"]).agg(_m=pl.col("_v").mean())
+    out = lf.group_by(["site", "period_start", "period_end", "item"]).agg(
+        _m=ordered_mean(pl.col("_v"))
+    )
     # [H+] (about 1e-7 mol/L) is not rounded: 10 decimals would keep 3 digits of it
     exact = is_ph if hydrogen else pl.lit(False)
     return out.with_columns(
@@ -1663,7 +1667,7 @@ def _cwqi_space(
     )
     per = ["period_start", "period_end"]
     space = means.group_by([*keys, *per, "kind", "item"]).agg(
-        value=pl.col("value").mean(),
+        value=ordered_mean(pl.col("value")),
         n_sections=pl.col("site").filter(pl.col("value").is_not_null()).n_unique(),
     )
     if hydrogen:
@@ -1830,8 +1834,8 @@ def cwqi(
     )
     per = ["period_start", "period_end"]
     agg_expr = {
-        "sum": pl.col("cwqi_item").sum(),
-        "mean": pl.col("cwqi_item").mean(),
+        "sum": ordered_sum(pl.col("cwqi_item")),
+        "mean": ordered_mean(pl.col("cwqi_item")),
         "max": pl.col("cwqi_item").max(),
     }[aggregation]
     # an item with a value but no index (DO mean 0) makes the part's index undefined
