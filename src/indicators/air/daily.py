@@ -681,10 +681,10 @@ class _Hours:
         except IndicatorInputError:
             self.check_whole(unique=False)
             raise
-        if band is not None:
-            flagged = part.with_columns(rows.alias(_ROW)).filter(band)
-            if flagged.height:
-                self._flagged.append(flagged)
+        if band is not None:  # (the few rows taken by their positions: a filter copies more)
+            at = part.select(band.arg_true()).to_series()
+            if len(at):
+                self._flagged.append(part[at].with_columns(rows.gather(at).alias(_ROW)))
         return part
 
     def wait_check(self) -> None:
@@ -1426,9 +1426,10 @@ def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Station days of runs of whole days, together in station and date order.
 
     The same frame as the runs concatenated and sorted by ``station`` and ``date``
-    (nulls first), built a few columns at a time: the columns of the runs are let go
-    once gathered (``parts`` is emptied), so the runs and their sorted copy are not
-    held together, only a few columns of it.
+    (nulls first). Beyond :data:`CHUNK_ROWS` station days (a national year: 0.6 M) it is
+    built a few columns at a time: the columns of the runs are let go once gathered
+    (``parts`` is emptied), so the runs and their sorted copy are not held together,
+    only a few columns of it.
     """
     names = parts[0].columns
     held = [dict(zip(names, p.get_columns(), strict=True)) for p in parts]
@@ -1436,9 +1437,10 @@ def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
     order = _station_date_order(
         pl.concat([d["station"] for d in held]), pl.concat([d["date"] for d in held])
     )
+    step = len(names) if len(order) <= CHUNK_ROWS else 4  # (gathered in parallel)
     columns: list[pl.Series] = []
-    for start in range(0, len(names), 4):  # four columns at a time: gathered in parallel
-        taken = names[start : start + 4]
+    for start in range(0, len(names), step):
+        taken = names[start : start + step]
         # (one chunk per column: a gather from many chunks costs twice as much)
         batch = pl.DataFrame([pl.concat([d.pop(n) for d in held], rechunk=True) for n in taken])
         columns += batch.select(pl.all().gather(order)).get_columns()
