@@ -1109,7 +1109,7 @@ def _day_statistics(base: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
     hours = base.select(
         *[_non_negative(c) for c in (*AIR_POLLUTANTS, *extra)],
         pl.col("time").is_not_null().alias("_given"),
-    )
+    ).rechunk()  # (each column is read into days of 24 several times: from one chunk)
 
     # rows contiguous per station-day, labels 1..24 in order: a day is 24 rows, so counts,
     # sums, maxima and the closing hour are read from the rows reshaped 24 to a day. A mean
