@@ -19,11 +19,12 @@ variant alike), and prints medians and ratios against the baseline ``floor``:
 - ``indicators``: :func:`indicators.air.daily_aqi` at station and city level
   (``edition="auto"``, all validity rules) and
   :func:`indicators.air.evaluate_period` for each year, eager frames.
-- ``lazy``: the same from ``pl.scan_parquet`` (LazyFrame in; the input is read
-  station group by station group, so its peak memory does not grow with years).
+- ``lazy``: the same from ``pl.scan_parquet`` (LazyFrame in; the input, in station
+  order, is read once in streamed batches cut at whole stations, so its peak memory does
+  not grow with years).
 - ``lazy-stored``: the same lazy call on the archive as the package stores station-hours
-  (time-ordered, row groups of ``contract.ROW_GROUP_ROWS`` with statistics: read in
-  runs of whole days, each by a time range).
+  (time-ordered, row groups of ``contract.ROW_GROUP_ROWS`` with statistics: read once in
+  streamed batches cut at whole days).
 - ``forced``: the same with the newest HJ 633 edition forced (auto vs forced).
 - ``pandas``: a straightforward vectorised pandas implementation of the same
   steps, written here (``--skip-pandas`` to leave it out).
