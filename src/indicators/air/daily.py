@@ -1204,12 +1204,10 @@ def _o3_8h_windows(
     (``published``: :func:`_days_of` them) where given. ``values`` and ``valid``:
     :func:`_valid_hours` of the O3 hours; the results are in station then day order.
     """
-    total = values[:, :17].copy()
+    flags = valid.view(np.uint8)
+    total, n = values[:, :17].copy(), flags[:, :17].copy()
     for k in range(1, 8):  # the window ending at label 8 + j holds labels j + 1 .. j + 8
         total += values[:, k : k + 17]
-    flags = valid.view(np.uint8)
-    n = flags[:, :17].copy()
-    for k in range(1, 8):
         n += flags[:, k : k + 17]
     counted = n >= min_hours
     # the counted windows' means, -inf elsewhere (which no maximum takes)
