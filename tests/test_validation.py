@@ -13,6 +13,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators import air, demo, io, validation
 from indicators.contract import TABLES, table_path
@@ -432,3 +434,40 @@ def test_check_bounds_without_warning_gives_the_soft_band():
     ]
     assert calm is None
     assert validation.check_bounds(df, quantities, file="f.csv", messages=[]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seconds=st.integers(-3_000_000_000, 4_000_000_000),  # 1874 .. 2096
+    on_the_hour=st.booleans(),
+    zone=st.sampled_from([None, "UTC", "Asia/Shanghai", "Asia/Kolkata"]),
+    unit=st.sampled_from(["ns", "us", "ms"]),
+)
+def test_the_hour_grid_is_the_clock_hour_in_every_zone_and_unit(seconds, on_the_hour, zone, unit):
+    # the integer remainder (naive, UTC, Shanghai since 1901) agrees with truncating to
+    # the hour of the time's own clock, e.g. 1895 in Shanghai (local mean time +08:05:43)
+    if on_the_hour:
+        seconds -= seconds % 3600
+    time = pl.Series("time", [seconds * 1_000_000], dtype=pl.Datetime("us"))
+    time = time.dt.cast_time_unit(unit)
+    if zone is not None:
+        time = time.dt.convert_time_zone(zone)
+    frame = time.to_frame()
+    expected = frame.select(pl.col("time") != pl.col("time").dt.truncate("1h")).item()
+    if expected:
+        assert error(lambda: validation.check_hour_grid(frame, file="t.csv")).row == 1
+    else:
+        validation.check_hour_grid(frame, file="t.csv")
+
+
+def test_a_time_off_the_hour_is_named_by_its_row():
+    hours = pl.concat([day("1001A"), day("1002A")]).with_columns(
+        pl.when(pl.int_range(pl.len()) == 30)
+        .then(pl.col("time") + pl.duration(minutes=30))
+        .otherwise(pl.col("time"))
+        .alias("time")
+    )
+    for frame in (hours, hours.with_columns(pl.col("time").dt.replace_time_zone("Asia/Shanghai"))):
+        e = error(lambda f=frame: validation.check_hour_grid(f, file="h.csv"))
+        assert (e.row, e.column) == (31, "time")
+        assert "07:30" in str(e)

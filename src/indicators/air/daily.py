@@ -671,11 +671,12 @@ class _Hours:
 
     def _checked(self, part: pl.DataFrame, offset: int | None = None) -> pl.DataFrame:
         """A group, checked with the rows numbered as in the whole frame (see :meth:`warn`)."""
+        rows: pl.Series | range
         if offset is None:
             rows = part[_ROW] + 1
             part = part.drop(_ROW)
-        else:
-            rows = pl.int_range(offset + 1, offset + part.height + 1, eager=True)
+        else:  # (a range: the numbers are only looked up for a row named or flagged)
+            rows = range(offset + 1, offset + part.height + 1)
         try:  # (no warnings.catch_warnings: groups are checked in threads)
             band = _check_hourly_values(part, self.name, rows, warn=False)
         except IndicatorInputError:
@@ -684,7 +685,12 @@ class _Hours:
         if band is not None:  # (the few rows taken by their positions: a filter copies more)
             at = part.select(band.arg_true()).to_series()
             if len(at):
-                self._flagged.append(part[at].with_columns(rows.gather(at).alias(_ROW)))
+                numbers = (
+                    rows.gather(at)
+                    if isinstance(rows, pl.Series)
+                    else at.cast(pl.Int64) + rows.start
+                )
+                self._flagged.append(part[at].with_columns(numbers.alias(_ROW)))
         return part
 
     def wait_check(self) -> None:

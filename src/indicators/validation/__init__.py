@@ -42,9 +42,11 @@ import gzip
 import warnings
 import zlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -648,6 +650,36 @@ def check_unique(
     )
 
 
+#: Time zones whose offset from UTC is a whole number of hours from the start of the
+#: year given on (tzdata: Asia/Shanghai kept local mean time, +08:05:43, until 1901;
+#: CST +8 and its summer times +9 since).
+_WHOLE_HOUR_ZONES = {"UTC": 1, "Asia/Shanghai": 1901}
+
+#: An hour in each Datetime time unit.
+_UNITS_PER_HOUR = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}
+
+
+def _off_the_hour(df: pl.DataFrame, column: str) -> pl.Expr:
+    """Whether each time of ``column`` (a Datetime) is not on the hour of its clock.
+
+    A naive time counts time units from midnight of its clock, a zoned one from
+    midnight UTC: where the zone's offset is whole hours, both are on the hour
+    together, and the remainder of an hour says it (one integer pass; truncating to
+    the hour in a time zone costs fifty times more). Other zones and dates are
+    truncated to the hour.
+    """
+    dtype = df.schema[column]
+    time = pl.col(column)
+    zone = dtype.time_zone
+    if zone is not None and zone in _WHOLE_HOUR_ZONES:
+        first = df.select(time.min()).item()
+        since = datetime(_WHOLE_HOUR_ZONES[zone], 1, 1, tzinfo=ZoneInfo(zone))
+        zone = None if first is None or first >= since else zone
+    if zone is None:
+        return (time.to_physical() % _UNITS_PER_HOUR[dtype.time_unit]) != 0
+    return time != time.dt.truncate("1h")
+
+
 def check_hour_grid(
     df: pl.DataFrame,
     column: str = "time",
@@ -675,8 +707,7 @@ def check_hour_grid(
     """
     if column not in df.columns or not isinstance(df.schema[column], pl.Datetime):
         return
-    c = pl.col(column)
-    i = df.select((c != c.dt.truncate("1h")).fill_null(False).arg_true().first()).item()
+    i = df.select(_off_the_hour(df, column).fill_null(False).arg_true().first()).item()
     if i is not None:
         raise IndicatorInputError(
             "time is not on the hour",
