@@ -1314,18 +1314,33 @@ def _station_days(hours: pl.DataFrame, rules: _DayRules, first_date: date | None
     """Station daily statistics of whole stations' hours (one group of :class:`_Hours`).
 
     GB 3095 Table 4 and HJ 663 §6.1.2 validity; ``first_date`` as in :func:`_in_data`.
+    """
+    return _days_of_counts(_station_counts(hours, rules, first_date), rules)
+
+
+def _station_counts(hours: pl.DataFrame, rules: _DayRules, first_date: date | None) -> pl.DataFrame:
+    """Per station-day of whole stations' hours: the counts, means and maxima of the hours.
+
     Hours that are a whole grid in time order (:func:`_grid_stations`) are read as
-    such; others as station-days (:func:`_day_rows`).
+    such; others as station-days (:func:`_day_rows`). In station and date order.
+    """
+    hours = _in_data(hours, first_date)
+    codes = None if rules.basis else _grid_stations(hours)
+    if codes is not None:
+        return _grid_statistics(hours, rules, codes)
+    return _day_statistics(_day_rows(hours, rules), rules)
+
+
+def _days_of_counts(counted: pl.DataFrame, rules: _DayRules) -> pl.DataFrame:
+    """Station daily statistics of :func:`_station_counts`: validity and sources, row by row.
+
+    GB 3095 Table 4 (the fewest valid hours of a daily mean, of the O3 1-h maximum)
+    and HJ 663 §6.1.2 (the O3 daily maximum 8-h mean of fewer than 14 valid windows
+    kept when above the limit); CNEMC's published values where given.
     """
     published = dict(rules.published)
     basis = list(rules.basis)
     keys = ["station", "date"]
-    hours = _in_data(hours, first_date)
-    codes = None if basis else _grid_stations(hours)
-    if codes is not None:
-        counted = _grid_statistics(hours, rules, codes)
-    else:
-        counted = _day_statistics(_day_rows(hours, rules), rules)
     means = counted.lazy()
     o3_limit = _o3_limit(pl.col("date"))
 
@@ -1389,7 +1404,7 @@ def _station_day_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFram
             yield part
     hours.warn()
     if days:  # groups of whole days: put the stations' days together, as the other groups
-        yield _in_station_order(days)
+        yield _days_of_counts(_in_station_order(days), rules)
 
 
 def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
@@ -1402,7 +1417,9 @@ def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
     pending: deque[tuple[int, Future[pl.DataFrame]]] = deque()
 
     def work(checked: Callable[[], pl.DataFrame], first: date | None) -> pl.DataFrame:
-        return _station_days(checked(), rules, first)
+        counted = _station_counts(checked(), rules, first)
+        # (groups of whole days: their counts are put in station order, then made days at once)
+        return counted if hours.by_days else _days_of_counts(counted, rules)
 
     def done() -> pl.DataFrame:
         height, future = pending.popleft()
@@ -1427,7 +1444,7 @@ def _worked_groups(hours: _Hours, rules: _DayRules) -> Iterator[pl.DataFrame]:
 
 
 def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """Station days of runs of whole days, together in station and date order.
+    """Station-day rows of runs of whole days, together in station and date order.
 
     The same frame as the runs concatenated and sorted by ``station`` and ``date``
     (nulls first). Beyond :data:`CHUNK_ROWS` station days (a national year: 0.6 M) it is
