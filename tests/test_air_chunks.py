@@ -95,6 +95,26 @@ def test_city_days_in_runs_of_dates(stored, monkeypatch) -> None:
     assert a["edition"].to_list() == ["HJ 633-2012"] * 3 + ["HJ 633-2026"] * 3
 
 
+def test_city_days_of_the_station_concentrations_are_those_of_the_hours(stored) -> None:
+    """The figures stage reads each window's hours once, into station daily concentrations
+    (unrounded), and makes its city days of them: the same city days as of the hours."""
+    hours, stations = stored
+    # CO rising through each day: station days of 0.1 * (1 + 12.5 / 100) = 0.1125 .. (not
+    # at the reported precision, where a station daily AQI's rounded CO would be)
+    hours = hours.with_columns(
+        pl.col("CO") * (1 + ((pl.col("time") - pl.duration(hours=1)).dt.hour() + 1) / 100)
+    )
+    whole = air.daily_aqi(hours, stations=stations, level="city")
+    days = air.daily_concentrations(hours)
+    assert days.filter(pl.col("station") == "S1")["CO"][0] == pytest.approx(0.1125)
+    for source in (days, days.lazy()):
+        got = air.daily_aqi(source, stations=stations, level="city")
+        got = got.collect() if isinstance(got, pl.LazyFrame) else got
+        assert_frame_equal(got, whole, check_exact=True)
+    # city A: (0.1 + 0.2 + 0.8) * 1.125 / 3 = 0.4125 mg/m³, reported 0.4
+    assert whole.filter(pl.col("city") == "A")["CO"].to_list() == [0.4] * DAYS
+
+
 def test_station_days_of_runs_of_days_in_station_order(stored, monkeypatch) -> None:
     """Read one day at a time, station days come in station then date order, as sorted."""
     hours, _ = stored

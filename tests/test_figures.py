@@ -329,6 +329,61 @@ def test_the_water_section_lists_the_cwqi_rankings(folder: Path) -> None:
     assert "cwqi_list_change" not in page and "变化率排名" not in page.split("ind-cwqi")[1]
 
 
+def test_the_stage_reads_each_window_of_every_station_once(folder: Path, monkeypatch) -> None:
+    # 2026 against 2025: the period's evaluation, completeness and year of the daily
+    # series, and the comparison's two evaluations (2025 is HJ 633-2012) share one read
+    reads: list[tuple[date, date, int]] = []
+    city_hours = figures.city_hours
+
+    def counted(data, stations, start, end, **kw):
+        reads.append((start, end, stations.height))
+        return city_hours(data, stations, start, end, **kw)
+
+    monkeypatch.setattr(figures, "city_hours", counted)
+    got = figures.compute_city_evaluations(folder, parse_period("2026"), parse_period("2025"))
+    assert got.rules is not None and got.completeness is not None
+    every = pl.read_parquet(folder / "stations.parquet").height
+    windows = [(a, b) for a, b, n in reads if n == every]
+    assert len(windows) == len(set(windows))
+    assert {(date(2026, 1, 1), date(2026, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31))} <= set(
+        windows
+    )
+
+
+def test_station_completeness_counts_the_valid_hours_of_the_daily_values() -> None:
+    from datetime import datetime, timedelta
+
+    from indicators.figures.completeness import station_completeness
+
+    # one station, 2025-07-01 and 02: SO2 missing at 3 hours of the first day and NaN at
+    # a fourth (NaN is a missing value), NO2 missing all the second day
+    times = [datetime(2025, 7, 1, 1) + timedelta(hours=h) for h in range(48)]
+    so2 = [None if h in (0, 1, 2) else float("nan") if h == 3 else 5.0 for h in range(48)]
+    hours = pl.DataFrame(
+        {
+            "station": "S1",
+            "time": times,
+            "SO2": so2,
+            "NO2": [30.0] * 24 + [None] * 24,
+            "PM10": 60.0,
+            "CO": 0.8,
+            "O3": 80.0,
+            "PM2.5": 35.0,
+        }
+    )
+    stations = pl.DataFrame({"station": ["S1", "S2"], "name": ["a", "b"], "background": False})
+    start, end = date(2025, 7, 1), date(2025, 7, 2)
+    got = station_completeness(hours, stations, start, end, "auto")
+    again = station_completeness(air.daily_concentrations(hours), stations, start, end, "auto")
+    assert got.equals(again)
+    s1, s2 = got.row(0, named=True), got.row(1, named=True)
+    assert (s1["h_SO2"], s1["h_NO2"], s1["h_PM10"], s1["hours_expected"]) == (44, 24, 48, 48)
+    # day 1: SO2 on 20 hours, the fewest a daily mean needs; day 2: no NO2 (HJ 633-2012
+    # daily AQI needs every pollutant)
+    assert s1["days_valid"] == 1
+    assert (s2["h_SO2"], s2["days_valid"]) == (0, 0)  # a station without hours
+
+
 def test_the_store_holds_each_citys_set_ranks_completeness_and_own_rules_comparison(
     folder: Path, monkeypatch
 ) -> None:

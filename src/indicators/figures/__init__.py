@@ -24,6 +24,10 @@ import re
 import shutil
 import tempfile
 import warnings
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -315,10 +319,79 @@ def evaluate_air(
     hourly = city_hours(data, stations, start, end, by_station=False)
     if hourly.is_empty():
         return None
-    daily = air.daily_aqi(hourly, stations=stations, level="city", edition=edition)
+    days = air.daily_concentrations(hourly)
+    return (*_evaluation(data, stations, days, start, end, edition, limits), hourly)
+
+
+def _evaluation(
+    data: str | Path,
+    stations: pl.DataFrame,
+    days: pl.DataFrame,
+    start: date,
+    end: date,
+    edition: str,
+    limits: str,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(daily, summary)`` of :func:`evaluate_air` from the station daily concentrations.
+
+    The city daily AQI of the stations' daily concentrations is that of their hours
+    (the same means of the same unrounded station values).
+    """
+    daily = air.daily_aqi(days, stations=stations, level="city", edition=edition)
     dust = dust_flags(data, stations["city"].unique().to_list())
     summary = air.evaluate_period(daily, start=start, end=end, limits=limits, dust=dust)
-    return daily, summary, hourly
+    return daily, summary
+
+
+@dataclass
+class _KeptDays:
+    """The station daily concentrations of a figures stage's last windows, every station's."""
+
+    codes: frozenset[str]  # the stage's stations
+    days: OrderedDict[tuple[date, date], pl.DataFrame | None] = field(default_factory=OrderedDict)
+
+
+#: The station days kept in the figures stage running (None outside one).
+_KEPT_DAYS: ContextVar[_KeptDays | None] = ContextVar("kept_station_days", default=None)
+
+#: Windows whose station days a figures stage keeps (a national year's: about 0.6 M rows,
+#: 130 MB): the period's, the comparison's and one more.
+_KEPT_WINDOWS = 3
+
+
+@contextmanager
+def _keeping_station_days(stations: pl.DataFrame) -> Iterator[None]:
+    """Within: :func:`_window_days` of every station of ``stations`` are kept and reused."""
+    token = _KEPT_DAYS.set(_KeptDays(frozenset(stations["station"].to_list())))
+    try:
+        yield
+    finally:
+        _KEPT_DAYS.reset(token)
+
+
+def _window_days(
+    data: str | Path, stations: pl.DataFrame, start: date, end: date
+) -> pl.DataFrame | None:
+    """Station daily concentrations of ``stations`` for ``start`` .. ``end``; None without hours.
+
+    :func:`indicators.air.daily_concentrations` of :func:`city_hours`. In a figures
+    stage, those of every station of the folder are kept for the last
+    :data:`_KEPT_WINDOWS` windows: the period's feed its evaluation, its completeness
+    and its year of the daily series; the comparison's its evaluations under two rules.
+    """
+    kept = _KEPT_DAYS.get()
+    every = kept is not None and kept.codes == frozenset(stations["station"].to_list())
+    key = (start, end)
+    if every and key in kept.days:
+        kept.days.move_to_end(key)
+        return kept.days[key]
+    hourly = city_hours(data, stations, start, end, by_station=False)
+    days = None if hourly.is_empty() else air.daily_concentrations(hourly)
+    if every:
+        kept.days[key] = days
+        while len(kept.days) > _KEPT_WINDOWS:
+            kept.days.popitem(last=False)
+    return days
 
 
 def comparison_rules(summary: dict[str, Any], previous: dict[str, Any]) -> tuple[str, str] | None:
@@ -371,8 +444,11 @@ def _evaluate_cities(
     are still evaluated.
     """
     try:
-        got = evaluate_air(data, stations, per.start, per.end, edition, limits)
-        return None if got is None or got[1].is_empty() else (got[1], got[0])
+        days = _window_days(data, stations, per.start, per.end)
+        if days is None:
+            return None
+        daily, summary = _evaluation(data, stations, days, per.start, per.end, edition, limits)
+        return None if summary.is_empty() else (summary, daily)
     except IndicatorInputError:
         pass
     parts, days = [], []
@@ -491,10 +567,18 @@ def _compute_city_evaluations(
     data: str | Path, period: Span, compare: Span, edition: str
 ) -> CityEvaluations | None:
     stations = pl.read_parquet(contract.table_file(data, "stations"))
+    with _keeping_station_days(stations):  # each window's hours read once
+        return _evaluate_stage(data, stations, period, compare, edition)
+
+
+def _evaluate_stage(
+    data: str | Path, stations: pl.DataFrame, period: Span, compare: Span, edition: str
+) -> CityEvaluations | None:
     failed: dict[str, str] = {}
     got = _evaluate_cities(data, stations, period, edition, "auto", failed)
     if got is None:
         return None
+    completeness = _station_completeness(data, stations, period, edition)
     summary, daily = got
     previous, rules, own = _comparison(data, stations, summary, compare, edition, failed)
     have = set(summary["city"].to_list())
@@ -524,7 +608,7 @@ def _compute_city_evaluations(
         set_lists=set_tables(stations, summary, previous),
         set_ranks=set_ranks_of_every_city(stations, summary),
         previous_own=own,
-        completeness=_station_completeness(data, stations, period, edition),
+        completeness=completeness,
         trend_series=series,
         trends=tests,
         three_year=means,
@@ -607,8 +691,10 @@ def _station_completeness(
     None on a data error: each report then computes its city's and says why.
     """
     try:
-        hourly = city_hours(data, stations, period.start, period.end, by_station=False)
-        got = station_completeness(hourly, stations, period.start, period.end, edition)
+        days = _window_days(data, stations, period.start, period.end)
+        if days is None:  # (every station's zero hours)
+            days = city_hours(data, stations, period.start, period.end, by_station=False)
+        got = station_completeness(days, stations, period.start, period.end, edition)
     except DATA_ERRORS:
         return None
     cities = stations.select("station", "city")
@@ -710,7 +796,7 @@ def _compute_history(
         return None
     start = (first - timedelta(hours=1)).date()  # hour-ending: 00:00 closes the day before
     parts = []
-    for year in range(start.year, end.year + 1):
+    for year in range(end.year, start.year - 1, -1):  # (the period's year first: kept days)
         a, b = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
         parts += _city_groups(stations, data, a, b, edition)
     if not parts:
@@ -724,10 +810,10 @@ def _city_groups(
     """City daily AQI of ``start`` .. ``end``: every city at once, else city by city."""
 
     def daily(st: pl.DataFrame) -> pl.DataFrame | None:
-        hourly = city_hours(data, st, start, end, by_station=False)
-        if hourly.is_empty():
+        days = _window_days(data, st, start, end)
+        if days is None:
             return None
-        return air.daily_aqi(hourly, stations=st, level="city", edition=edition)
+        return air.daily_aqi(days, stations=st, level="city", edition=edition)
 
     try:
         got = daily(stations)

@@ -1,8 +1,10 @@
 """Data completeness of a city's stations over a period: valid hours and valid AQI days.
 
-Valid hours are non-null hourly values of each pollutant; a valid day is a day with
-a station daily AQI (:func:`indicators.air.daily_aqi`, ``level="station"``), so it
-follows the data validity rules of GB 3095 Table 4 and HJ 633's daily AQI.
+Valid hours are the hours each pollutant's daily values count as valid (GB 3095
+Table 4: given, not NaN); a valid day is a day with a station daily AQI
+(:func:`indicators.air.daily_aqi`, ``level="station"``), so it follows the data
+validity rules of GB 3095 Table 4 and HJ 633's daily AQI. Both are read from the
+station daily concentrations (:func:`indicators.air.daily_concentrations`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def station_completeness(
     Parameters
     ----------
     hourly : polars.DataFrame
-        Station hours of the period (:func:`indicators.figures.city_hours`).
+        Station hours of the period (:func:`indicators.figures.city_hours`), or their
+        station daily concentrations (:func:`indicators.air.daily_concentrations`).
     stations : polars.DataFrame
         The city's station list (``station``, ``name``, ``background``).
     start, end : datetime.date
@@ -42,16 +45,18 @@ def station_completeness(
         :data:`indicators.glossary.AIR_POLLUTANTS`), ``days_valid`` (days with a
         station daily AQI) and ``hours_expected`` (24 per day of the period).
     """
-    hours = hourly.group_by("station").agg(
-        *[pl.col(c).count().alias(f"h_{c}") for c in AIR_POLLUTANTS]
+    days = hourly if "date" in hourly.columns else air.daily_concentrations(hourly)
+    days = days.filter(pl.col("date").is_between(start, end))
+    hours = days.group_by("station").agg(
+        *[pl.col(f"n_{c}").sum().cast(pl.UInt32).alias(f"h_{c}") for c in AIR_POLLUTANTS]
     )
-    daily = air.daily_aqi(hourly, edition=edition).filter(pl.col("date").is_between(start, end))
-    days = daily.group_by("station").agg(pl.col("aqi").count().alias("days_valid"))
+    daily = air.daily_aqi(days, edition=edition)
+    valid = daily.group_by("station").agg(pl.col("aqi").count().alias("days_valid"))
     n_days = (end - start).days + 1
     return (
         stations.select("station", "name", "background")
         .join(hours, on="station", how="left")
-        .join(days, on="station", how="left")
+        .join(valid, on="station", how="left")
         .with_columns(
             pl.lit(n_days * 24).alias("hours_expected"), pl.col("^h_.*$", "days_valid").fill_null(0)
         )
