@@ -77,7 +77,7 @@ __all__ = [
 ]
 
 #: Version of the figures store layout and values; a store of another version is recomputed.
-FIGURES_VERSION = 13
+FIGURES_VERSION = 14
 
 
 class Span(Protocol):
