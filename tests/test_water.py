@@ -277,6 +277,36 @@ def test_period_means_then_classify():
     )
 
 
+def test_results_checked_once_per_frame_and_registry(monkeypatch):
+    # R1 NH3-N 0.9 and 1.3 in January: monthly mean 1.1 (IV); checked once for the three
+    # evaluations of the frame, again for another frame or another registry
+    import indicators.water as water_module
+
+    res = _res([("R1", date(2025, 1, 5), "NH3-N", 0.9), ("R1", date(2025, 1, 20), "NH3-N", 1.3)])
+    expected = water.item_classes(res, REG, period="month")
+    checks = []
+    normalise = water_module.normalise_results
+
+    def counted(*args, **kwargs):
+        checks.append(args[0])
+        return normalise(*args, **kwargs)
+
+    monkeypatch.setattr(water_module, "normalise_results", counted)
+    with water.results_checked_once():
+        for _ in range(3):
+            assert_frame_equal(water.item_classes(res, REG, period="month"), expected)
+        assert water.section_classes(res, REG, period="month")["class"].to_list() == ["IV"]
+        assert len(checks) == 1
+        water.item_classes(res.clone(), REG, period="month")  # another frame
+        water.item_classes(res, REG.with_columns(target_class=pl.lit("IV")), period="month")
+        assert len(checks) == 3
+    water.item_classes(res, REG, period="month")  # outside: checked each time
+    assert len(checks) == 4
+    bad = _res([("R9", date(2025, 1, 5), "NH3-N", 0.9)])  # a site not in the registry
+    with water.results_checked_once(), pytest.raises(IndicatorInputError):
+        water.item_classes(bad, REG, period="month")
+
+
 def test_mean_exactly_at_a_limit_is_not_pushed_over_by_float_noise():
     # (0.1 + 0.2 + 0.3) / 3 is 0.20000000000000004 in binary floating point; it is the
     # class III limit of river TP and must stay class III

@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, Literal
 
@@ -84,6 +86,7 @@ __all__ = [
     "exceedance_multiple",
     "item_class",
     "item_classes",
+    "results_checked_once",
     "section_classes",
     "status_by_shares",
     "status_of_class",
@@ -636,10 +639,39 @@ def period_means(lf: pl.LazyFrame, keys: list[str], period: str, below_dl: str) 
     )
 
 
+#: The results checked inside :func:`results_checked_once`: (results, registry, name,
+#: checked) of each (None outside).
+_CHECKED: ContextVar[list[tuple[Any, pl.DataFrame, str, Any]] | None] = ContextVar(
+    "checked_results", default=None
+)
+
+
+@contextmanager
+def results_checked_once() -> Iterator[None]:
+    """Within: a results frame is checked and normalised once per registry.
+
+    Every evaluation checks its input (:func:`normalise_results`); the evaluations run
+    on one frame within (the figures stage runs four on a period's results: classes,
+    summary, trophic state twice) reuse its first check. The frames are held until the
+    end, and must not be changed in place meanwhile.
+    """
+    token = _CHECKED.set([])
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
 def _prepare(results: Any, registry: pl.DataFrame, name: str) -> tuple[pl.LazyFrame, bool]:
+    done = _CHECKED.get()
+    for given, reg, named, checked in done or ():
+        if given is results and named == name and reg.equals(registry):
+            return checked
     lf, was_lazy = to_lazy(results, name=name)
-    checked = normalise_results(lf, registry=registry, name=name)
-    return checked, was_lazy
+    checked = (normalise_results(lf, registry=registry, name=name), was_lazy)
+    if done is not None:
+        done.append((results, registry, name, checked))
+    return checked
 
 
 def classify_period_means(

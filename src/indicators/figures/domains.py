@@ -310,8 +310,10 @@ def _water(
     standard = standard_of(water.section_classes)
     if s.results.is_empty():
         return {city: _water_parts(reg, res, None, standard) for city, (reg, res) in s.cut.items()}
-    classes = _period(water.section_classes(s.results, s.registry, period="all"), start, end)
-    every = (_rows_of(classes), _water_summary(water, s), _water_trophic(water, s))
+    with water.results_checked_once():  # (four evaluations of one frame: checked once)
+        classes = water.section_classes(s.results, s.registry, period="all")
+        every = (_rows_of(_period(classes, start, end)), _water_summary(water, s))
+        every += (_water_trophic(water, s),)
     return {city: _water_parts(reg, res, every, standard) for city, (reg, res) in s.cut.items()}
 
 
