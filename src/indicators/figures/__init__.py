@@ -517,19 +517,23 @@ def _first_city_rules(
     has no comparison value (then the rules come from all cities' values).
     """
     first = summary.row(0, named=True)
+    mine = stations.filter(pl.col("city") == first["city"])
     try:
-        got = evaluate_air(
-            data,
-            stations.filter(pl.col("city") == first["city"]),
-            compare.start,
-            compare.end,
-            edition,
-        )
+        try:  # (of every station's days, which the comparison's evaluation reads next)
+            every = _window_days(data, stations, compare.start, compare.end)
+            codes = mine["station"].implode()
+            days = None if every is None else every.filter(pl.col("station").is_in(codes))
+        except IndicatorInputError:  # another city's data are bad: this city's own
+            hourly = city_hours(data, mine, compare.start, compare.end, by_station=False)
+            days = None if hourly.is_empty() else air.daily_concentrations(hourly)
+        if days is None or days.is_empty():
+            return False, None
+        got = _evaluation(data, mine, days, compare.start, compare.end, edition, "auto")[1]
     except IndicatorInputError:
         return False, None  # its comparison data are bad: _evaluate_cities names it
-    if got is None or got[1].is_empty():
+    if got.is_empty():
         return False, None
-    return True, comparison_rules(first, got[1].row(0, named=True))
+    return True, comparison_rules(first, got.row(0, named=True))
 
 
 def compute_city_evaluations(
