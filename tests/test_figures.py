@@ -4,7 +4,7 @@ when the data change. Folders are written under pytest's ``tmp_path``."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -72,6 +72,26 @@ def test_a_city_without_hours_is_named_with_no_reason_text(folder: Path) -> None
     pl.concat([stations, extra]).write_parquet(folder / "stations.parquet")
     got = figures.city_evaluations(folder, parse_period("2026"), parse_period("2025"))
     assert got.failed == {"无数据市": ""}
+
+
+def test_bad_comparison_hours_of_one_city_leave_the_others_and_the_rules(folder: Path) -> None:
+    p, c = parse_period("2026"), parse_period("2025")
+    good = figures.compute_city_evaluations(folder, p, c)
+    first, bad = good.summary["city"][0], good.summary["city"][-1]
+    stations = pl.read_parquet(folder / "stations.parquet")
+    code = stations.filter(pl.col("city") == bad)["station"][0]
+    path = folder / "station_hours.parquet"
+    hours = pl.read_parquet(path)
+    hit = (pl.col("station") == code) & (pl.col("time") == datetime(2025, 6, 1, 12))
+    hours.with_columns(pl.when(hit).then(1200.0).otherwise(pl.col("CO")).alias("CO")).write_parquet(
+        path
+    )  # CO 1200 mg/m³: µg/m³ given, beyond the plausibility bound
+    got = figures.compute_city_evaluations(folder, p, c)
+    assert set(got.failed) == {bad} and "2025" in got.failed[bad]
+    assert got.rules == good.rules == ("HJ 633-2026", "GB 3095-2026 transitional")
+    others = pl.col("city") != bad
+    assert got.previous.filter(others).equals(good.previous.filter(others))
+    assert got.summary.equals(good.summary) and first != bad
 
 
 def test_store_holds_daily_changes_and_the_monthly_series(folder: Path) -> None:
