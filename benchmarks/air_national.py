@@ -108,7 +108,7 @@ def make_data(
 
 
 def make_stored(path: Path, n_stations: int, years: int = 1, seed: int = 1) -> None:
-    """Only the archive as stored, written a year at a time (memory of one year)."""
+    """Only the archive as stored (zstd, as ``contract.write_table``), a year at a time."""
     import pyarrow.parquet as pq
 
     from indicators import contract
@@ -121,7 +121,7 @@ def make_stored(path: Path, n_stations: int, years: int = 1, seed: int = 1) -> N
         stored_path(one).unlink()
         table = frame.to_arrow()
         if writer is None:
-            writer = pq.ParquetWriter(stored_path(path), table.schema)
+            writer = pq.ParquetWriter(stored_path(path), table.schema, compression="zstd")
         writer.write_table(table, row_group_size=contract.ROW_GROUP_ROWS)
         del frame, table
     writer.close()
