@@ -132,6 +132,22 @@ def test_station_days_of_runs_of_days_in_station_order(stored, monkeypatch) -> N
     assert s2["n_PM2.5"].to_list() == [24, 24, 24, 0, 24, 24]
 
 
+def test_runs_of_days_that_are_grids_and_runs_that_are_not(stored, monkeypatch) -> None:
+    """A day with a station-hour absent is not a grid (its kernel orders its columns apart):
+    runs of both kinds give the station days of the hours sorted by station."""
+    hours, _ = stored
+    gap = (pl.col("station") == "S3") & (pl.col("time") == datetime(2026, 2, 28, 7))
+    hours = hours.filter(~gap)  # day 3 (2026-02-28): S3 without its 07:00 hour
+    by_station = air.daily_concentrations(hours.sort("station", "time"))
+    monkeypatch.setattr(daily_module, "CHUNK_ROWS", 144)  # one day (6 stations x 24 hours)
+    for source in (hours, hours.lazy()):
+        got = air.daily_concentrations(source)
+        got = got.collect() if isinstance(got, pl.LazyFrame) else got
+        assert_frame_equal(got, by_station, check_exact=True)
+    s3 = by_station.filter(pl.col("station") == "S3")
+    assert s3["n_hours"].to_list() == [24, 24, 23, 24, 24, 24]
+
+
 def test_city_means_add_the_stations_in_code_order(stored, monkeypatch) -> None:
     """A city's mean is its stations' values added in code order over their number (HJ 663
     city daily concentration), the same float in every run and whatever the runs of dates."""

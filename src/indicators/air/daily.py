@@ -1452,8 +1452,8 @@ def _in_station_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
     (``parts`` is emptied), so the runs and their sorted copy are not held together,
     only a few columns of it.
     """
-    names = parts[0].columns
-    held = [dict(zip(names, p.get_columns(), strict=True)) for p in parts]
+    names = parts[0].columns  # (the runs' columns by name: grid and other runs order them apart)
+    held = [{c.name: c for c in p.get_columns()} for p in parts]
     parts.clear()
     order = _station_date_order(
         pl.concat([d["station"] for d in held]), pl.concat([d["date"] for d in held])
