@@ -478,8 +478,8 @@ def write_table(frame: pl.DataFrame, folder: str | Path, name: str) -> Path:
     """Write ``frame`` as table ``name`` of ``folder``, stored as the contract says.
 
     Rows are sorted by :attr:`Table.storage_order` (nulls last), written in row groups
-    of :data:`ROW_GROUP_ROWS` rows with column statistics (zstd), so that a read of a
-    period prunes the row groups outside it.
+    of :data:`ROW_GROUP_ROWS` rows with column statistics (zstd, values
+    dictionary-encoded), so that a read of a period prunes the row groups outside it.
 
     Parameters
     ----------
@@ -505,8 +505,10 @@ def write_table(frame: pl.DataFrame, folder: str | Path, name: str) -> Path:
     check_schema(name, frame.schema, file=str(path))
     order = [c for c in spec.storage_order if c in frame.columns]
     path.parent.mkdir(parents=True, exist_ok=True)
+    # (by pyarrow, as ingest writes station hours: values dictionary-encoded, which polars'
+    # writer does not do for numbers; a national year reads in 0.17 s instead of 0.44 s)
     frame.sort(order, nulls_last=True).write_parquet(
-        path, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS
+        path, compression="zstd", statistics=True, row_group_size=ROW_GROUP_ROWS, use_pyarrow=True
     )
     return path
 
