@@ -354,13 +354,13 @@ def test_the_stage_reads_each_window_of_every_station_once(folder: Path, monkeyp
     # series, and the comparison's rules (of its first city) and two evaluations (2025 is
     # HJ 633-2012) share one read
     reads: list[tuple[date, date, int]] = []
-    city_hours = figures.city_hours
+    scan = figures._hours_scan  # (every read of station hours: city_hours too)
 
-    def counted(data, stations, start, end, **kw):
+    def counted(data, stations, start, end):
         reads.append((start, end, stations.height))
-        return city_hours(data, stations, start, end, **kw)
+        return scan(data, stations, start, end)
 
-    monkeypatch.setattr(figures, "city_hours", counted)
+    monkeypatch.setattr(figures, "_hours_scan", counted)
     got = figures.compute_city_evaluations(folder, parse_period("2026"), parse_period("2025"))
     assert got.rules is not None and got.completeness is not None
     every = pl.read_parquet(folder / "stations.parquet").height

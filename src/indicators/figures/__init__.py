@@ -255,18 +255,19 @@ def city_hours(
     IndicatorInputError
         When the folder has no ``station_hours`` table.
     """
+    hours = _hours_scan(data, stations, start, end).collect()
+    return hours.sort("station", "time") if by_station else hours
+
+
+def _hours_scan(data: str | Path, stations: pl.DataFrame, start: date, end: date) -> pl.LazyFrame:
+    """:func:`city_hours` in the stored order, lazy (the period's row groups only)."""
     path = contract.require_table(data, "station_hours")
     first, last = hour_window(start, end)
-    hours = (
-        pl.scan_parquet(path)
-        .filter(
-            pl.col("station").is_in(stations["station"].implode()),
-            pl.col("time").is_between(first, last),
-        )
-        # stored time-ordered (contract.Table.storage_order: the period's row groups only)
-        .collect()
+    # stored time-ordered (contract.Table.storage_order: the period's row groups only)
+    return pl.scan_parquet(path).filter(
+        pl.col("station").is_in(stations["station"].implode()),
+        pl.col("time").is_between(first, last),
     )
-    return hours.sort("station", "time") if by_station else hours
 
 
 def dust_flags(data: str | Path, cities: list[str] | None = None) -> pl.DataFrame | None:
@@ -385,8 +386,9 @@ def _window_days(
     if every and key in kept.days:
         kept.days.move_to_end(key)
         return kept.days[key]
-    hourly = city_hours(data, stations, start, end, by_station=False)
-    days = None if hourly.is_empty() else air.daily_concentrations(hourly)
+    # (lazy: read once, in batches of whole days, without holding the period's hours)
+    days = air.daily_concentrations(_hours_scan(data, stations, start, end)).collect()
+    days = None if days.is_empty() else days
     if every:
         kept.days[key] = days
         while len(kept.days) > _KEPT_WINDOWS:
