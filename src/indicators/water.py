@@ -650,7 +650,8 @@ _CHECKED: ContextVar[list[tuple[Any, pl.DataFrame, str, Any]] | None] = ContextV
 def results_checked_once() -> Iterator[None]:
     """Within: a results frame is checked and normalised once per registry.
 
-    Every evaluation checks its input (:func:`normalise_results`); the evaluations run
+    Every GB 3838-2002 evaluation checks its input (:func:`normalise_results`: item
+    codes, units, negative values, detection limits, the registry's sites); those run
     on one frame within (the figures stage runs four on a period's results: classes,
     summary, trophic state twice) reuse its first check. The frames are held until the
     end, and must not be changed in place meanwhile.
