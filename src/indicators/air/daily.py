@@ -131,10 +131,6 @@ def _indicators(edition: str, report: str) -> tuple[tuple[str, str, str, str], .
     return tuple(rows.select("indicator", "pollutant", "source", "table").iter_rows())
 
 
-#: One hour in each time unit of a polars Datetime.
-_HOUR_UNITS = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}
-
-
 def _day_and_label(time: pl.Expr, dtype: pl.DataType | None = None) -> tuple[pl.Expr, pl.Expr]:
     """The natural day of an hour-ending time and its CNEMC label 1..24.
 
@@ -144,7 +140,7 @@ def _day_and_label(time: pl.Expr, dtype: pl.DataType | None = None) -> tuple[pl.
     shifted = time - pl.duration(hours=1)
     day = shifted.dt.date()
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
-        hour = _HOUR_UNITS[dtype.time_unit]
+        hour = validation.UNITS_PER_HOUR[dtype.time_unit]
         since = shifted.cast(pl.Int64) - day.cast(pl.Int64) * (24 * hour)
         label = since // hour + 1
     else:
@@ -989,7 +985,7 @@ def _whole_days_in_order(hours: pl.DataFrame) -> bool:
     station, time = hours.get_column("station"), hours.get_column("time")
     if n == 0 or n % 24 or station.null_count() or time.null_count() or not station.is_sorted():
         return False
-    unit = _HOUR_UNITS[time.dtype.time_unit]
+    unit = validation.UNITS_PER_HOUR[time.dtype.time_unit]
     stamps = time.to_physical().to_numpy().reshape(-1, 24)
     if not (stamps - stamps[:, :1] == np.arange(24) * unit).all():
         return False  # not 24 consecutive hours in order
@@ -1251,7 +1247,8 @@ def _grid_stations(hours: pl.DataFrame) -> pl.Series | None:
     if n % (24 * width) or not codes.is_sorted() or codes.n_unique() != width:
         return None
     grid = stamps.reshape(-1, width)
-    hours_since = np.arange(grid.shape[0], dtype=np.int64) * _HOUR_UNITS[time.dtype.time_unit]
+    hour = validation.UNITS_PER_HOUR[time.dtype.time_unit]
+    hours_since = np.arange(grid.shape[0], dtype=np.int64) * hour
     if not (grid == (stamps[0] + hours_since)[:, None]).all():
         return None  # an hour missing, repeated or out of order
     if not _first_hours(time.head(1)):

@@ -526,8 +526,7 @@ def _first_city_rules(
             codes = mine["station"].implode()
             days = None if every is None else every.filter(pl.col("station").is_in(codes))
         except IndicatorInputError:  # another city's data are bad: this city's own
-            hourly = city_hours(data, mine, compare.start, compare.end, by_station=False)
-            days = None if hourly.is_empty() else air.daily_concentrations(hourly)
+            days = _window_days(data, mine, compare.start, compare.end)
         if days is None or days.is_empty():
             return False, None
         got = _evaluation(data, mine, days, compare.start, compare.end, edition, "auto")[1]

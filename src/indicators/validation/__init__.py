@@ -58,6 +58,7 @@ from ..errors import IndicatorInputError, IndicatorWarning
 __all__ = [
     "MISSING_CODES",
     "NEGATIVE_ALLOWED",
+    "UNITS_PER_HOUR",
     "bound",
     "check_bounds",
     "check_bounds_by_row",
@@ -655,8 +656,8 @@ def check_unique(
 #: CST +8 and its summer times +9 since).
 _WHOLE_HOUR_ZONES = {"UTC": 1, "Asia/Shanghai": 1901}
 
-#: An hour in each Datetime time unit.
-_UNITS_PER_HOUR = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}
+#: An hour in each polars Datetime time unit.
+UNITS_PER_HOUR = {"ns": 3_600_000_000_000, "us": 3_600_000_000, "ms": 3_600_000}
 
 
 def _off_the_hour(df: pl.DataFrame, column: str) -> pl.Expr:
@@ -676,7 +677,7 @@ def _off_the_hour(df: pl.DataFrame, column: str) -> pl.Expr:
         since = datetime(_WHOLE_HOUR_ZONES[zone], 1, 1, tzinfo=ZoneInfo(zone))
         zone = None if first is None or first >= since else zone
     if zone is None:
-        return (time.to_physical() % _UNITS_PER_HOUR[dtype.time_unit]) != 0
+        return (time.to_physical() % UNITS_PER_HOUR[dtype.time_unit]) != 0
     return time != time.dt.truncate("1h")
 
 
